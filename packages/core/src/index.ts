@@ -1,0 +1,5 @@
+import './register-gradients';
+
+export * from './errors';
+export * from './types';
+export * from './backend';

@@ -1,0 +1,3 @@
+import { setBackend } from '@tensorzoo/core';
+
+await setBackend('cpu');
