@@ -4,3 +4,8 @@ export * from './errors';
 export * from './types';
 export * from './backend';
 export * from './rng';
+export * from './shape';
+export * from './init';
+export * from './module';
+export * from './layers/index';
+export * from './fit';

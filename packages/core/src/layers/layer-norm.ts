@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ones, zeros } from '../init';
+import { Module, parameter } from '../module';
+import { Generator } from '../rng';
+import { assertInRange, assertInteger, assertShape } from '../shape';
+
+/**
+ * Layer normalisation over the last dimension (PyTorch `nn.LayerNorm(normalizedShape)`):
+ * `(x - mean) / sqrt(var + eps) * weight + bias`, biased variance.
+ */
+export class LayerNorm extends Module {
+  readonly normalizedShape: number;
+  readonly eps: number;
+  /** `[normalizedShape]`, initialised to ones. */
+  weight?: tf.Variable;
+  /** `[normalizedShape]`, initialised to zeros. */
+  bias?: tf.Variable;
+
+  constructor(normalizedShape: number, options: { eps?: number; elementwiseAffine?: boolean } = {}) {
+    super();
+    this.normalizedShape = assertInteger('LayerNorm', 'normalizedShape', normalizedShape);
+    this.eps = assertInRange('LayerNorm', 'eps', options.eps ?? 1e-5, 0, 1);
+    if (options.elementwiseAffine ?? true) {
+      const unused = new Generator(0); // deterministic initializers ignore it
+      this.weight = parameter(ones([normalizedShape], unused));
+      this.bias = parameter(zeros([normalizedShape], unused));
+    }
+  }
+
+  protected forward(input: tf.Tensor): tf.Tensor {
+    assertShape(this.path, 'input', input, ['...', this.normalizedShape], 'float32');
+    const { mean, variance } = tf.moments(input, -1, true);
+    let output = tf.div(tf.sub(input, mean), tf.sqrt(tf.add(variance, this.eps)));
+    if (this.weight && this.bias) output = tf.add(tf.mul(output, this.weight), this.bias);
+    return output;
+  }
+}

@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { resolveGenerator, torchDefaultBias, torchDefaultWeight, type Initializer } from '../init';
+import { Module, parameter } from '../module';
+import type { Generator } from '../rng';
+import { assertInteger, assertShape } from '../shape';
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** Add a learned bias. Default `true`. */
+  bias?: boolean;
+  /** Randomness for initialisation: a Generator, a seed, or the default generator. */
+  rng?: Generator | number;
+  /** Weight initializer (`[out, in]` layout). Default: PyTorch's (U(±1/sqrt(in))). */
+  weightInit?: Initializer;
+  /** Bias initializer. Default: PyTorch's (U(±1/sqrt(in))). */
+  biasInit?: Initializer;
+}
+
+/**
+ * Fully connected layer `y = x Wᵀ + b` (PyTorch `nn.Linear`, Keras `Dense`).
+ *
+ * `weight` is stored `[outFeatures, inFeatures]`, exactly as PyTorch stores it, so
+ * `state_dict`s move both ways without transposes.
+ *
+ * Input `[..., inFeatures]` float32 -> output `[..., outFeatures]`.
+ * @example
+ * ```ts
+ * const layer = new Linear(3, 2, { rng: 1 });
+ * layer.call(tf.ones([4, 3])).shape; // [4, 2]
+ * ```
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  /** `[outFeatures, inFeatures]` */
+  weight: tf.Variable;
+  /** `[outFeatures]`, or absent when `bias: false`. */
+  bias?: tf.Variable;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    this.inFeatures = assertInteger('Linear', 'inFeatures', inFeatures);
+    this.outFeatures = assertInteger('Linear', 'outFeatures', outFeatures);
+    const rng = resolveGenerator(options.rng);
+    this.weight = parameter((options.weightInit ?? torchDefaultWeight)([outFeatures, inFeatures], rng));
+    if (options.bias ?? true) {
+      this.bias = parameter((options.biasInit ?? torchDefaultBias(inFeatures))([outFeatures], rng));
+    }
+  }
+
+  protected forward(input: tf.Tensor): tf.Tensor {
+    assertShape(this.path, 'input', input, ['...', this.inFeatures], 'float32');
+    const leading = input.shape.slice(0, -1);
+    const flat = input.reshape([-1, this.inFeatures]); // [N, in]
+    let output = tf.matMul(flat, this.weight, false, true); // [N, out]
+    if (this.bias) output = tf.add(output, this.bias);
+    return output.reshape([...leading, this.outFeatures]);
+  }
+}
