@@ -5,7 +5,7 @@ export const baseOptions: Options = {
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
   dts: true,
-  sourcemap: true,
+  sourcemap: false,
   clean: true,
   target: 'es2022',
   treeshake: true,

@@ -12,7 +12,10 @@ const nodeOnlyTests = ['packages/*/src/**/*.node.test.ts', 'packages/*/test/**/*
 export default defineConfig({
   resolve: {
     // Tests run against sources; the packed-tarball smoke test covers the built dist.
-    alias: Object.fromEntries(packages.map((name) => [`@tensorzoo/${name}`, packageSource(name)])),
+    alias: [
+      { find: '@tensorzoo/core/testing', replacement: fileURLToPath(new URL('./packages/core/src/testing.ts', import.meta.url)) },
+      ...packages.map((name) => ({ find: new RegExp(`^@tensorzoo/${name}$`), replacement: packageSource(name) })),
+    ],
   },
   optimizeDeps: {
     include: [

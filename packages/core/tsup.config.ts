@@ -4,9 +4,12 @@ import { baseOptions } from '../../tsup.base';
 // tfjs-core's Node bundle registers neither gradients nor chained ops, and its
 // deep `dist/*` modules cannot be imported from plain Node. Bundle those two
 // registration modules into our dist (tfjs-core itself stays an external peer),
-// as @tensorflow/tfjs does. See docs in README ("How gradients are registered").
+// as @tensorflow/tfjs does. `testing` imports the package itself, kept external,
+// so the conformance suite and the user's code share one copy of core.
 export default defineConfig({
   ...baseOptions,
+  entry: ['src/index.ts', 'src/testing.ts'],
+  external: ['@tensorzoo/core', 'vitest'],
   noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
   dts: {
     // The generated .d.ts loses the chained-op augmentation (x.square()).

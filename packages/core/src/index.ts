@@ -9,3 +9,6 @@ export * from './init';
 export * from './module';
 export * from './layers/index';
 export * from './fit';
+export * from './safetensors';
+export * from './atomic-write';
+export * from './checkpoint';

@@ -1,0 +1,165 @@
+/**
+ * The shared conformance suite every TensorZoo module passes (import from
+ * `@tensorzoo/core/testing` in a Vitest test file). It checks what every layer and model
+ * must do, so a new module gets these tests by writing one call:
+ *
+ * - the forward pass gives the expected output shape;
+ * - every parameter receives a finite gradient, and at least one element of each is non-zero;
+ * - save -> load through safetensors is bit-exact (variables and outputs);
+ * - repeated training steps leak no tensors;
+ * - a few dozen steps overfit one fixed batch.
+ *
+ * @example
+ * ```ts
+ * import { describeModuleConformance } from '@tensorzoo/core/testing';
+ * describeModuleConformance('Linear', {
+ *   create: (seed) => new Linear(3, 2, { rng: seed }),
+ *   input: () => tf.randomNormal([4, 3], 0, 1, 'float32', 1),
+ *   outputShape: [4, 2],
+ * });
+ * ```
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { decodeCheckpoint, encodeCheckpoint, type Module } from '@tensorzoo/core';
+
+/** Options of {@link describeModuleConformance}. */
+export interface ConformanceOptions<Input> {
+  /** Builds the module; different seeds must give different initial weights. */
+  create: (seed: number) => Module<Input, tf.Tensor, never>;
+  /** A fixed input batch (called once per check; the suite disposes it if it is a tensor). */
+  input: () => Input;
+  /** Expected output shape. */
+  outputShape: number[];
+  /**
+   * Loss for the gradient and overfit checks, from the output. Default: mean squared
+   * distance to a fixed random target of the output's shape.
+   */
+  loss?: (output: tf.Tensor) => tf.Scalar;
+  /** Overfit check: SGD steps, learning rate, and the factor the loss must fall by. Default 60 steps, lr 0.05, 0.5. */
+  overfit?: { steps?: number; lr?: number; factor?: number } | false;
+  /** Parameters allowed an all-zero gradient (e.g. unused by the default loss). */
+  zeroGradientAllowed?: string[];
+  /** Per-test timeout in ms (CNNs on the cpu backend are slow). Default 60,000. */
+  timeout?: number;
+}
+
+function disposeInput(input: unknown): void {
+  if (input instanceof tf.Tensor) input.dispose();
+  else if (Array.isArray(input)) tf.dispose(input.filter((x) => x instanceof tf.Tensor));
+  else if (input && typeof input === 'object') tf.dispose(Object.values(input).filter((x) => x instanceof tf.Tensor));
+}
+
+/** Registers the conformance tests for one module under `describe(name)`. */
+export function describeModuleConformance<Input = tf.Tensor>(name: string, options: ConformanceOptions<Input>): void {
+  const timeout = options.timeout ?? 60_000;
+  const lossOf = (output: tf.Tensor, target: tf.Tensor | undefined): tf.Scalar =>
+    options.loss ? options.loss(output) : (tf.mean(tf.square(tf.sub(output, target!))) as tf.Scalar);
+  const makeTarget = (): tf.Tensor | undefined =>
+    options.loss ? undefined : tf.randomUniform(options.outputShape, -1, 1, 'float32', 1234);
+
+  describe(`${name} conformance`, () => {
+    it('forward gives the expected shape and finite values', async () => {
+      const module = options.create(1);
+      const input = options.input();
+      const output = module.call(input);
+      expect(output.shape).toEqual(options.outputShape);
+      const values = await output.data();
+      expect(Array.from(values).every(Number.isFinite)).toBe(true);
+      output.dispose();
+      disposeInput(input);
+      module.dispose();
+    }, timeout);
+
+    it('every parameter gets a finite, non-zero gradient', async () => {
+      const module = options.create(2);
+      const input = options.input();
+      const target = makeTarget();
+      const named = module.namedParameters();
+      expect(named.length).toBeGreaterThan(0);
+      const { value, grads } = tf.variableGrads(() => lossOf(module.call(input), target), named.map(([, v]) => v));
+      for (const [parameterName, variable] of named) {
+        const gradient = grads[variable.name];
+        expect(gradient, `gradient of ${parameterName}`).toBeDefined();
+        expect(gradient.shape, `gradient shape of ${parameterName}`).toEqual(variable.shape);
+        const values = Array.from(await gradient.data());
+        expect(values.every(Number.isFinite), `finite gradient of ${parameterName}`).toBe(true);
+        if (!options.zeroGradientAllowed?.includes(parameterName)) {
+          expect(values.some((g) => g !== 0), `non-zero gradient of ${parameterName}`).toBe(true);
+        }
+      }
+      tf.dispose([value, ...Object.values(grads)]);
+      target?.dispose();
+      disposeInput(input);
+      module.dispose();
+    }, timeout);
+
+    it('save -> load through safetensors is bit-exact', async () => {
+      const source = options.create(3);
+      const copy = options.create(4);
+      source.eval();
+      copy.eval();
+      await decodeCheckpoint(await encodeCheckpoint(source), copy);
+      const sourceVariables = source.namedVariables();
+      const copyVariables = copy.namedVariables();
+      expect(copyVariables.map(([n]) => n)).toEqual(sourceVariables.map(([n]) => n));
+      for (let i = 0; i < sourceVariables.length; i++) {
+        expect(Array.from(await copyVariables[i][1].data()), sourceVariables[i][0]).toEqual(Array.from(await sourceVariables[i][1].data()));
+      }
+      const input = options.input();
+      const a = source.call(input);
+      const b = copy.call(input);
+      expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
+      tf.dispose([a, b]);
+      disposeInput(input);
+      source.dispose();
+      copy.dispose();
+    }, timeout);
+
+    it('repeated training steps leak no tensors', async () => {
+      const module = options.create(5);
+      const input = options.input();
+      const target = makeTarget();
+      const parameters = module.parameters();
+      const step = () => {
+        const { value, grads } = tf.variableGrads(() => lossOf(module.call(input), target), parameters);
+        tf.tidy(() => {
+          for (const variable of parameters) variable.assign(tf.sub(variable, tf.mul(grads[variable.name], 1e-3)));
+        });
+        tf.dispose([value, ...Object.values(grads)]);
+      };
+      step();
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 5; i++) step();
+      expect(tf.memory().numTensors).toBe(before);
+      target?.dispose();
+      disposeInput(input);
+      module.dispose();
+    }, timeout);
+
+    if (options.overfit !== false) {
+      it('overfits one batch', async () => {
+        const { steps = 60, lr = 0.05, factor = 0.5 } = options.overfit || {};
+        const module = options.create(6);
+        module.eval(); // deterministic: no dropout
+        const input = options.input();
+        const target = makeTarget();
+        const parameters = module.parameters();
+        const losses: number[] = [];
+        for (let i = 0; i < steps; i++) {
+          const { value, grads } = tf.variableGrads(() => lossOf(module.call(input), target), parameters);
+          losses.push((await value.data())[0]);
+          tf.tidy(() => {
+            for (const variable of parameters) variable.assign(tf.sub(variable, tf.mul(grads[variable.name], lr)));
+          });
+          tf.dispose([value, ...Object.values(grads)]);
+        }
+        expect(losses[losses.length - 1]).toBeLessThan(losses[0] * factor);
+        target?.dispose();
+        disposeInput(input);
+        module.dispose();
+      }, timeout);
+    }
+  });
+}
