@@ -24,6 +24,9 @@ function concat(...parts: ArrayLike<number>[]): Uint8Array {
   return out;
 }
 
+/** A header entry as a writer would put it in the JSON. */
+const entry = (dtype: string, shape: number[], begin: number, end: number) => ({ dtype, shape, data_offsets: [begin, end] });
+
 function u64(value: bigint): Uint8Array {
   const bytes = new Uint8Array(8);
   new DataView(bytes.buffer).setBigUint64(0, value, true);
@@ -52,6 +55,21 @@ function rejection(run: () => unknown, code: string, errorClass = CheckpointErro
 
 function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** Each element's bit pattern as an unsigned decimal string. */
+function bitPatterns(data: RawTensor['data']): string[] {
+  const { buffer } = data;
+  switch (data.BYTES_PER_ELEMENT) {
+    case 8:
+      return Array.from(new BigUint64Array(buffer), String);
+    case 4:
+      return Array.from(new Uint32Array(buffer), String);
+    case 2:
+      return Array.from(new Uint16Array(buffer), String);
+    default:
+      return Array.from(new Uint8Array(buffer), String);
+  }
 }
 
 function fromBase64(text: string): Uint8Array {
@@ -83,7 +101,8 @@ const allDtypes = Object.keys(arrayTypes) as SafetensorsDtype[];
 function patterned(dtype: SafetensorsDtype, shape: number[], seed: number): RawTensor {
   const ArrayType = arrayTypes[dtype];
   const count = shape.reduce((product, dimension) => product * dimension, 1);
-  const bytes = new Uint8Array(count * (new ArrayType(new ArrayBuffer(8)) as ArrayBufferView & { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT);
+  const elementSize = (ArrayType as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const bytes = new Uint8Array(count * elementSize);
   for (let index = 0; index < bytes.length; index++) bytes[index] = (index * 73 + seed * 29 + 11) & 0xff;
   if (dtype === 'BOOL') for (let index = 0; index < bytes.length; index++) bytes[index] &= 1;
   return { dtype, shape, data: new ArrayType(bytes.buffer) } as RawTensor;
@@ -140,7 +159,8 @@ describe('encodeSafetensors', () => {
     const encode = (tensors: unknown, metadata?: unknown) => () =>
       encodeSafetensors(tensors as Record<string, RawTensor>, metadata as Record<string, string>);
     expect(rejection(encode({ w: { dtype: 'F128', shape: [1], data: new Float32Array(1) } }), 'bad-dtype', ArgumentError).message).toBe(
-      "encodeSafetensors: tensor 'w': dtype \"F128\" is not a safetensors dtype; expected one of BOOL, U8, I8, F8_E5M2, F8_E4M3, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64.",
+      "encodeSafetensors: tensor 'w': dtype \"F128\" is not a safetensors dtype; " +
+        'expected one of BOOL, U8, I8, F8_E5M2, F8_E4M3, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64.',
     );
     expect(rejection(encode({ w: { dtype: 'F32', shape: [2], data: new Float64Array(2) } }), 'bad-data', ArgumentError).message).toBe(
       "encodeSafetensors: tensor 'w': dtype F32 needs its data in a Float32Array; received Float64Array.",
@@ -152,6 +172,7 @@ describe('encodeSafetensors', () => {
     rejection(encode({ w: { dtype: 'F32', shape: [1.5], data: new Float32Array(1) } }), 'bad-shape', ArgumentError);
     rejection(encode({ w: { dtype: 'I64', shape: [1], data: [1] } }), 'bad-data', ArgumentError);
     rejection(encode({ w: null }), 'bad-entry', ArgumentError);
+    rejection(encode(new Map([['w', { dtype: 'U8', shape: [0], data: new Uint8Array(0) }]])), 'bad-entry', ArgumentError);
     rejection(encode({ __metadata__: { dtype: 'U8', shape: [0], data: new Uint8Array(0) } }), 'bad-name', ArgumentError);
     rejection(encode({ ['bad\ud800']: { dtype: 'U8', shape: [0], data: new Uint8Array(0) } }), 'bad-name', ArgumentError);
     expect(rejection(encode({}, { step: 3 }), 'bad-metadata', ArgumentError).message).toContain("metadata['step'] must be a string; received 3");
@@ -174,8 +195,13 @@ describe('decodeSafetensors', () => {
   });
 
   it('keeps NaN payloads, -0, infinities and subnormals exactly', () => {
-    const f32Bits = new Uint32Array([0x7fc00000, 0x7fc00001, 0xffbfffff, 0x7f800001, 0x80000000, 0x7f800000, 0xff800000, 0x00000001, 0x3f800000]);
-    const f64Bits = new BigUint64Array([0x7ff8000000000001n, 0xfff0000000000001n, 0x8000000000000000n, 0x7ff0000000000000n, 0x0000000000000001n]);
+    // Quiet NaN, NaN with payload, negative NaN, signalling NaN, -0, +-Infinity, smallest subnormal, 1.
+    const f32Bits = new Uint32Array([
+      0x7fc00000, 0x7fc00001, 0xffbfffff, 0x7f800001, 0x80000000, 0x7f800000, 0xff800000, 0x00000001, 0x3f800000,
+    ]);
+    const f64Bits = new BigUint64Array([
+      0x7ff8000000000001n, 0xfff0000000000001n, 0x8000000000000000n, 0x7ff0000000000000n, 0x0000000000000001n,
+    ]);
     const { tensors } = decodeSafetensors(
       encodeSafetensors({
         f32: { dtype: 'F32', shape: [9], data: new Float32Array(f32Bits.buffer) },
@@ -248,7 +274,7 @@ describe('decodeSafetensors', () => {
   it('accepts files from other writers: any order, name-sorted, zero-size tensors anywhere', () => {
     const buffer = concat(f32Bytes([1, 2]), [7]);
     const file = craft(
-      { z: { dtype: 'U8', shape: [1], data_offsets: [8, 9] }, e: { dtype: 'F32', shape: [0], data_offsets: [8, 8] }, a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, e0: { dtype: 'F32', shape: [0], data_offsets: [0, 0] } },
+      { z: entry('U8', [1], 8, 9), e: entry('F32', [0], 8, 8), a: entry('F32', [2], 0, 8), e0: entry('F32', [0], 0, 0) },
       buffer,
     );
     const { tensors } = decodeSafetensors(file);
@@ -281,7 +307,8 @@ describe('decodeSafetensors rejects corrupt files', () => {
 
   it('header length above the limit, before reading anything else', () => {
     expect(rejection(() => decodeSafetensors(concat(u64(2n ** 40n), utf8('{}'))), 'header-too-large').message).toBe(
-      'safetensors: the header length field says 1099511627776 bytes, above the limit of 100000000 (options.maxHeaderBytes); the file is corrupt or not a safetensors file.',
+      'safetensors: the header length field says 1099511627776 bytes, above the limit of 100000000 ' +
+        '(options.maxHeaderBytes); the file is corrupt or not a safetensors file.',
     );
     rejection(() => decodeSafetensors(concat(u64(2n ** 64n - 1n), utf8('{}'))), 'header-too-large');
     rejection(() => decodeSafetensors(concat(u64(100_000_001n), utf8('{}'))), 'header-too-large');
@@ -313,14 +340,17 @@ describe('decodeSafetensors rejects corrupt files', () => {
       "safetensors: tensor 'w': expected an object { dtype, shape, data_offsets }; received 5.",
     );
     expect(rejection(() => decodeSafetensors(craft({ w: { dtype: 'F32', shape: [1] } })), 'bad-entry').message).toBe(
-      'safetensors: tensor \'w\': missing field \'data_offsets\'; expected { dtype, shape, data_offsets }, received {"dtype":"F32","shape":[1]}.',
+      "safetensors: tensor 'w': missing field 'data_offsets'; expected { dtype, shape, data_offsets }, " +
+        'received {"dtype":"F32","shape":[1]}.',
     );
   });
 
   it('unknown dtypes', () => {
-    const withDtype = (dtype: unknown) => () => decodeSafetensors(craft({ 'fc.weight': { dtype, shape: [1], data_offsets: [0, 4] } }, [0, 0, 0, 0]));
+    const withDtype = (dtype: unknown) => () =>
+      decodeSafetensors(craft({ 'fc.weight': { dtype, shape: [1], data_offsets: [0, 4] } }, [0, 0, 0, 0]));
     expect(rejection(withDtype('F128'), 'bad-dtype').message).toBe(
-      "safetensors: tensor 'fc.weight': dtype \"F128\" is not a known dtype; expected one of BOOL, U8, I8, F8_E5M2, F8_E4M3, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64.",
+      "safetensors: tensor 'fc.weight': dtype \"F128\" is not a known dtype; " +
+        'expected one of BOOL, U8, I8, F8_E5M2, F8_E4M3, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64.',
     );
     for (const dtype of ['f32', 'toString', '__proto__', 4, null, ['F32']]) rejection(withDtype(dtype), 'bad-dtype');
   });
@@ -350,7 +380,7 @@ describe('decodeSafetensors rejects corrupt files', () => {
   });
 
   it('offsets beyond the end of the buffer', () => {
-    const file = craft({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [1000, 1004] } }, new Uint8Array(8));
+    const file = craft({ a: entry('F32', [1], 0, 4), b: entry('F32', [1], 1000, 1004) }, new Uint8Array(8));
     expect(rejection(() => decodeSafetensors(file), 'truncated').message).toBe(
       "safetensors: tensor 'b' ends at byte 1004 of the data buffer, but the buffer has only 8 bytes; the file is truncated.",
     );
@@ -358,20 +388,21 @@ describe('decodeSafetensors rejects corrupt files', () => {
   });
 
   it('overlapping tensors', () => {
-    const file = craft({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, new Uint8Array(12));
+    const file = craft({ a: entry('F32', [2], 0, 8), b: entry('F32', [2], 4, 12) }, new Uint8Array(12));
     expect(rejection(() => decodeSafetensors(file), 'overlap').message).toBe(
       "safetensors: tensor 'b' [4, 12] overlaps tensor 'a' which ends at 8; each byte of the data buffer must belong to exactly one tensor.",
     );
-    const same = craft({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'I32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4));
+    const same = craft({ a: entry('F32', [1], 0, 4), b: entry('I32', [1], 0, 4) }, new Uint8Array(4));
     rejection(() => decodeSafetensors(same), 'overlap');
-    const inside = craft({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, z: { dtype: 'F32', shape: [0], data_offsets: [4, 4] } }, new Uint8Array(8));
+    const inside = craft({ a: entry('F32', [2], 0, 8), z: entry('F32', [0], 4, 4) }, new Uint8Array(8));
     rejection(() => decodeSafetensors(inside), 'overlap');
   });
 
   it('bytes that belong to no tensor', () => {
-    const between = craft({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, new Uint8Array(12));
+    const between = craft({ a: entry('F32', [1], 0, 4), b: entry('F32', [1], 8, 12) }, new Uint8Array(12));
     expect(rejection(() => decodeSafetensors(between), 'gap').message).toBe(
-      "safetensors: bytes [4, 8) of the data buffer, between tensor 'a' and tensor 'b', belong to no tensor; tensors must be packed back to back.",
+      "safetensors: bytes [4, 8) of the data buffer, between tensor 'a' and tensor 'b', belong to no tensor; " +
+        'tensors must be packed back to back.',
     );
     const start = craft({ b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8));
     expect(rejection(() => decodeSafetensors(start), 'gap').message).toContain('between the start of the buffer and tensor \'b\'');
@@ -425,10 +456,7 @@ describe('files written from PyTorch (scripts/reference/safetensors_fixture.py)'
     for (const [name, { dtype, shape, bits }] of Object.entries(expected)) {
       const tensor = tensors[name];
       expect([name, tensor.dtype, tensor.shape]).toEqual([name, dtype, shape]);
-      const size = tensor.data.BYTES_PER_ELEMENT;
-      const words = size === 8 ? Array.from(new BigUint64Array(tensor.data.buffer), String)
-        : Array.from(size === 4 ? new Uint32Array(tensor.data.buffer) : size === 2 ? new Uint16Array(tensor.data.buffer) : new Uint8Array(tensor.data.buffer), String);
-      expect(words, name).toEqual(bits);
+      expect(bitPatterns(tensor.data), name).toEqual(bits);
     }
     expect(tensors.step).toEqual({ dtype: 'I64', shape: [], data: new BigInt64Array([2n ** 40n + 3n]) });
     expect(tensors.ids.data).toEqual(new BigInt64Array([-(2n ** 63n), -1n, 0n, 2n ** 53n + 1n, 2n ** 63n - 1n]));

@@ -134,8 +134,9 @@ function isSafetensorsDtype(value: unknown): value is SafetensorsDtype {
   return typeof value === 'string' && Object.hasOwn(DTYPES, value);
 }
 
+/** An object used as a string-keyed map (not an array, a Map, a typed array or null). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return Object.prototype.toString.call(value) === '[object Object]';
 }
 
 function isNonNegativeInteger(value: unknown): value is number {
@@ -377,7 +378,8 @@ function parseEntry(name: string, value: unknown): SafetensorsEntry {
   if (end - begin !== byteLength) {
     fail(
       'size-mismatch',
-      `${where}: ${dtype} with shape [${shape.join(', ')}] needs ${byteLength} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}.`,
+      `${where}: ${dtype} with shape [${shape.join(', ')}] needs ${byteLength} bytes, ` +
+        `but data_offsets [${begin}, ${end}] span ${end - begin}.`,
     );
   }
   return { dtype, shape: [...shape], dataOffsets: [begin, end] };
@@ -457,7 +459,10 @@ export function parseSafetensorsHeader(bytes: Uint8Array | ArrayBuffer, options:
     );
   }
   if (headerLength > file.length - 8) {
-    fail('truncated', `the header length field says ${headerLength} bytes, but only ${file.length - 8} bytes follow it; the file is truncated.`);
+    fail(
+      'truncated',
+      `the header length field says ${headerLength} bytes, but only ${file.length - 8} bytes follow it; the file is truncated.`,
+    );
   }
   const dataStart = 8 + headerLength;
 
@@ -471,7 +476,8 @@ export function parseSafetensorsHeader(bytes: Uint8Array | ArrayBuffer, options:
   try {
     header = JSON.parse(headerText);
   } catch (error) {
-    fail('header-json', `the header is not valid JSON (${(error as Error).message}); it starts with ${describe(headerText.slice(0, 40))}.`, error);
+    const start = describe(headerText.slice(0, 40));
+    fail('header-json', `the header is not valid JSON (${(error as Error).message}); it starts with ${start}.`, error);
   }
   if (!isPlainObject(header)) {
     fail('header-json', `the header must be a JSON object of tensor entries; received ${describe(header)}.`);
@@ -491,7 +497,8 @@ export function parseSafetensorsHeader(bytes: Uint8Array | ArrayBuffer, options:
     if (dataOffsets[1] > bufferLength) {
       fail(
         'truncated',
-        `tensor '${name}' ends at byte ${dataOffsets[1]} of the data buffer, but the buffer has only ${bufferLength} bytes; the file is truncated.`,
+        `tensor '${name}' ends at byte ${dataOffsets[1]} of the data buffer, ` +
+          `but the buffer has only ${bufferLength} bytes; the file is truncated.`,
       );
     }
   }
@@ -503,18 +510,27 @@ export function parseSafetensorsHeader(bytes: Uint8Array | ArrayBuffer, options:
     if (begin < cursor) {
       fail(
         'overlap',
-        `tensor '${name}' [${begin}, ${end}] overlaps tensor '${previous}' which ends at ${cursor}; each byte of the data buffer must belong to exactly one tensor.`,
+        `tensor '${name}' [${begin}, ${end}] overlaps tensor '${previous}' which ends at ${cursor}; ` +
+          'each byte of the data buffer must belong to exactly one tensor.',
       );
     }
     if (begin > cursor) {
       const after = previous === undefined ? 'the start of the buffer' : `tensor '${previous}'`;
-      fail('gap', `bytes [${cursor}, ${begin}) of the data buffer, between ${after} and tensor '${name}', belong to no tensor; tensors must be packed back to back.`);
+      fail(
+        'gap',
+        `bytes [${cursor}, ${begin}) of the data buffer, between ${after} and tensor '${name}', belong to no tensor; ` +
+          'tensors must be packed back to back.',
+      );
     }
     cursor = end;
     previous = name;
   }
   if (cursor !== bufferLength) {
-    fail('gap', `the tensors end at byte ${cursor} of the data buffer, but it has ${bufferLength} bytes; ${bufferLength - cursor} trailing bytes belong to no tensor.`);
+    fail(
+      'gap',
+      `the tensors end at byte ${cursor} of the data buffer, but it has ${bufferLength} bytes; ` +
+        `${bufferLength - cursor} trailing bytes belong to no tensor.`,
+    );
   }
 
   const tensors: Record<string, SafetensorsEntry> = {};
