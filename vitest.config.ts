@@ -5,9 +5,12 @@ import { playwright } from '@vitest/browser-playwright';
 const packageSource = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
 const packages = ['core', 'losses', 'optimizers', 'datasets', 'cli'];
 
-/** Test files shared by all three projects; `*.node.test.ts` need Node APIs and run on cpu only. */
+/**
+ * Test files are shared by all three projects; `*.node.test.ts` need Node APIs and run in
+ * the node (cpu) project only; `*.browser.test.ts` run in the browser project only.
+ */
 const sharedTests = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'];
-const nodeOnlyTests = ['packages/*/src/**/*.node.test.ts', 'packages/*/test/**/*.node.test.ts'];
+const onlyIn = (kind: string) => [`packages/*/src/**/*.${kind}.test.ts`, `packages/*/test/**/*.${kind}.test.ts`];
 
 export default defineConfig({
   resolve: {
@@ -32,14 +35,20 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'node', include: sharedTests, environment: 'node', setupFiles: ['./test/setup/node.ts'] },
+        test: {
+          name: 'node',
+          include: sharedTests,
+          exclude: onlyIn('browser'),
+          environment: 'node',
+          setupFiles: ['./test/setup/node.ts'],
+        },
       },
       {
         extends: true,
         test: {
           name: 'node-webgpu',
           include: sharedTests,
-          exclude: nodeOnlyTests,
+          exclude: [...onlyIn('node'), ...onlyIn('browser')],
           environment: 'node',
           pool: 'forks',
           env: { VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json', XDG_RUNTIME_DIR: '/tmp' },
@@ -51,7 +60,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: sharedTests,
-          exclude: nodeOnlyTests,
+          exclude: onlyIn('node'),
           setupFiles: ['./test/setup/webgpu.ts'],
           browser: {
             enabled: true,

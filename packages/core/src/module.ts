@@ -165,7 +165,7 @@ export abstract class Module<Input = tf.Tensor, Output = tf.Tensor, Options = un
     const variables = this.namedVariables();
     const known = new Set(variables.map(([name]) => name));
     const missing = variables.map(([name]) => name).filter((name) => !(name in values));
-    const unexpected = Object.keys(values).filter((name) => !known.has(name));
+    const unexpected = Object.keys(values).filter((name) => !known.has(name)).sort();
     if (strict && (missing.length > 0 || unexpected.length > 0)) {
       throw new CheckpointError(
         'state-dict-mismatch',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import torchFixture from '../fixtures/torch-linear.json';
-import { writeFileAtomic } from './atomic-write';
 import { ArgumentError, CheckpointError } from './errors';
 import {
   decodeSafetensors,
@@ -490,13 +489,5 @@ describe('reverseByteOrder (big-endian hosts)', () => {
     expect(bytes).toEqual(new Uint8Array([6, 5, 8, 7, 2, 1, 4, 3]));
     reverseByteOrder(bytes, 1);
     expect(bytes).toEqual(new Uint8Array([6, 5, 8, 7, 2, 1, 4, 3]));
-  });
-});
-
-describe.runIf(typeof process === 'undefined' || typeof process.versions?.node !== 'string')('atomic-write outside Node', () => {
-  it('imports cleanly and tells the caller to use the Blob / ArrayBuffer APIs', async () => {
-    const error = await writeFileAtomic('model.safetensors', new Uint8Array(1)).catch((caught: unknown) => caught);
-    expect((error as { code?: string }).code).toBe('node-only');
-    expect((error as Error).message).toContain('Blob / ArrayBuffer APIs');
   });
 });
