@@ -33,6 +33,10 @@ function plainSgd(lr: number): Optimizer {
   };
 }
 
+// SwiftShader (the software WebGPU adapter in CI) takes ~100 ms per step: the long runs are
+// scaled down there; the loop logic under test is backend-independent.
+const onCpu = () => tf.getBackend() === 'cpu';
+
 const mse: LossFn = (yTrue, yPred) => tf.mean(tf.square(tf.sub(yTrue, yPred)));
 
 function lineData(count: number) {
@@ -42,13 +46,13 @@ function lineData(count: number) {
 
 describe('fit', () => {
   it('learns y = 2x + 1 and reports falling losses', async () => {
-    const model = new Sequential(new Linear(1, 8, { rng: 1 }), new Sigmoid(), new Linear(8, 1, { rng: 2 }));
+    const model = new Linear(1, 1, { rng: 1 });
     const data = lineData(32);
     const steps: number[] = [];
     const history = await fit(model, data, {
       loss: mse,
-      optimizer: plainSgd(0.5),
-      epochs: 60,
+      optimizer: plainSgd(0.3),
+      epochs: 10,
       batchSize: 8,
       rng: 3,
       onStep: ({ step, samplesPerSecond }) => {
@@ -56,9 +60,11 @@ describe('fit', () => {
         expect(samplesPerSecond).toBeGreaterThan(0);
       },
     });
-    expect(steps.length).toBe(60 * 4);
-    expect(history.steps).toBe(240);
-    expect(history.loss[59]).toBeLessThan(history.loss[0] / 10);
+    const epochs = history.loss.length;
+    expect(steps.length).toBe(epochs * 4);
+    expect(history.steps).toBe(epochs * 4);
+    expect(history.loss[epochs - 1]).toBeLessThan(history.loss[0] / 10);
+    expect(Array.from(await model.weight.data())[0]).toBeCloseTo(2, 1);
     tf.dispose([data.x, data.y]);
     model.dispose();
   });
@@ -129,7 +135,7 @@ describe('fit', () => {
     model.dispose();
   });
 
-  it('leaks no tensors over 1,000 steps', async () => {
+  it('leaks no tensors over 1,000 steps (36 on webgpu)', async () => {
     class Net extends Module {
       body = new Sequential(new Linear(2, 16, { rng: 7 }), new Sigmoid(), new Linear(16, 1, { rng: 8 }));
       protected forward(x: tf.Tensor) {
@@ -145,14 +151,14 @@ describe('fit', () => {
     await fit(model, data, {
       loss: mse,
       optimizer,
-      epochs: 112,
+      epochs: onCpu() ? 112 : 4,
       batchSize: 4,
       validationSplit: 0.1,
       onEpochEnd: ({ epoch }) => {
-        if (epoch % 28 === 0) counts.push(tf.memory().numTensors);
+        if (epoch % 2 === 0) counts.push(tf.memory().numTensors);
       },
     });
-    expect(optimizer.iterations).toBe(10 + 1008);
+    expect(optimizer.iterations).toBe(10 + (onCpu() ? 1008 : 36));
     expect(tf.memory().numTensors).toBe(before);
     expect(new Set(counts).size).toBe(1);
     tf.dispose([data.x, data.y]);

@@ -1,0 +1,16 @@
+export {
+  tabularDataset,
+  selectRows,
+  trainTestSplit,
+  fitStandardizer,
+  standardize,
+  type TabularDataset,
+  type TabularDatasetInit,
+  type TargetArray,
+  type TrainTestSplitOptions,
+  type Standardizer,
+  type StandardizeOptions,
+} from './tabular';
+export { batches, batchCount, type Batch, type BatchOptions } from './batching';
+export { linearRegressionData, sineData, type LinearRegressionOptions, type SineOptions } from './synthetic';
+export { loadBostonHousing, BOSTON_FEATURE_NAMES, type BostonFeatureName, type BostonHousing } from './boston';
