@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 
 const packageSource = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
-const packages = ['core', 'losses', 'optimizers', 'datasets', 'cli'];
+const packages = ['core', 'losses', 'optimizers', 'datasets', 'attention', 'transformer', 'cnn', 'gan', 'vae', 'cli'];
 
 /**
  * Test files are shared by all three projects; `*.node.test.ts` need Node APIs and run in
