@@ -1,0 +1,94 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { version } from '../package.json';
+import { examples } from './examples/index';
+import { CLI_BACKENDS, DEFAULT_SEED, runExample, type RunExampleOptions } from './run-example';
+
+/** Where the CLI writes; tests pass collectors. */
+export interface CliOutput {
+  /** Normal output (results, `list`, help). */
+  out(text: string): void;
+  /** Errors and notices. */
+  err(text: string): void;
+}
+
+const processOutput: CliOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Parses a whole decimal integer in [min, max], rejecting `1.5`, `1e3`, `0x10` and blanks. */
+function integerOption(flag: string, min: number, max: number): (text: string) => number {
+  return (text) => {
+    const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+    if (!(value >= min && value <= max)) throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, received "${text}".`);
+    return value;
+  };
+}
+
+/**
+ * Builds the `tensorzoo` command (`train`, `list`). It never calls `process.exit`: errors
+ * reject `parseAsync` with a `CommanderError` (see {@link main}).
+ */
+export function createProgram(output: CliOutput = processOutput, extra: Pick<RunExampleOptions, 'signal' | 'progress'> = {}): Command {
+  const program = new Command('tensorzoo')
+    .description('Train TensorZoo example models from the command line.')
+    .version(version)
+    .exitOverride()
+    .configureOutput({ writeOut: output.out, writeErr: output.err });
+  const names = examples.map((example) => example.name);
+
+  program
+    .command('list')
+    .description('list the examples with a one-line description')
+    .action(() => {
+      const width = Math.max(...names.map((name) => name.length));
+      for (const example of examples) output.out(`${example.name.padEnd(width)}  ${example.description} (${example.defaultEpochs} epochs)\n`);
+    });
+
+  program
+    .command('train')
+    .description('train an example; writes loss.png, checkpoint.safetensors and history.json into --out')
+    .argument('<example>', `one of: ${names.join(', ')}`)
+    .addOption(new Option('--backend <name>', 'tensor backend').choices(CLI_BACKENDS).default('auto'))
+    .option('--epochs <n>', "total epochs (default: the example's)", integerOption('--epochs', 1, 1_000_000))
+    .option('--seed <n>', `random seed (default: ${DEFAULT_SEED}, or the checkpoint's with --resume)`, integerOption('--seed', 0, 0xffffffff))
+    .option('--out <dir>', 'output folder (default: runs/<example>)')
+    .option('--resume <checkpoint>', 'continue a run from its checkpoint.safetensors')
+    .action(async (name: string, flags: { backend: RunExampleOptions['backend']; epochs?: number; seed?: number; out?: string; resume?: string }) => {
+      await runExample(name, {
+        backend: flags.backend,
+        epochs: flags.epochs,
+        seed: flags.seed,
+        outDir: flags.out,
+        resume: flags.resume,
+        log: (line) => output.out(`${line}\n`),
+        warn: (line) => output.err(`${line}\n`),
+        ...extra,
+      });
+    });
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (`process.argv` form: node, script, arguments...) and resolves to the
+ * exit code: 0 on success, 1 on any error (printed as `error: ...`), 130 after Ctrl-C.
+ */
+export async function main(
+  argv: readonly string[],
+  output: CliOutput = processOutput,
+  options: Pick<RunExampleOptions, 'signal' | 'progress'> = {},
+): Promise<number> {
+  const { signal } = options;
+  try {
+    await createProgram(output, options).parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode; // commander already printed it
+    if (signal?.aborted) {
+      output.err('\ninterrupted; the checkpoint of this run was not updated.\n');
+      return 130;
+    }
+    output.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,281 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ArgumentError,
+  CheckpointError,
+  assertInteger,
+  decodeCheckpoint,
+  fit,
+  parseSafetensorsHeader,
+  readFileBytes,
+  saveCheckpoint,
+  setBackend,
+  type Batch,
+  type BackendName,
+  type History,
+  type Module,
+} from '@tensorzoo/core';
+import type { ExampleContext, ExampleSummary, TrainSetup } from './example';
+import { findExample } from './examples/index';
+import { plotLossCurve } from './plot';
+import { createProgressReporter, type ProgressMode } from './progress';
+
+/** Backends `--backend` accepts in Node (WebGL needs a browser). */
+export const CLI_BACKENDS = Object.freeze(['auto', 'cpu', 'wasm', 'webgpu', 'tensorflow'] as const);
+
+/** Seed used when none is given and the run does not resume. */
+export const DEFAULT_SEED = 0;
+
+/** Options of {@link runExample}; every one is optional. */
+export interface RunExampleOptions {
+  /** Tensor backend. Default `'auto'` (tensorflow, then webgpu with a hardware adapter, then cpu). */
+  backend?: (typeof CLI_BACKENDS)[number];
+  /** Total epochs. Default: the example's `defaultEpochs`. A resumed run trains only the rest. */
+  epochs?: number;
+  /** Seed of the data, the initial weights and the shuffling. Default 0, or the checkpoint's when resuming. */
+  seed?: number;
+  /** Folder for `loss.png`, `checkpoint.safetensors` and `history.json`. Default `runs/<example>`. */
+  outDir?: string;
+  /** A `checkpoint.safetensors` written by an earlier run of the same example, to continue from. */
+  resume?: string;
+  /** Progress display. Default `'auto'`: a bar on a terminal, log lines otherwise. */
+  progress?: ProgressMode;
+  /** Receives the result lines. Default `console.log`. */
+  log?: (line: string) => void;
+  /** Receives notices, e.g. backends `'auto'` skipped. Default `console.warn`. */
+  warn?: (line: string) => void;
+  /** Stops training at the next step (the run then rejects with a `TrainingError`, code `'aborted'`). */
+  signal?: AbortSignal;
+}
+
+/** Paths of the files a run writes. */
+export interface RunFiles {
+  lossCurve: string;
+  checkpoint: string;
+  history: string;
+}
+
+/** What {@link runExample} returns; `history.json` holds the same data. */
+export interface RunResult {
+  example: string;
+  /** The backend that ran, e.g. `'cpu'`. */
+  backend: string;
+  seed: number;
+  /** Total epochs, resumed ones included. */
+  epochs: number;
+  /** Optimizer steps over the whole run. */
+  steps: number;
+  /** Mean training loss per epoch, over the whole run. */
+  loss: number[];
+  /** Validation loss per epoch (empty when the example has no validation data). */
+  valLoss: number[];
+  /** Name of the validation curve, e.g. `'validation'` or `'test'`. */
+  valLabel: string;
+  /** The example's own numbers, e.g. `{ maxError: 0.012 }`. */
+  summary: ExampleSummary;
+  /** Wall time of this invocation, in seconds. */
+  seconds: number;
+  files: RunFiles;
+}
+
+/** Metadata keys the CLI adds to its checkpoints. */
+const METADATA = { example: 'tensorzoo.cli.example', seed: 'tensorzoo.cli.seed', history: 'tensorzoo.cli.history' } as const;
+
+/** What `--resume` needs from a checkpoint before the model exists. */
+interface ResumePoint {
+  path: string;
+  bytes: Uint8Array;
+  seed: number;
+  loss: number[];
+  valLoss: number[];
+}
+
+/**
+ * Runs one example end to end: selects the backend, builds data and model, trains with a
+ * progress display, prints the example's results and writes `loss.png`,
+ * `checkpoint.safetensors` (weights, optimizer, generator, step and epoch) and
+ * `history.json` into `outDir`.
+ *
+ * With `resume`, the checkpoint's weights, optimizer and generator state are restored and
+ * training continues at the saved epoch, so 2 epochs + 2 resumed epochs give exactly the loss
+ * history of 4 straight epochs.
+ *
+ * @param name an example name from {@link examples}, e.g. `'regression'`.
+ * @throws {ArgumentError} (`unknown-example`) listing the valid names; (`bad-argument`) for bad numbers.
+ * @throws {CheckpointError} when `resume` is not a checkpoint of this example.
+ * @example
+ * ```ts
+ * const result = await runExample('regression', { backend: 'cpu', epochs: 50, outDir: 'out' });
+ * result.loss.at(-1);          // final training loss
+ * result.summary.maxError;     // regression's max |prediction - (2x + 1)| on [-1, 1]
+ * ```
+ */
+export async function runExample(name: string, options: RunExampleOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const example = findExample(name);
+  const epochs = assertInteger('runExample', 'epochs', options.epochs ?? example.defaultEpochs);
+  const backendName = options.backend ?? 'auto';
+  if (!(CLI_BACKENDS as readonly string[]).includes(backendName)) {
+    throw new ArgumentError('unknown-backend', `runExample: backend ${JSON.stringify(backendName)} is not one of ${CLI_BACKENDS.join(', ')}.`);
+  }
+  const resume = options.resume === undefined ? undefined : await readResumePoint(options.resume, example.name);
+  const seed = checkSeed(options.seed, resume);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const outDir = options.outDir ?? join('runs', example.name);
+  const files: RunFiles = {
+    lossCurve: join(outDir, 'loss.png'),
+    checkpoint: join(outDir, 'checkpoint.safetensors'),
+    history: join(outDir, 'history.json'),
+  };
+
+  const backend = await setBackend(backendName as BackendName | 'auto', { warn: options.warn ?? ((line) => console.warn(line)) });
+  await mkdir(outDir, { recursive: true });
+  log(`${example.name}: backend ${backend}, seed ${seed}, ${epochs} epochs${resume ? `, resuming from ${resume.path}` : ''}`);
+
+  let trained: { history: History; valLabel: string } | undefined;
+  const context: ExampleContext = {
+    seed,
+    epochs,
+    log,
+    async train(model, data, setup) {
+      if (trained) throw new ArgumentError('train-twice', `${example.name}: context.train may be called once per run.`);
+      const history = await trainAndSave(model, data, setup, { epochs, resume, options, checkpoint: files.checkpoint, example: example.name, seed });
+      trained = { history, valLabel: setup.validationLabel ?? 'validation' };
+      return history;
+    },
+  };
+  const summary = await example.run(context);
+  if (!trained) throw new ArgumentError('no-training', `${example.name}: run() finished without calling context.train.`);
+
+  const { history, valLabel } = trained;
+  const curves = [{ label: 'train', values: history.loss }, ...(history.valLoss.length ? [{ label: valLabel, values: history.valLoss }] : [])];
+  await writeFile(files.lossCurve, plotLossCurve(curves, { title: example.name }));
+  const result: RunResult = {
+    example: example.name,
+    backend,
+    seed,
+    epochs,
+    steps: history.steps,
+    loss: history.loss,
+    valLoss: history.valLoss,
+    valLabel,
+    summary,
+    seconds: (performance.now() - started) / 1000,
+    files,
+  };
+  await writeFile(files.history, `${JSON.stringify(result, null, 2)}\n`);
+  log(`wrote ${files.lossCurve}, ${files.checkpoint}, ${files.history} (${result.seconds.toFixed(1)} s)`);
+  return result;
+}
+
+/** Restores `resume` (if any), trains the remaining epochs, saves the checkpoint; returns the whole run's history. */
+async function trainAndSave(
+  model: Module,
+  data: Batch,
+  setup: TrainSetup,
+  run: { epochs: number; resume?: ResumePoint; options: RunExampleOptions; checkpoint: string; example: string; seed: number },
+): Promise<History> {
+  const { optimizer, rng } = setup;
+  let initialEpoch = 0;
+  if (run.resume) {
+    const info = await decodeCheckpoint(run.resume.bytes, model, { optimizer, rng }).catch((error: unknown) => {
+      throw CheckpointError.isInstance(error) ? new CheckpointError(error.code, `${run.resume!.path}: ${error.message}`, { cause: error }) : error;
+    });
+    initialEpoch = info.epoch;
+    if (initialEpoch > run.epochs) {
+      throw new ArgumentError(
+        'bad-argument',
+        `${run.resume.path} is at epoch ${initialEpoch}, past the requested total of ${run.epochs} epochs; pass --epochs above ${initialEpoch} to train further.`,
+      );
+    }
+  }
+  const remaining = run.epochs - initialEpoch;
+  const reporter = createProgressReporter(run.options.progress ?? 'auto', { epochs: run.epochs });
+  let lastYield = performance.now();
+  let latest: History = { loss: [], valLoss: [], metrics: {}, valMetrics: {}, steps: optimizer.iterations };
+  try {
+    if (remaining > 0) {
+      latest = await fit(model, data, {
+        loss: setup.loss,
+        optimizer,
+        rng,
+        epochs: remaining,
+        initialEpoch,
+        batchSize: setup.batchSize,
+        validationData: setup.validationData,
+        signal: run.options.signal,
+        onStep: async (info) => {
+          reporter.onStep(info);
+          // On the cpu backend a step never waits for I/O, so without this the event loop would
+          // starve: no Ctrl-C (the AbortSignal) and no progress-bar timer until training ends.
+          if (performance.now() - lastYield > 100) {
+            await new Promise((resolve) => setImmediate(resolve));
+            lastYield = performance.now();
+          }
+        },
+        onEpochEnd: (info) => reporter.onEpochEnd(info),
+      });
+    }
+  } finally {
+    reporter.stop();
+  }
+  const history: History = {
+    ...latest,
+    loss: [...(run.resume?.loss ?? []), ...latest.loss],
+    valLoss: [...(run.resume?.valLoss ?? []), ...latest.valLoss],
+  };
+  await saveCheckpoint(run.checkpoint, model, {
+    optimizer,
+    rng,
+    step: optimizer.iterations,
+    epoch: run.epochs,
+    metadata: {
+      [METADATA.example]: run.example,
+      [METADATA.seed]: String(run.seed),
+      [METADATA.history]: JSON.stringify({ loss: history.loss, valLoss: history.valLoss }),
+    },
+  });
+  return history;
+}
+
+/** Reads a checkpoint's CLI metadata (example, seed, loss history) before the model is built. */
+async function readResumePoint(path: string, example: string): Promise<ResumePoint> {
+  const bytes = await readFileBytes(path).catch((error: unknown) => {
+    throw new ArgumentError('bad-resume', `--resume ${path}: cannot read the file (${(error as Error).message}).`, { cause: error });
+  });
+  let metadata: Record<string, string>;
+  try {
+    metadata = parseSafetensorsHeader(bytes).metadata;
+  } catch (error) {
+    throw new CheckpointError('bad-checkpoint', `${path}: not a safetensors checkpoint (${(error as Error).message}).`, { cause: error });
+  }
+  const saved = metadata[METADATA.example];
+  if (saved === undefined) {
+    throw new CheckpointError('not-a-cli-checkpoint', `${path} was not written by "tensorzoo train" (it has no ${METADATA.example} metadata), so it cannot be resumed.`);
+  }
+  if (saved !== example) {
+    throw new CheckpointError('wrong-example', `${path} is a checkpoint of "${saved}", not "${example}"; run "tensorzoo train ${saved} --resume ${path}".`);
+  }
+  try {
+    const history = JSON.parse(metadata[METADATA.history]) as { loss: number[]; valLoss: number[] };
+    const seed = Number(metadata[METADATA.seed]);
+    if (!Array.isArray(history.loss) || !Array.isArray(history.valLoss) || !Number.isInteger(seed)) throw new Error('unexpected values');
+    return { path, bytes, seed, loss: history.loss, valLoss: history.valLoss };
+  } catch (error) {
+    throw new CheckpointError('bad-metadata', `${path}: the ${METADATA.history} or ${METADATA.seed} metadata is damaged (${(error as Error).message}).`, { cause: error });
+  }
+}
+
+/** The run's seed: the option, else the checkpoint's, else {@link DEFAULT_SEED}; a resumed run must keep its seed. */
+function checkSeed(seed: number | undefined, resume: ResumePoint | undefined): number {
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
+    throw new ArgumentError('bad-argument', `runExample: seed (${seed}) must be an integer in [0, 4294967295].`);
+  }
+  if (resume && seed !== undefined && seed !== resume.seed) {
+    throw new ArgumentError(
+      'bad-argument',
+      `runExample: seed ${seed} differs from the seed ${resume.seed} of ${resume.path}; a resumed run must use the same data, so leave the seed out.`,
+    );
+  }
+  return seed ?? resume?.seed ?? DEFAULT_SEED;
+}

@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli';
+import { temporaryFolders } from './helpers';
+
+const folder = temporaryFolders();
+
+/** Runs the CLI with captured output. */
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'tensorzoo', ...args], { out: (text) => (out += text), err: (text) => (err += text) }, { progress: 'none' });
+  return { code, out, err };
+}
+
+describe('tensorzoo CLI', () => {
+  it('list prints every example with its description', async () => {
+    const { code, out } = await cli('list');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^regression {2,}a 1-16-1 sigmoid network learns y = 2x \+ 1/m);
+    expect(out).toMatch(/^house-prices {2}linear regression of Boston house prices/m);
+  });
+
+  it('train runs an example into --out and prints its results', async () => {
+    const outDir = await folder();
+    const { code, out, err } = await cli('train', 'house-prices', '--backend', 'cpu', '--epochs', '3', '--seed', '1', '--out', outDir);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('house-prices: backend cpu, seed 1, 3 epochs');
+    expect(out).toMatch(/test RMSE ratio SGD \/ least squares: \d\.\d{4}/);
+    const history = JSON.parse(await readFile(join(outDir, 'history.json'), 'utf8'));
+    expect(history).toMatchObject({ example: 'house-prices', backend: 'cpu', seed: 1, epochs: 3 });
+  });
+
+  it('--resume continues from the saved epoch', async () => {
+    const outDir = await folder();
+    expect((await cli('train', 'regression', '--backend', 'cpu', '--epochs', '2', '--out', outDir)).code).toBe(0);
+    const { code, out } = await cli('train', 'regression', '--backend', 'cpu', '--epochs', '3', '--out', outDir, '--resume', join(outDir, 'checkpoint.safetensors'));
+    expect(code).toBe(0);
+    expect(out).toContain(`regression: backend cpu, seed 0, 3 epochs, resuming from ${join(outDir, 'checkpoint.safetensors')}`);
+    expect(JSON.parse(await readFile(join(outDir, 'history.json'), 'utf8')).loss).toHaveLength(3);
+  });
+
+  it('an unknown example exits with 1 and lists the valid ones', async () => {
+    const { code, out, err } = await cli('train', 'mnist');
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toBe('error: unknown example "mnist". Valid examples: regression, house-prices (see "tensorzoo list").\n');
+  });
+
+  it.each([
+    [['--epochs', 'ten'], `error: option '--epochs <n>' argument 'ten' is invalid. --epochs must be a whole number from 1 to 1000000, received "ten".`],
+    [['--epochs', '0'], '--epochs must be a whole number from 1 to 1000000, received "0".'],
+    [['--epochs', '2.5'], '--epochs must be a whole number from 1 to 1000000, received "2.5".'],
+    [['--seed', '-1'], '--seed must be a whole number from 0 to 4294967295, received "-1".'],
+    [['--seed', '1e3'], '--seed must be a whole number from 0 to 4294967295, received "1e3".'],
+    [['--backend', 'cuda'], `error: option '--backend <name>' argument 'cuda' is invalid. Allowed choices are auto, cpu, wasm, webgpu, tensorflow.`],
+  ])('rejects %j with a clear message and exit code 1', async (flags, message) => {
+    const { code, err } = await cli('train', 'regression', ...flags);
+    expect(code).toBe(1);
+    expect(err).toContain(message);
+  });
+
+  it('a missing example argument and an unknown command are errors', async () => {
+    expect(await cli('train')).toMatchObject({ code: 1, err: expect.stringContaining("missing required argument 'example'") });
+    expect(await cli('sample')).toMatchObject({ code: 1, err: expect.stringContaining("unknown command 'sample'") });
+  });
+
+  it('Ctrl-C (the abort signal) exits with 130 and says the checkpoint was not updated', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let err = '';
+    const code = await main(['node', 'tensorzoo', 'train', 'regression', '--backend', 'cpu', '--out', await folder()], { out: () => {}, err: (text) => (err += text) }, { signal: controller.signal, progress: 'none' });
+    expect(code).toBe(130);
+    expect(err).toContain('interrupted; the checkpoint of this run was not updated.');
+  });
+
+  it('--help exits with 0', async () => {
+    const { code, out } = await cli('train', '--help');
+    expect(code).toBe(0);
+    expect(out).toContain('--resume <checkpoint>');
+  });
+});

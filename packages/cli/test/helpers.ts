@@ -1,0 +1,23 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+
+/** A fresh temporary folder per call, all removed after the file's tests. */
+export function temporaryFolders(): () => Promise<string> {
+  const made: string[] = [];
+  afterAll(async () => {
+    await Promise.all(made.map((folder) => rm(folder, { recursive: true, force: true })));
+  });
+  return async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'tensorzoo-cli-'));
+    made.push(folder);
+    return folder;
+  };
+}
+
+/** Collects printed lines. */
+export function lineCollector(): { lines: string[]; log: (line: string) => void; text: () => string } {
+  const lines: string[] = [];
+  return { lines, log: (line) => lines.push(line), text: () => lines.join('\n') };
+}
