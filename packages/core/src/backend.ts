@@ -77,6 +77,8 @@ async function ensureNodeWebGpu(): Promise<string | undefined> {
     | { create: (flags: string[]) => GpuLike; globals: Record<string, unknown> }
     | undefined;
   if (!dawn) return 'the npm package "webgpu" (Dawn for Node) is not installed';
+  // Dawn's Vulkan loader complains on stderr when XDG_RUNTIME_DIR is unset; give it a default.
+  if (typeof process !== 'undefined' && !process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = '/tmp';
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);
   // Node 21+ defines a read-only navigator; extend it instead of replacing it.
@@ -172,6 +174,12 @@ export function onBackendSelected(hook: (name: BackendName) => void | Promise<vo
 }
 
 async function afterBackendSelected(name: BackendName): Promise<void> {
+  if (name === 'cpu' && isNode()) {
+    // tfjs-backend-cpu prints an "install tfjs-node" banner on first use in Node. setBackend's
+    // own errors and docs already say how to get the 'tensorflow' backend, so mark it shown.
+    const backend = tf.backend() as { firstUse?: boolean };
+    if (typeof backend.firstUse === 'boolean') backend.firstUse = false;
+  }
   for (const hook of selectedHooks) await hook(name);
 }
 

@@ -146,6 +146,7 @@ export async function fit(
     history.valMetrics[key] = [];
   }
   let step = options.optimizer.iterations;
+  let lastYield = now();
   const wasTraining = model.training;
   model.train();
   try {
@@ -173,6 +174,11 @@ export async function fit(
           samplesPerSecond: size / Math.max((now() - stepStarted) / 1000, 1e-9),
         });
         batchIndex++;
+        if (now() - lastYield > YIELD_EVERY_MS) {
+          // Let timers, I/O and signal handlers (Ctrl-C, UI events) run during long CPU-bound epochs.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = now();
+        }
       }
       if (seen === 0) throw new TrainingError('empty-data', `fit: epoch ${epoch} produced no batches.`);
       const info: EpochInfo = {
@@ -355,5 +361,8 @@ function checkBatch(where: string, batch: Batch): void {
     );
   }
 }
+
+/** How often a long epoch yields to the event loop. */
+const YIELD_EVERY_MS = 100;
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());

@@ -4,3 +4,7 @@ export * from './embedding';
 export * from './layer-norm';
 export * from './linear';
 export * from './sequential';
+export { Conv2d, ConvTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Padding2d, type Size2d } from './conv';
+export * from './pooling';
+export * from './batch-norm';
+export * from './reshape';

@@ -1,0 +1,237 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ArgumentError, ShapeError } from '../errors';
+import { resolveGenerator, torchDefaultBias, torchDefaultWeight, type Initializer } from '../init';
+import { Module, parameter } from '../module';
+import type { Generator } from '../rng';
+import { assertInteger, assertShape, describeValue, formatShape } from '../shape';
+
+/** A size given once for both spatial dimensions, or as `[height, width]`. */
+export type Size2d = number | readonly [number, number];
+
+/**
+ * Convolution padding: a number or `[height, width]` of zeros added on both sides (like
+ * PyTorch), `'valid'` (none) or `'same'` (output size `ceil(input / stride)`, the extra
+ * row/column going to the bottom/right as in TensorFlow and PyTorch).
+ */
+export type Padding2d = Size2d | 'same' | 'valid';
+
+/**
+ * Reads a {@link Size2d} argument as `[height, width]`, checking each is an integer >= `min`.
+ * @internal
+ */
+export function toPair(where: string, name: string, value: unknown, min = 1): [number, number] {
+  const pair = typeof value === 'number' ? [value, value] : value;
+  const ok =
+    Array.isArray(pair) && pair.length === 2 && pair.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= min);
+  if (!ok) {
+    throw new ArgumentError(
+      'bad-argument',
+      `${where}: ${name} (${Array.isArray(value) ? `[${value.join(', ')}]` : describeValue(value)}) must be an integer >= ${min} or a pair [height, width] of them.`,
+    );
+  }
+  return pair as [number, number];
+}
+
+/** Reads a {@link Padding2d} argument. @internal */
+export function toPadding(where: string, value: unknown): [number, number] | 'same' | 'valid' {
+  if (value === 'same' || value === 'valid') return value;
+  return toPair(where, 'padding', value, 0);
+}
+
+/** Output length of a convolution along one axis (PyTorch's formula). @internal */
+export function convOutputSize(size: number, kernel: number, stride: number, pad: number, dilation = 1): number {
+  return Math.floor((size + 2 * pad - dilation * (kernel - 1) - 1) / stride) + 1;
+}
+
+/** Spreads a `[kh, kw, in, out]` filter to its dilated form, zeros between the taps (differentiable). */
+function dilateFilter(filter: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
+  const [kh, kw, inC, outC] = filter.shape;
+  const spread = tf.pad(filter.reshape([kh, 1, kw, 1, inC, outC]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
+  const full = spread.reshape([kh * dh, kw * dw, inC, outC]); // [kh*dh, kw*dw, in, out]
+  return tf.slice(full, [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, inC, outC]) as tf.Tensor4D;
+}
+
+/** Options of {@link Conv2d}. */
+export interface Conv2dOptions {
+  /** Step between windows, a number or `[height, width]`. Default `1`. */
+  stride?: Size2d;
+  /** Zero padding: a number, `[height, width]`, `'valid'` or `'same'`. Default `0`. */
+  padding?: Padding2d;
+  /** Spacing between kernel taps, a number or `[height, width]`. Default `1`. */
+  dilation?: Size2d;
+  /** Add a learned bias. Default `true`. */
+  bias?: boolean;
+  /** Randomness for initialisation: a Generator, a seed, or the default generator. */
+  rng?: Generator | number;
+  /** Weight initializer (`[out, in, kh, kw]` layout). Default: PyTorch's (U(±1/sqrt(in·kh·kw))). */
+  weightInit?: Initializer;
+  /** Bias initializer. Default: PyTorch's (U(±1/sqrt(in·kh·kw))). */
+  biasInit?: Initializer;
+}
+
+/**
+ * 2-D convolution (PyTorch `nn.Conv2d`, Keras `Conv2D`) on channels-last images.
+ *
+ * Parameters are stored in PyTorch's layout, `weight` `[out, in, kh, kw]` and `bias`
+ * `[out]`, so `state_dict`s move both ways unchanged; the forward pass transposes the weight
+ * to tfjs's `[kh, kw, in, out]`. Activations are NHWC, tfjs's native layout.
+ *
+ * Input `[N, H, W, inChannels]` float32 -> output `[N, H', W', outChannels]` with
+ * `H' = floor((H + 2·padding - dilation·(kh - 1) - 1) / stride) + 1` (likewise `W'`).
+ *
+ * `'same'` padding with a stride above 1 follows TensorFlow (PyTorch rejects it).
+ * @example
+ * ```ts
+ * const conv = new Conv2d(1, 32, 3, { padding: 1, rng: 0 });
+ * conv.call(tf.zeros([8, 28, 28, 1])).shape; // [8, 28, 28, 32]
+ * ```
+ */
+export class Conv2d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number] | 'same' | 'valid';
+  readonly dilation: [number, number];
+  /** `[outChannels, inChannels, kh, kw]` */
+  weight: tf.Variable;
+  /** `[outChannels]`, or absent when `bias: false`. */
+  bias?: tf.Variable;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2d, options: Conv2dOptions = {}) {
+    super();
+    this.inChannels = assertInteger('Conv2d', 'inChannels', inChannels);
+    this.outChannels = assertInteger('Conv2d', 'outChannels', outChannels);
+    this.kernelSize = toPair('Conv2d', 'kernelSize', kernelSize);
+    this.stride = toPair('Conv2d', 'stride', options.stride ?? 1);
+    this.padding = toPadding('Conv2d', options.padding ?? 0);
+    this.dilation = toPair('Conv2d', 'dilation', options.dilation ?? 1);
+    const rng = resolveGenerator(options.rng);
+    const fanIn = inChannels * this.kernelSize[0] * this.kernelSize[1];
+    this.weight = parameter((options.weightInit ?? torchDefaultWeight)([outChannels, inChannels, ...this.kernelSize], rng));
+    if (options.bias ?? true) this.bias = parameter((options.biasInit ?? torchDefaultBias(fanIn))([outChannels], rng));
+  }
+
+  protected forward(input: tf.Tensor): tf.Tensor {
+    assertShape(this.path, 'input', input, [null, null, null, this.inChannels], 'float32');
+    const [, height, width] = input.shape;
+    const [kh, kw] = this.kernelSize;
+    const [dh, dw] = this.dilation;
+    if (Array.isArray(this.padding) || this.padding === 'valid') {
+      const [ph, pw] = this.padding === 'valid' ? [0, 0] : this.padding;
+      const outHeight = convOutputSize(height, kh, this.stride[0], ph, dh);
+      const outWidth = convOutputSize(width, kw, this.stride[1], pw, dw);
+      if (outHeight < 1 || outWidth < 1) {
+        throw new ShapeError(
+          'input-too-small',
+          `${this.path}: input ${formatShape(input.shape)} is too small for kernel ${formatShape(this.kernelSize)} with padding ${formatShape([ph, pw])} and dilation ${formatShape(this.dilation)}.`,
+        );
+      }
+    }
+    let filter = tf.transpose(this.weight, [2, 3, 1, 0]) as tf.Tensor4D; // [kh, kw, in, out]
+    // tfjs has no gradient for dilated conv2d: spread the taps instead (exact, differentiable).
+    if (dh > 1 || dw > 1) filter = dilateFilter(filter, this.dilation);
+    const pad = Array.isArray(this.padding) ? explicit(this.padding) : this.padding;
+    let output = tf.conv2d(input as tf.Tensor4D, filter, this.stride, pad); // [N, H', W', out]
+    if (this.bias) output = tf.add(output, this.bias);
+    return output;
+  }
+}
+
+/** Symmetric explicit padding for tfjs's NHWC ops. */
+function explicit([ph, pw]: readonly [number, number]): [[number, number], [number, number], [number, number], [number, number]] {
+  return [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+}
+
+/** Options of {@link ConvTranspose2d}. */
+export interface ConvTranspose2dOptions {
+  /** Upsampling factor, a number or `[height, width]`. Default `1`. */
+  stride?: Size2d;
+  /** Rows/columns removed from each side of the full output (PyTorch's `padding`). Default `0`. */
+  padding?: Size2d;
+  /** Extra rows/columns added at the bottom/right to pick the output size; must be < stride. Default `0`. */
+  outputPadding?: Size2d;
+  /** Add a learned bias. Default `true`. */
+  bias?: boolean;
+  /** Randomness for initialisation: a Generator, a seed, or the default generator. */
+  rng?: Generator | number;
+  /** Weight initializer (`[in, out, kh, kw]` layout). Default: PyTorch's. */
+  weightInit?: Initializer;
+  /** Bias initializer. Default: PyTorch's (U(±1/sqrt(out·kh·kw))). */
+  biasInit?: Initializer;
+}
+
+/**
+ * Transposed 2-D convolution (PyTorch `nn.ConvTranspose2d`, Keras `Conv2DTranspose`): the
+ * gradient of a convolution with respect to its input, used to upsample in DCGAN-style
+ * generators.
+ *
+ * `weight` is stored `[inChannels, outChannels, kh, kw]` like PyTorch. Input
+ * `[N, H, W, inChannels]` float32 -> output `[N, H', W', outChannels]` with
+ * `H' = (H - 1)·stride - 2·padding + kh + outputPadding` (likewise `W'`), exactly PyTorch's size.
+ * @example
+ * ```ts
+ * const up = new ConvTranspose2d(64, 32, 4, { stride: 2, padding: 1, rng: 0 });
+ * up.call(tf.zeros([8, 7, 7, 64])).shape; // [8, 14, 14, 32]
+ * ```
+ */
+export class ConvTranspose2d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  readonly outputPadding: [number, number];
+  /** `[inChannels, outChannels, kh, kw]` */
+  weight: tf.Variable;
+  /** `[outChannels]`, or absent when `bias: false`. */
+  bias?: tf.Variable;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2d, options: ConvTranspose2dOptions = {}) {
+    super();
+    this.inChannels = assertInteger('ConvTranspose2d', 'inChannels', inChannels);
+    this.outChannels = assertInteger('ConvTranspose2d', 'outChannels', outChannels);
+    this.kernelSize = toPair('ConvTranspose2d', 'kernelSize', kernelSize);
+    this.stride = toPair('ConvTranspose2d', 'stride', options.stride ?? 1);
+    this.padding = toPair('ConvTranspose2d', 'padding', options.padding ?? 0, 0);
+    this.outputPadding = toPair('ConvTranspose2d', 'outputPadding', options.outputPadding ?? 0, 0);
+    for (const axis of [0, 1]) {
+      if (this.outputPadding[axis] >= this.stride[axis]) {
+        throw new ArgumentError(
+          'bad-argument',
+          `ConvTranspose2d: outputPadding (${formatShape(this.outputPadding)}) must be smaller than stride (${formatShape(this.stride)}).`,
+        );
+      }
+    }
+    const rng = resolveGenerator(options.rng);
+    // PyTorch computes the fan-in of a transposed conv from weight dim 1 (outChannels).
+    const fanIn = outChannels * this.kernelSize[0] * this.kernelSize[1];
+    this.weight = parameter((options.weightInit ?? torchDefaultWeight)([inChannels, outChannels, ...this.kernelSize], rng));
+    if (options.bias ?? true) this.bias = parameter((options.biasInit ?? torchDefaultBias(fanIn))([outChannels], rng));
+  }
+
+  /** Output `[H', W']` for an input of `[H, W]`. */
+  outputSize(height: number, width: number): [number, number] {
+    const size = (length: number, axis: 0 | 1) =>
+      (length - 1) * this.stride[axis] - 2 * this.padding[axis] + this.kernelSize[axis] + this.outputPadding[axis];
+    return [size(height, 0), size(width, 1)];
+  }
+
+  protected forward(input: tf.Tensor): tf.Tensor {
+    assertShape(this.path, 'input', input, [null, null, null, this.inChannels], 'float32');
+    const [batch, height, width] = input.shape;
+    const [outHeight, outWidth] = this.outputSize(height, width);
+    if (outHeight < 1 || outWidth < 1) {
+      throw new ShapeError(
+        'input-too-small',
+        `${this.path}: input ${formatShape(input.shape)} gives an empty output ${formatShape([outHeight, outWidth])} with padding ${formatShape(this.padding)}.`,
+      );
+    }
+    const filter = tf.transpose(this.weight, [2, 3, 1, 0]) as tf.Tensor4D; // [kh, kw, out, in]
+    // The convolution this transposes pads `padding` on both sides; it maps [H', W'] back to [H, W].
+    const shape: [number, number, number, number] = [batch, outHeight, outWidth, this.outChannels];
+    let output = tf.conv2dTranspose(input as tf.Tensor4D, filter, shape, this.stride, explicit(this.padding)); // [N, H', W', out]
+    if (this.bias) output = tf.add(output, this.bias);
+    return output;
+  }
+}
