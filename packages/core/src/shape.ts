@@ -71,6 +71,22 @@ export function assertInteger(where: string, name: string, value: unknown, min =
   return value;
 }
 
+/** Throws unless `value` is a finite number > 0. Returns it. */
+export function assertPositive(where: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ArgumentError('bad-argument', `${where}: ${name} (${describeValue(value)}) must be a finite number > 0.`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is a finite number >= 0. Returns it. */
+export function assertNonNegative(where: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ArgumentError('bad-argument', `${where}: ${name} (${describeValue(value)}) must be a finite number >= 0.`);
+  }
+  return value;
+}
+
 /** Throws unless `value` is a finite number in [min, max) (or [min, max] when `inclusiveMax`). */
 export function assertInRange(
   where: string,
@@ -98,6 +114,7 @@ export function describeValue(value: unknown): string {
     return `tensor ${formatShape(tensor.shape)} ${tensor.dtype}`;
   }
   if (typeof value === 'string') return JSON.stringify(value);
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`;
   if (typeof value === 'object') return Array.isArray(value) ? `array(${value.length})` : 'object';
   return String(value);
 }

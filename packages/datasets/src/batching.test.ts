@@ -119,8 +119,8 @@ describe('batches', () => {
     for (const batchSize of [0, -1, 2.5, Number.NaN]) {
       expect(() => batches(dataset, { batchSize })).toThrow(ArgumentError);
     }
-    expect(() => batches(dataset, { batchSize: 0 })).toThrow('batches: batchSize (0) must be a positive integer.');
-    expect(() => batches(dataset, { batchSize: '4' as unknown as number })).toThrow('batches: batchSize ("4") must be a positive integer.');
+    expect(() => batches(dataset, { batchSize: 0 })).toThrow('batches: batchSize (0) must be an integer >= 1.');
+    expect(() => batches(dataset, { batchSize: '4' as unknown as number })).toThrow('batches: batchSize ("4") must be an integer >= 1.');
   });
 
   it('rejects a hand-built dataset whose lengths disagree', () => {

@@ -55,7 +55,7 @@ describe('linearRegressionData', () => {
 
   it('validates its options', () => {
     const rng = new Generator(0);
-    expect(() => linearRegressionData({ n: 0, rng })).toThrow('linearRegressionData: n (0) must be a positive integer.');
+    expect(() => linearRegressionData({ n: 0, rng })).toThrow('linearRegressionData: n (0) must be an integer >= 1.');
     expect(() => linearRegressionData({ noiseStd: -1, rng })).toThrow('linearRegressionData: noiseStd (-1) must be a finite number >= 0.');
     expect(() => linearRegressionData({ xRange: [1, 1], rng })).toThrow('linearRegressionData: xRange ([1, 1]) must be [low, high] with finite low < high.');
     expect(() => linearRegressionData({} as never)).toThrow(ArgumentError);

@@ -153,7 +153,7 @@ describe('fitStandardizer', () => {
     expect(() => standardizer.transform(wrong)).toThrow('Standardizer.transform: x expected shape [..., 3], received [2, 4].');
     wrong.dispose();
     expect(() => fitStandardizer([1, 2, 3], 2)).toThrow(ShapeError);
-    expect(() => fitStandardizer([1, 2], 0)).toThrow('fitStandardizer: columns (0) must be a positive integer.');
+    expect(() => fitStandardizer([1, 2], 0)).toThrow('fitStandardizer: columns (0) must be an integer >= 1.');
   });
 
   it('is fitted on the training split only and applied to both', () => {

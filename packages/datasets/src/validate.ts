@@ -1,27 +1,10 @@
-import { ArgumentError, ShapeError } from '@tensorzoo/core';
+import { ArgumentError, ShapeError, describeValue, formatShape } from '@tensorzoo/core';
+
+export { assertInteger, describeValue, formatShape } from '@tensorzoo/core';
 import type { Generator } from '@tensorzoo/core';
 import type { TabularDataset } from './tabular';
 
 // Argument checks shared by this package's functions. Internal: index.ts does not re-export them.
-
-/** Short description of any value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `array(${value.length})`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`;
-  if (typeof value === 'object') return 'object';
-  return String(value);
-}
-
-/** Throws unless `value` is an integer >= `min`; returns it. */
-export function assertInteger(where: string, name: string, value: unknown, min = 1): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    const rule = min === 1 ? 'a positive integer' : `an integer >= ${min}`;
-    throw new ArgumentError('bad-argument', `${where}: ${name} (${describeValue(value)}) must be ${rule}.`);
-  }
-  return value;
-}
 
 /** Throws unless `value` is a finite number (and >= `min` when given); returns it. */
 export function assertFinite(where: string, name: string, value: unknown, min = -Infinity): number {
@@ -53,10 +36,6 @@ export function shapeSize(shape: readonly number[]): number {
   return product;
 }
 
-/** Formats a shape for messages: `[2, 7, 16]`. */
-export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
 
 /** Throws unless `rng` looks like a core `Generator` (checked by shape, so a second copy of core works too). */
 export function assertGenerator(where: string, generator: unknown): asserts generator is Generator {

@@ -4,6 +4,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, ShapeError, assertInRange, describeValue, formatShape } from '@tensorzoo/core';
 
+export { assertNonNegative, assertPositive } from '@tensorzoo/core';
+
 /**
  * Throws an {@link ArgumentError} unless `value` is a tensor (checked by its shape and dtype
  * fields, so a tensor from another copy of tfjs-core passes too). @internal
@@ -60,20 +62,6 @@ export function assertPair(where: string, yTrue: unknown, yPred: unknown, lastAx
   assertDtype(where, 'yPred', yPred as tf.Tensor, ['float32']);
   assertHasAxis(where, 'yPred', yPred as tf.Tensor, lastAxis);
   assertSameShape(where, yTrue, yPred as tf.Tensor);
-}
-
-/** Throws an {@link ArgumentError} unless `value` is a finite number > 0. @internal */
-export function assertPositive(where: string, name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ArgumentError('bad-argument', `${where}: ${name} (${describeValue(value)}) must be a finite number > 0.`);
-  }
-}
-
-/** Throws an {@link ArgumentError} unless `value` is a finite number >= 0. @internal */
-export function assertNonNegative(where: string, name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ArgumentError('bad-argument', `${where}: ${name} (${describeValue(value)}) must be a finite number >= 0.`);
-  }
 }
 
 /** Throws an {@link ArgumentError} unless `value` is in [0, 1). @internal */

@@ -1,23 +1,9 @@
 import { ArgumentError, describeValue } from '@tensorzoo/core';
 
+export { assertNonNegative, assertPositive } from '@tensorzoo/core';
+
 // Option checks shared by the optimizer factories. Messages follow core's
 // `where: name (value) must be <rule>.` shape; tests pin them.
-
-/** Throws unless `value` is a finite number > 0. */
-export function assertPositive(where: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ArgumentError('bad-argument', `${where}: ${name} (${describeValue(value)}) must be a finite number > 0.`);
-  }
-  return value;
-}
-
-/** Throws unless `value` is a finite number >= 0. */
-export function assertNonNegative(where: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ArgumentError('bad-argument', `${where}: ${name} (${describeValue(value)}) must be a finite number >= 0.`);
-  }
-  return value;
-}
 
 /** Throws unless `value` is a boolean. */
 export function assertBoolean(where: string, name: string, value: unknown): boolean {
