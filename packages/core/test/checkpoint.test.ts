@@ -87,7 +87,7 @@ describe('checkpoints', () => {
     const restored = new Net(3);
     const restoredOptimizer = momentumSgd();
     const restoredRng = new Generator(0);
-    const info = await decodeCheckpoint(new Blob([bytes]), restored, { optimizer: restoredOptimizer, rng: restoredRng });
+    const info = await decodeCheckpoint(new Blob([bytes as Uint8Array<ArrayBuffer>]), restored, { optimizer: restoredOptimizer, rng: restoredRng });
     expect(info).toEqual({ step: 3, epoch: 1, metadata: { config: '{"width":4}', format: 'pt' }, hasOptimizerState: true, hasRngState: true });
     for (const [[name, a], [, b]] of model.namedVariables().map((entry, i) => [entry, restored.namedVariables()[i]] as const)) {
       expect(Array.from(await b.data()), name).toEqual(Array.from(await a.data()));
