@@ -246,7 +246,9 @@ export function sparseCategoricalCrossEntropy<R extends Reduction = 'mean'>(
   const reduction = resolveReduction(where, options) as R;
   const { fromLogits, labelSmoothing } = crossEntropySettings(where, options);
   return tf.tidy(() => {
-    const targets = tf.oneHot(yTrue, classes, 1, 0, 'float32'); // [..., C]
+    // Cast rather than oneHot(..., 'float32'): tfjs-backend-wasm 4.22's OneHot ignores dtype
+    // and returns int32 bits read as float32 (denormals), which silently zeroes the loss.
+    const targets = tf.cast(tf.oneHot(yTrue, classes), 'float32'); // [..., C]
     return reduceLoss(crossEntropyPerSample(targets, yPred, fromLogits, labelSmoothing), reduction);
   });
 }

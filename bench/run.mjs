@@ -1,0 +1,294 @@
+#!/usr/bin/env node
+// TensorZoo benchmarks: median ms per training step, side by side with tfjs-layers on the
+// same tfjs backend and with PyTorch on the CPU, reported as ratios (lower is better), plus
+// a tf.memory() reading before and after 200 steps. Nothing here passes or fails on speed.
+//
+//   pnpm bench            # builds the packages, then runs this
+//   node bench/run.mjs    # when packages/*/dist is already built
+//
+// Writes bench/results/latest.json and bench/results/latest.md.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { CASES, MEMORY_MAX_SECONDS, MEMORY_STEPS } from './cases.mjs';
+import { makeBatch } from './data.mjs';
+import { layersStep } from './tfjs-layers.mjs';
+import { measureTensorzooMemory, tensorzooFit, tensorzooStep } from './tensorzoo.mjs';
+import { compareInterleaved, sampleSteps } from './timing.mjs';
+import { core } from './workspace.mjs';
+
+/** Backends compared, in order; one that does not load in this Node is skipped with a note. */
+const BACKENDS = ['cpu', 'wasm'];
+/** Debian's python3-torch; set BENCH_PYTHON to use another interpreter (e.g. a virtualenv's). */
+const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+const TORCH_TIMEOUT_MS = 150_000;
+const resultsFolder = new URL('./results/', import.meta.url);
+
+const progress = (line) => process.stderr.write(`${line}\n`);
+
+/** Runs torch_bench.py; returns its JSON, or `{ available: false, reason }`. */
+function runTorch() {
+  progress('pytorch: running bench/torch_bench.py ...');
+  const environment = { ...process.env };
+  // OpenBLAS detects the CPU itself: the machine-wide overrides are removed for this subprocess only.
+  delete environment.OPENBLAS_CORETYPE;
+  delete environment.OPENBLAS_L2_SIZE;
+  const script = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
+  const run = spawnSync(PYTHON, [script, JSON.stringify(CASES)], { env: environment, encoding: 'utf8', timeout: TORCH_TIMEOUT_MS });
+  if (run.error) return { available: false, reason: `${PYTHON}: ${run.error.message}` };
+  if (run.status !== 0) return { available: false, reason: lastLine(run.stderr) || `exit status ${run.status}` };
+  return { available: true, ...JSON.parse(run.stdout) };
+}
+
+const lastLine = (text) => text.trim().split('\n').at(-1) ?? '';
+
+/** What the backend is running on, e.g. whether wasm has SIMD and threads in this Node. */
+async function describeBackend(backend) {
+  const kernels = tensorzooKernels(backend);
+  const ours = kernels.length > 0 ? `; TensorZoo kernels for ${kernels.join(', ')}` : '';
+  if (backend !== 'wasm') return `plain JS, one thread${ours}`;
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return `SIMD ${simd ? 'on' : 'off'}, ${threads ? 'multi-threaded' : 'one thread'}${ours}`;
+}
+
+/** Kernels that TensorZoo's setBackend installed into tfjs's registry for `backend` (none in older builds). */
+const tensorzooKernels = (backend) => core.fastKernelsInstalled?.(backend) ?? [];
+
+/**
+ * Runs `work` with tfjs's stock kernels. TensorZoo's setBackend may replace some kernels in
+ * the registry that tfjs-layers shares; tfjs-layers is timed as its own users get it.
+ * @template T
+ * @param {() => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+async function withStockKernels(backend, work) {
+  if (tensorzooKernels(backend).length === 0) return work();
+  core.restoreStockKernels(backend);
+  try {
+    return await work();
+  } finally {
+    core.installFastKernels(backend);
+  }
+}
+
+/**
+ * Times one case on the current backend: TensorZoo step, TensorZoo fit() and tfjs-layers,
+ * interleaved. Also records the loss of the hand-written TensorZoo step and of tfjs-layers
+ * before and after, so a step that does not train (a broken kernel) does not go unnoticed.
+ */
+async function timeCase(benchCase, backend) {
+  progress(`${backend} ${benchCase.name}: TensorZoo step, TensorZoo fit(), tfjs-layers trainOnBatch`);
+  const batch = makeBatch(benchCase);
+  const manual = tensorzooStep(benchCase, batch);
+  const viaFit = tensorzooFit(benchCase, batch);
+  const layers = layersStep(benchCase, batch);
+  try {
+    const layersStock = () => withStockKernels(backend, layers.step);
+    const firstLoss = { tensorzoo: await manual.step(), layers: await layersStock() };
+    const timings = await compareInterleaved(
+      {
+        tensorzoo: sampleSteps(manual.step),
+        tensorzooFit: viaFit.sample,
+        layers: (count) => withStockKernels(backend, () => sampleSteps(layers.step)(count)),
+      },
+      benchCase,
+    );
+    const lastLoss = { tensorzoo: await manual.step(), layers: await layersStock() };
+    return { ...timings, loss: { first: firstLoss, last: lastLoss } };
+  } finally {
+    for (const contender of [manual, viaFit, layers]) contender.dispose();
+    tf.dispose([batch.x, batch.y]);
+  }
+}
+
+/**
+ * Notes when the losses look wrong: a contender whose loss did not fall by 10% while it was
+ * timed on one fixed batch, or initial losses more than 10x apart (same data and objective,
+ * only the initialisations differ). The timing of such a step measures a broken computation.
+ */
+function checkTraining(benchCase, backend, loss) {
+  const where = `${benchCase.name} / ${backend}`;
+  const notes = [];
+  for (const contender of ['tensorzoo', 'layers']) {
+    const [first, last] = [loss.first[contender], loss.last[contender]];
+    if (!(Number.isFinite(last) && last < 0.9 * first)) {
+      notes.push(`${where}: ${contender} loss went ${first.toPrecision(3)} -> ${last.toPrecision(3)}, it did not train`);
+    }
+  }
+  const initialRatio = loss.first.tensorzoo / loss.first.layers;
+  if (!(initialRatio > 0.1 && initialRatio < 10)) {
+    notes.push(
+      `${where}: initial loss TensorZoo ${loss.first.tensorzoo.toPrecision(3)} vs tfjs-layers ${loss.first.layers.toPrecision(3)}, more than 10x apart`,
+    );
+  }
+  return notes;
+}
+
+async function memoryCase(benchCase, backend) {
+  progress(`${backend} ${benchCase.name}: memory over ${MEMORY_STEPS} steps`);
+  const batch = makeBatch(benchCase);
+  try {
+    const readings = await measureTensorzooMemory(benchCase, batch, MEMORY_STEPS);
+    return readings.map(({ path, before, after }) => ({
+      case: benchCase.name,
+      backend,
+      path,
+      numTensors: { before: before.numTensors, after: after.numTensors },
+      numBytes: { before: before.numBytes, after: after.numBytes },
+    }));
+  } finally {
+    tf.dispose([batch.x, batch.y]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Report
+
+/** One row of the speed table: the timings, PyTorch's for the same case, and the ratios. */
+function speedRow(benchCase, backend, timings, torch) {
+  const pytorch = torch.available ? torch.results[benchCase.name] : undefined; // by thread count
+  return {
+    case: benchCase.name,
+    backend,
+    ...timings,
+    pytorch,
+    ratios: {
+      tensorzooOverLayers: ratio(timings.tensorzoo.medianMs, timings.layers.medianMs),
+      tensorzooOverPytorch: ratio(timings.tensorzoo.medianMs, pytorch?.['1']?.medianMs),
+      fitOverStep: ratio(timings.tensorzooFit.medianMs, timings.tensorzoo.medianMs),
+    },
+    // The fastest step of each is the least disturbed by other processes on a busy machine.
+    ratiosOfMin: {
+      tensorzooOverLayers: ratio(timings.tensorzoo.minMs, timings.layers.minMs),
+      tensorzooOverPytorch: ratio(timings.tensorzoo.minMs, pytorch?.['1']?.minMs),
+    },
+  };
+}
+
+const ratio = (numerator, denominator) => (numerator !== undefined && denominator !== undefined ? numerator / denominator : undefined);
+const formatMs = (ms) => (ms === undefined ? 'n/a' : ms < 1 ? ms.toFixed(3) : ms.toFixed(2));
+const formatRatio = (value) => (value === undefined ? 'n/a' : `${value.toFixed(2)}x`);
+const formatDelta = (before, after) => `${before} -> ${after} (${after - before >= 0 ? '+' : ''}${after - before})`;
+
+/** A markdown table, padded so it also reads as plain text in a terminal. */
+function markdownTable(header, rows) {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
+  const line = (cells) => `| ${cells.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`;
+  return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function renderReport(report) {
+  const { machine, versions, torch } = report;
+  const allCores = machine.cores; // torch_bench.py also times os.cpu_count() threads
+  const speedHeader = [
+    'case',
+    'backend',
+    'TensorZoo step ms',
+    'TensorZoo fit() ms',
+    'tfjs-layers ms',
+    'PyTorch 1 thread ms',
+    `PyTorch ${allCores} threads ms`,
+    'TensorZoo / tfjs-layers',
+    'TensorZoo / PyTorch',
+  ];
+  const speedRows = report.speed.map((row) => [
+    row.case,
+    row.backend,
+    formatMs(row.tensorzoo.medianMs),
+    formatMs(row.tensorzooFit.medianMs),
+    formatMs(row.layers.medianMs),
+    formatMs(row.pytorch?.['1']?.medianMs),
+    formatMs(row.pytorch?.[String(allCores)]?.medianMs),
+    formatRatio(row.ratios.tensorzooOverLayers),
+    formatRatio(row.ratios.tensorzooOverPytorch),
+  ]);
+  const memoryHeader = ['case', 'backend', 'path', `numTensors before -> after ${MEMORY_STEPS} steps`, 'numBytes before -> after'];
+  const memoryRows = report.memory.map((row) => [
+    row.case,
+    row.backend,
+    row.path,
+    formatDelta(row.numTensors.before, row.numTensors.after),
+    formatDelta(row.numBytes.before, row.numBytes.after),
+  ]);
+  const torchLine = torch.available
+    ? `PyTorch ${torch.torchVersion} (default ${torch.defaultThreads} thread${torch.defaultThreads === 1 ? '' : 's'})`
+    : `PyTorch n/a (${torch.reason})`;
+  return [
+    `Machine: ${machine.cpu} x ${machine.cores}, ${machine.os}; Node ${machine.node}; ` +
+      `1-min load average ${machine.loadAverageAtStart.toFixed(1)} at start, ${machine.loadAverageAtEnd.toFixed(1)} at end`,
+    `tfjs-core ${versions.tfjsCore}, tfjs-layers ${versions.tfjsLayers}; ${torchLine}`,
+    `Backends: ${report.backends.map((entry) => `${entry.name} (${entry.detail})`).join(', ')}`,
+    ...report.notes.map((note) => `Note: ${note}`),
+    '',
+    'Median ms per training step (forward + backward + Adam update + loss read back); ratios use the TensorZoo step',
+    'and PyTorch on 1 thread (the tfjs cpu and wasm backends use one). Lower is better.',
+    '',
+    markdownTable(speedHeader, speedRows),
+    '',
+    `Memory: tf.memory() after 1 warm-up step and after ${MEMORY_STEPS} more (reported, not asserted):`,
+    '',
+    markdownTable(memoryHeader, memoryRows),
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  const report = {
+    date: new Date().toISOString(),
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      node: process.version,
+      loadAverageAtStart: os.loadavg()[0],
+    },
+    versions: { tfjsCore: tf.version_core, tfjsLayers: tfl.version_layers },
+    cases: CASES,
+    backends: [],
+    notes: [],
+    torch: runTorch(),
+    speed: [],
+    memory: [],
+  };
+  const { torch } = report;
+  if (!torch.available) report.notes.push(`PyTorch not available: ${torch.reason}`);
+
+  for (const backend of BACKENDS) {
+    try {
+      await core.setBackend(backend);
+    } catch (error) {
+      report.notes.push(`${backend} backend skipped: ${error.message}`);
+      continue;
+    }
+    report.backends.push({ name: backend, detail: await describeBackend(backend) });
+    for (const benchCase of CASES) {
+      const timings = await timeCase(benchCase, backend);
+      report.notes.push(...checkTraining(benchCase, backend, timings.loss));
+      report.speed.push(speedRow(benchCase, backend, timings, torch));
+    }
+    for (const benchCase of CASES) {
+      const stepMs = report.speed.find((row) => row.case === benchCase.name && row.backend === backend).tensorzoo.medianMs;
+      const estimatedSeconds = (2 * (MEMORY_STEPS + 1) * stepMs) / 1000; // hand-written step and fit()
+      if (estimatedSeconds <= MEMORY_MAX_SECONDS) report.memory.push(...(await memoryCase(benchCase, backend)));
+      else report.notes.push(`memory check of ${benchCase.name} on ${backend} skipped: ~${estimatedSeconds.toFixed(0)} s > ${MEMORY_MAX_SECONDS} s`);
+    }
+  }
+  report.machine.loadAverageAtEnd = os.loadavg()[0];
+  report.seconds = (Date.now() - started) / 1000;
+
+  const text = renderReport(report);
+  process.stdout.write(`\n${text}\n`);
+  mkdirSync(resultsFolder, { recursive: true });
+  writeFileSync(new URL('latest.json', resultsFolder), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(new URL('latest.md', resultsFolder), `# Latest benchmark results\n\n${report.date}, ${report.seconds.toFixed(0)} s\n\n${text}`);
+  progress(`wrote bench/results/latest.json and latest.md (${report.seconds.toFixed(0)} s)`);
+}
+
+await main();
