@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '@tensorzoo/core';
-import { categoricalCrossEntropy, sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
+import { categoricalCrossEntropy, sparseCategoricalCrossEntropy } from '../src/index';
 
 afterAll(async () => {
   await setBackend('cpu');
