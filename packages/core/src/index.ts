@@ -12,3 +12,4 @@ export * from './fit';
 export * from './safetensors';
 export * from './atomic-write';
 export * from './checkpoint';
+export { fastKernelsInstalled, installFastKernels, restoreStockKernels } from './kernels/index';

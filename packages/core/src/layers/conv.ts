@@ -46,9 +46,13 @@ export function convOutputSize(size: number, kernel: number, stride: number, pad
 /** Spreads a `[kh, kw, in, out]` filter to its dilated form, zeros between the taps (differentiable). */
 function dilateFilter(filter: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
   const [kh, kw, inC, outC] = filter.shape;
-  const spread = tf.pad(filter.reshape([kh, 1, kw, 1, inC, outC]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
-  const full = spread.reshape([kh * dh, kw * dw, inC, outC]); // [kh*dh, kw*dw, in, out]
-  return tf.slice(full, [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, inC, outC]) as tf.Tensor4D;
+  // Rank <= 4 throughout: some backends (webgpu) have no higher-rank pad.
+  const rows = tf.pad(filter.reshape([kh, 1, kw * inC * outC]), [[0, 0], [0, dh - 1], [0, 0]]); // [kh, dh, kw*in*out]
+  const tallHeight = (kh - 1) * dh + 1;
+  const tall = tf.slice(rows.reshape([kh * dh, kw * inC * outC]), [0, 0], [tallHeight, kw * inC * outC]);
+  const columns = tf.pad(tall.reshape([tallHeight, kw, 1, inC * outC]), [[0, 0], [0, 0], [0, dw - 1], [0, 0]]); // [KH, kw, dw, in*out]
+  const wide = columns.reshape([tallHeight, kw * dw, inC, outC]);
+  return tf.slice(wide, [0, 0, 0, 0], [tallHeight, (kw - 1) * dw + 1, inC, outC]) as tf.Tensor4D; // [KH, KW, in, out]
 }
 
 /** Options of {@link Conv2d}. */

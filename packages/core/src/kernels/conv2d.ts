@@ -1,0 +1,297 @@
+/**
+ * 2-D convolution and its two gradients as im2col + {@link gemm}, on raw NHWC float32
+ * arrays. Backend-independent: the cpu and wasm kernel wrappers (register.ts) hand in the
+ * arrays and the `Conv2DInfo` from tfjs's `backend_util.computeConv2DInfo`.
+ *
+ * With `P = N·H'·W'` output pixels, `K = kh·kw·C_in` patch values and `F = C_out`:
+ * - forward:          `Y[P, F]  = cols[P, K] · W[K, F]` (tfjs's filter `[kh, kw, in, out]` is `W`)
+ * - input gradient:   `dCols[P, K] = dY[P, F] · Wᵀ`, then scattered back (col2im)
+ * - filter gradient:  `dW[K, F] = colsᵀ · dY`
+ *
+ * The pixels are processed in blocks of a few hundred rows so the patch matrix of a block
+ * stays in the L2 cache and memory stays small. The products run in WebAssembly SIMD
+ * (simd-gemm.ts) where available, in TypeScript ({@link gemm}) elsewhere.
+ * @internal
+ * @packageDocumentation
+ */
+import type { backend_util } from '@tensorflow/tfjs-core';
+import { gemm, packPanels, PANEL } from './gemm';
+import { simdGemm, type SimdGemm } from './simd-gemm';
+
+type ConvInfo = backend_util.Conv2DInfo;
+
+/** Patch-matrix entries per block (256 KiB of float32). */
+const BLOCK_VALUES = 1 << 16;
+
+function blockRows(patchSize: number): number {
+  return Math.max(4, Math.floor(BLOCK_VALUES / patchSize / 4) * 4);
+}
+
+/** True when the patch matrix is the input itself (1x1 kernel, stride 1, no padding). */
+function isPointwise(info: ConvInfo): boolean {
+  return (
+    info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1 &&
+    info.padInfo.top === 0 && info.padInfo.left === 0 && info.outHeight === info.inHeight && info.outWidth === info.inWidth
+  );
+}
+
+/**
+ * Copies the patches of output pixels `[first, first + count)` into `cols` (`[count, K]`,
+ * row `r` = pixel `first + r`, patch order `(ky, kx, c)` like the filter), zeros outside the image.
+ */
+export function im2col(x: Float32Array, info: ConvInfo, first: number, count: number, cols: Float32Array): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const patchSize = filterHeight * filterWidth * inChannels;
+  const pixelsPerImage = outHeight * outWidth;
+  for (let r = 0; r < count; r++) {
+    const pixel = first + r;
+    const batch = Math.floor(pixel / pixelsPerImage);
+    const within = pixel - batch * pixelsPerImage;
+    const outRow = Math.floor(within / outWidth);
+    const outColumn = within - outRow * outWidth;
+    const imageBase = batch * inHeight * inWidth * inChannels;
+    let out = r * patchSize;
+    for (let ky = 0; ky < filterHeight; ky++) {
+      const inRow = outRow * strideHeight - padTop + ky * dilationHeight;
+      if (inRow < 0 || inRow >= inHeight) {
+        cols.fill(0, out, out + filterWidth * inChannels);
+        out += filterWidth * inChannels;
+        continue;
+      }
+      const rowBase = imageBase + inRow * inWidth * inChannels;
+      for (let kx = 0; kx < filterWidth; kx++) {
+        const inColumn = outColumn * strideWidth - padLeft + kx * dilationWidth;
+        if (inColumn < 0 || inColumn >= inWidth) {
+          cols.fill(0, out, out + inChannels);
+        } else {
+          const source = rowBase + inColumn * inChannels;
+          for (let ch = 0; ch < inChannels; ch++) cols[out + ch] = x[source + ch];
+        }
+        out += inChannels;
+      }
+    }
+  }
+}
+
+/**
+ * Adds the patch gradients `dCols` (`[count, K]`, rows `rowStride` apart, from `offset`) of
+ * pixels `[first, first + count)` into `dx`.
+ */
+export function col2imAdd(
+  dCols: Float32Array,
+  info: ConvInfo,
+  first: number,
+  count: number,
+  dx: Float32Array,
+  offset = 0,
+  rowStride = info.filterHeight * info.filterWidth * info.inChannels,
+): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const pixelsPerImage = outHeight * outWidth;
+  for (let r = 0; r < count; r++) {
+    const pixel = first + r;
+    const batch = Math.floor(pixel / pixelsPerImage);
+    const within = pixel - batch * pixelsPerImage;
+    const outRow = Math.floor(within / outWidth);
+    const outColumn = within - outRow * outWidth;
+    const imageBase = batch * inHeight * inWidth * inChannels;
+    let source = offset + r * rowStride;
+    for (let ky = 0; ky < filterHeight; ky++) {
+      const inRow = outRow * strideHeight - padTop + ky * dilationHeight;
+      if (inRow < 0 || inRow >= inHeight) {
+        source += filterWidth * inChannels;
+        continue;
+      }
+      const rowBase = imageBase + inRow * inWidth * inChannels;
+      for (let kx = 0; kx < filterWidth; kx++) {
+        const inColumn = outColumn * strideWidth - padLeft + kx * dilationWidth;
+        if (inColumn >= 0 && inColumn < inWidth) {
+          const target = rowBase + inColumn * inChannels;
+          for (let ch = 0; ch < inChannels; ch++) dx[target + ch] += dCols[source + ch];
+        }
+        source += inChannels;
+      }
+    }
+  }
+}
+
+/** Forward convolution: `x` `[N, H, W, C_in]`, `filter` `[kh, kw, C_in, C_out]` -> `[N, H', W', C_out]`. */
+export function conv2dForward(x: Float32Array, filter: Float32Array, info: ConvInfo): Float32Array {
+  const simd = simdGemm();
+  if (simd) return conv2dForwardSimd(simd, x, filter, info);
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
+  const outChannels = info.outChannels;
+  const y = new Float32Array(pixels * outChannels);
+  const packedFilter = packPanels(filter, 0, patchSize, outChannels, outChannels, 1); // W[K, F]
+  if (isPointwise(info)) {
+    gemm(pixels, outChannels, patchSize, x, 0, patchSize, 1, packedFilter, y, 0, outChannels, false);
+    return y;
+  }
+  const rowsPerBlock = blockRows(patchSize);
+  const cols = new Float32Array(Math.min(rowsPerBlock, pixels) * patchSize);
+  for (let first = 0; first < pixels; first += rowsPerBlock) {
+    const count = Math.min(rowsPerBlock, pixels - first);
+    im2col(x, info, first, count, cols);
+    gemm(count, outChannels, patchSize, cols, 0, patchSize, 1, packedFilter, y, first * outChannels, outChannels, false);
+  }
+  return y;
+}
+
+/** Input gradient: `dy` `[N, H', W', C_out]`, `filter` `[kh, kw, C_in, C_out]` -> `dx` `[N, H, W, C_in]`. */
+export function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info: ConvInfo): Float32Array {
+  const simd = simdGemm();
+  if (simd) return conv2dBackpropInputSimd(simd, dy, filter, info);
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
+  const outChannels = info.outChannels;
+  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  // Wᵀ(f, k) = filter[k·F + f]: depth F, columns K.
+  const packedTranspose = packPanels(filter, 0, outChannels, patchSize, 1, outChannels);
+  if (isPointwise(info)) {
+    gemm(pixels, patchSize, outChannels, dy, 0, outChannels, 1, packedTranspose, dx, 0, patchSize, false);
+    return dx;
+  }
+  const rowsPerBlock = blockRows(patchSize);
+  const dCols = new Float32Array(Math.min(rowsPerBlock, pixels) * patchSize);
+  for (let first = 0; first < pixels; first += rowsPerBlock) {
+    const count = Math.min(rowsPerBlock, pixels - first);
+    gemm(count, patchSize, outChannels, dy, first * outChannels, outChannels, 1, packedTranspose, dCols, 0, patchSize, false);
+    col2imAdd(dCols, info, first, count, dx);
+  }
+  return dx;
+}
+
+/** Filter gradient: `x` `[N, H, W, C_in]`, `dy` `[N, H', W', C_out]` -> `dW` `[kh, kw, C_in, C_out]`. */
+export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: ConvInfo): Float32Array {
+  const simd = simdGemm();
+  if (simd) return conv2dBackpropFilterSimd(simd, x, dy, info);
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
+  const outChannels = info.outChannels;
+  const dw = new Float32Array(patchSize * outChannels);
+  const rowsPerBlock = blockRows(patchSize);
+  const pointwise = isPointwise(info);
+  const cols = pointwise ? x : new Float32Array(Math.min(rowsPerBlock, pixels) * patchSize);
+  let packedDy: Float32Array | undefined;
+  for (let first = 0; first < pixels; first += rowsPerBlock) {
+    const count = Math.min(rowsPerBlock, pixels - first);
+    if (!pointwise) im2col(x, info, first, count, cols);
+    const colsOffset = pointwise ? first * patchSize : 0;
+    packedDy = packPanels(dy, first * outChannels, count, outChannels, outChannels, 1, packedDy); // dY block [count, F]
+    // dW[k, f] += Σ_r cols[r, k] · dY[r, f]: A = colsᵀ, read with strides (1, K).
+    gemm(patchSize, outChannels, count, cols, colsOffset, 1, patchSize, packedDy, dw, 0, outChannels, true);
+  }
+  return dw;
+}
+
+// --- WebAssembly SIMD versions ----------------------------------------------------------
+// The same blocks, with the block's matrices in the SIMD module's memory: rows padded to a
+// multiple of 4 and columns to a multiple of 8 (the kernel's tile), padding discarded.
+
+const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
+
+/** Float offsets of consecutive regions of the given sizes, 16-byte aligned, and the end. */
+function regions(...sizes: number[]): number[] {
+  const offsets: number[] = [];
+  let at = 0;
+  for (const size of sizes) {
+    offsets.push(at);
+    at += roundUp(size, 4);
+  }
+  return [...offsets, at];
+}
+
+/** Copies `count` rows of `columns` floats, `fromStride` apart in `from`, into `to` (packed). */
+function copyRows(from: Float32Array, fromOffset: number, fromStride: number, to: Float32Array, toOffset: number, columns: number, count: number): void {
+  if (fromStride === columns) {
+    to.set(from.subarray(fromOffset, fromOffset + count * columns), toOffset);
+    return;
+  }
+  for (let r = 0; r < count; r++) to.set(from.subarray(fromOffset + r * fromStride, fromOffset + r * fromStride + columns), toOffset + r * columns);
+}
+
+function conv2dForwardSimd(simd: SimdGemm, x: Float32Array, filter: Float32Array, info: ConvInfo): Float32Array {
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
+  const outChannels = info.outChannels;
+  const panels = Math.ceil(outChannels / PANEL);
+  const width = panels * PANEL;
+  const rowsPerBlock = Math.min(blockRows(patchSize), roundUp(pixels, 4));
+  const [colsAt, filterAt, outAt, end] = regions(rowsPerBlock * patchSize, panels * patchSize * PANEL, rowsPerBlock * width);
+  simd.reserve(end * 4);
+  const memory = simd.floats();
+  packPanels(filter, 0, patchSize, outChannels, outChannels, 1, memory.subarray(filterAt, outAt)); // W[K, F]
+  const y = new Float32Array(pixels * outChannels);
+  for (let first = 0; first < pixels; first += rowsPerBlock) {
+    const count = Math.min(rowsPerBlock, pixels - first);
+    const rows = roundUp(count, 4);
+    im2col(x, info, first, count, memory.subarray(colsAt, colsAt + count * patchSize));
+    memory.fill(0, colsAt + count * patchSize, colsAt + rows * patchSize);
+    memory.fill(0, outAt, outAt + rows * width);
+    simd.run(colsAt * 4, patchSize * 4, 4, filterAt * 4, outAt * 4, width * 4, rows, panels, patchSize);
+    copyRows(memory, outAt, width, y, first * outChannels, outChannels, count);
+  }
+  return y;
+}
+
+function conv2dBackpropInputSimd(simd: SimdGemm, dy: Float32Array, filter: Float32Array, info: ConvInfo): Float32Array {
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
+  const outChannels = info.outChannels;
+  const panels = Math.ceil(patchSize / PANEL);
+  const width = panels * PANEL;
+  const rowsPerBlock = Math.min(blockRows(patchSize), roundUp(pixels, 4));
+  const [dyAt, filterAt, colsAt, end] = regions(rowsPerBlock * outChannels, panels * outChannels * PANEL, rowsPerBlock * width);
+  simd.reserve(end * 4);
+  const memory = simd.floats();
+  packPanels(filter, 0, outChannels, patchSize, 1, outChannels, memory.subarray(filterAt, colsAt)); // Wᵀ[F, K]
+  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  for (let first = 0; first < pixels; first += rowsPerBlock) {
+    const count = Math.min(rowsPerBlock, pixels - first);
+    const rows = roundUp(count, 4);
+    memory.set(dy.subarray(first * outChannels, (first + count) * outChannels), dyAt);
+    memory.fill(0, dyAt + count * outChannels, dyAt + rows * outChannels);
+    memory.fill(0, colsAt, colsAt + rows * width);
+    simd.run(dyAt * 4, outChannels * 4, 4, filterAt * 4, colsAt * 4, width * 4, rows, panels, outChannels);
+    col2imAdd(memory, info, first, count, dx, colsAt, width);
+  }
+  return dx;
+}
+
+function conv2dBackpropFilterSimd(simd: SimdGemm, x: Float32Array, dy: Float32Array, info: ConvInfo): Float32Array {
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
+  const outChannels = info.outChannels;
+  const panels = Math.ceil(outChannels / PANEL);
+  const width = panels * PANEL;
+  const patchRows = roundUp(patchSize, 4); // rows of dW computed; the extra ones read the next patch and are dropped
+  // At most 512 pixels per block: each block's sums are float32, short enough to stay accurate.
+  const rowsPerBlock = Math.min(blockRows(patchSize), 512, roundUp(pixels, 4));
+  const [colsAt, dyAt, dwAt, end] = regions(rowsPerBlock * patchSize + 4, panels * rowsPerBlock * PANEL, patchRows * width);
+  simd.reserve(end * 4);
+  const memory = simd.floats();
+  memory.fill(0, colsAt, dwAt);
+  const total = new Float64Array(patchSize * outChannels); // blocks are summed in float64
+  for (let first = 0; first < pixels; first += rowsPerBlock) {
+    const count = Math.min(rowsPerBlock, pixels - first);
+    im2col(x, info, first, count, memory.subarray(colsAt, colsAt + count * patchSize));
+    memory.fill(0, colsAt + count * patchSize, colsAt + count * patchSize + 4);
+    packPanels(dy, first * outChannels, count, outChannels, outChannels, 1, memory.subarray(dyAt, dwAt)); // dY block [count, F]
+    memory.fill(0, dwAt, end);
+    // dW_block[k, f] = Σ_r cols[r, k] · dY[r, f]: A = colsᵀ, read with strides (1, K) floats.
+    simd.run(colsAt * 4, 4, patchSize * 4, dyAt * 4, dwAt * 4, width * 4, patchRows, panels, count);
+    for (let k = 0; k < patchSize; k++) {
+      const from = dwAt + k * width;
+      const to = k * outChannels;
+      for (let f = 0; f < outChannels; f++) total[to + f] += memory[from + f];
+    }
+  }
+  return Float32Array.from(total);
+}

@@ -1,0 +1,271 @@
+/**
+ * Installs TensorZoo's faster kernels for CPU-class backends into tfjs's kernel registry.
+ *
+ * - `cpu`: replaces
+ *   - `Conv2D`, `Conv2DBackpropInput`, `Conv2DBackpropFilter` (tfjs's are direct loops,
+ *     tens of seconds per CNN training step) with im2col + blocked matrix products;
+ *   - `MaxPool`, `MaxPoolGrad` with channels-innermost loops;
+ *   - `Sum` over contiguous axes (every bias gradient) with a transpose-free reduction;
+ *   - float32 `Add`, `Sub`, `Multiply` (same shape, scalar or bias-style broadcasts),
+ *     `Relu`, `Step` (ReLU's gradient) and `Transpose` (weight layouts, `Flatten`) with
+ *     plain loops, bit-identical to tfjs's.
+ *
+ *   Cases they do not cover (NCHW, other dtypes, other broadcasts) go to the stock kernel,
+ *   which is kept and put back by {@link restoreStockKernels}.
+ * - `wasm`: adds the missing `Conv2DBackpropFilter` (without it a CNN cannot train there),
+ *   replaces `Conv2DBackpropInput` (a direct loop there, 10x slower than ours; it is also
+ *   the transposed convolution's forward pass) and `MaxPoolGrad` (tfjs 4.22's wasm
+ *   version drops the gradient of windows whose maximum is negative). They read and write
+ *   the wasm heap directly; XNNPACK keeps the forward `Conv2D`.
+ *
+ * Every other backend is left alone.
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { backend_util, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv2d';
+import { maxPoolBackprop, maxPoolForward } from './pool';
+import { contiguousReduction, sumContiguous } from './reduce';
+import { broadcastBinary, relu, step, transpose, type BinaryOperation } from './elementwise';
+
+/** What the cpu backend exposes: its data store and a tensor factory. */
+interface CpuBackendLike {
+  data: { get(dataId: object): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array): TensorInfo;
+}
+
+/** What the wasm backend exposes: heap views of tensors and output allocation. */
+interface WasmBackendLike {
+  typedArrayFromHeap(info: TensorInfo): unknown;
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+}
+
+type Attrs = NamedAttrMap & {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape?: [number, number, number, number];
+  inputShape?: [number, number, number, number];
+  filterSize?: [number, number] | number;
+  axis?: number | number[];
+  keepDims?: boolean;
+  alpha?: number;
+  perm?: number[];
+};
+
+/** A fast path: returns the output values, or `undefined` to defer to the stock kernel. */
+type FastPath = (inputs: Record<string, TensorInfo>, attrs: Attrs, read: (info: TensorInfo) => Float32Array | undefined) =>
+  | { shape: number[]; values: Float32Array }
+  | undefined;
+
+const channelsLast = (attrs: Attrs) => (attrs.dataFormat ?? 'NHWC') === 'NHWC';
+const isFloat = (...infos: TensorInfo[]) => infos.every((info) => info.dtype === 'float32');
+
+const FAST_PATHS: Record<string, FastPath> = {
+  Conv2D({ x, filter }, attrs, read) {
+    if (!channelsLast(attrs) || !isFloat(x, filter)) return undefined;
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
+      attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
+    );
+    const xValues = read(x);
+    const filterValues = read(filter);
+    if (!xValues || !filterValues) return undefined;
+    return { shape: info.outShape, values: conv2dForward(xValues, filterValues, info) };
+  },
+  Conv2DBackpropInput({ dy, filter }, attrs, read) {
+    if (!channelsLast(attrs) || !isFloat(dy, filter) || !attrs.inputShape) return undefined;
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape, filter.shape as [number, number, number, number],
+      attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
+    );
+    const dyValues = read(dy);
+    const filterValues = read(filter);
+    if (!dyValues || !filterValues) return undefined;
+    return { shape: info.inShape, values: conv2dBackpropInput(dyValues, filterValues, info) };
+  },
+  Conv2DBackpropFilter({ x, dy }, attrs, read) {
+    if (!channelsLast(attrs) || !isFloat(x, dy) || !attrs.filterShape) return undefined;
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], attrs.filterShape,
+      attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
+    );
+    const xValues = read(x);
+    const dyValues = read(dy);
+    if (!xValues || !dyValues) return undefined;
+    return { shape: info.filterShape, values: conv2dBackpropFilter(xValues, dyValues, info) };
+  },
+  MaxPool({ x }, attrs, read) {
+    if (!isFloat(x) || attrs.filterSize === undefined) return undefined;
+    const info = tf.backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
+    );
+    const xValues = read(x);
+    if (!xValues) return undefined;
+    return { shape: info.outShape, values: maxPoolForward(xValues, info) };
+  },
+  MaxPoolGrad({ dy, input }, attrs, read) {
+    if (!isFloat(dy, input) || attrs.filterSize === undefined) return undefined;
+    const info = tf.backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
+    );
+    const dyValues = read(dy);
+    const xValues = read(input);
+    if (!dyValues || !xValues) return undefined;
+    return { shape: info.inShape, values: maxPoolBackprop(dyValues, xValues, info) };
+  },
+  Sum({ x }, attrs, read) {
+    if (!isFloat(x) || attrs.axis === undefined) return undefined;
+    const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((a, b) => a - b);
+    const view = new Set(axes).size === axes.length ? contiguousReduction(x.shape, axes) : undefined;
+    const values = view && read(x);
+    if (!view || !values) return undefined;
+    const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
+    const shape = attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
+    return { shape, values: sumContiguous(values, ...view) };
+  },
+  Add: binary('add'),
+  Sub: binary('sub'),
+  Multiply: binary('mul'),
+  Relu({ x }, _attrs, read) {
+    const values = isFloat(x) ? read(x) : undefined;
+    return values && { shape: x.shape, values: relu(values) };
+  },
+  Step({ x }, attrs, read) {
+    const values = isFloat(x) ? read(x) : undefined;
+    return values && { shape: x.shape, values: step(values, attrs.alpha ?? 0) };
+  },
+  Transpose({ x }, attrs, read) {
+    const perm = attrs.perm;
+    if (!isFloat(x) || !perm || perm.length !== x.shape.length || x.shape.length === 0) return undefined;
+    const values = read(x);
+    return values && { shape: perm.map((axis) => x.shape[axis]), values: transpose(values, x.shape, perm) };
+  },
+};
+
+/** Fast path of a float32 binary operation whose broadcast repeats one operand along leading axes. */
+function binary(operation: BinaryOperation): FastPath {
+  return ({ a, b }, _attrs, read) => {
+    if (!isFloat(a, b)) return undefined;
+    const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const aValues = read(a);
+    const bValues = read(b);
+    const values = aValues && bValues ? broadcastBinary(operation, aValues, a.shape, bValues, b.shape, shape) : undefined;
+    return values && { shape, values };
+  };
+}
+
+/** The kernels replaced or added per backend. */
+const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
+  cpu: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'Relu', 'Step', 'Transpose'],
+  wasm: ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad'],
+};
+
+/** Per `backend/kernel`: the stock kernel we replaced (`null`: there was none) and ours. */
+const installed = new Map<string, { stock: KernelConfig | null; ours: KernelFunc }>();
+
+/** True when our kernel for `key` is the one registered now (a backend package imported later may have replaced it). */
+function isActive(backendName: string, name: string): boolean {
+  const entry = installed.get(`${backendName}/${name}`);
+  return entry !== undefined && tf.getKernel(name, backendName)?.kernelFunc === entry.ours;
+}
+
+function cpuKernel(name: string, fast: FastPath, stock: KernelConfig | null): KernelFunc {
+  return (args) => {
+    const backend = args.backend as CpuBackendLike;
+    const read = (info: TensorInfo) => {
+      const values = backend.data.get(info.dataId).values;
+      return values instanceof Float32Array ? values : undefined;
+    };
+    const result = fast(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as Attrs, read);
+    if (result) return backend.makeTensorInfo(result.shape, 'float32', result.values);
+    if (!stock) throw new Error(`TensorZoo ${name} (cpu): unsupported arguments and no stock kernel to fall back to.`);
+    return stock.kernelFunc(args);
+  };
+}
+
+function wasmKernel(name: string, fast: FastPath, stock: KernelConfig | null): KernelFunc {
+  return (args) => {
+    const backend = args.backend as WasmBackendLike;
+    // Heap views go stale when the heap grows, so they are read before the output is allocated.
+    const read = (info: TensorInfo) => {
+      const values = backend.typedArrayFromHeap(info);
+      return values instanceof Float32Array ? values : undefined;
+    };
+    const result = fast(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as Attrs, read);
+    if (result) {
+      const output = backend.makeOutput(result.shape, 'float32');
+      (backend.typedArrayFromHeap(output) as Float32Array).set(result.values);
+      return output;
+    }
+    if (!stock) {
+      throw new Error(`TensorZoo ${name} (wasm): only NHWC float32 is supported, and the wasm backend has no ${name} kernel of its own.`);
+    }
+    return stock.kernelFunc(args);
+  };
+}
+
+/**
+ * Registers TensorZoo's fast kernels for a backend (`cpu`: convolution and both its
+ * gradients, max pooling and its gradient, `Sum`, and the float32 `Add`/`Sub`/`Multiply`/
+ * `Relu`/`Step`/`Transpose`; `wasm`: the missing `Conv2DBackpropFilter`, a faster
+ * `Conv2DBackpropInput` and a correct `MaxPoolGrad`).
+ * {@link setBackend} calls it for you; call it yourself only after `tf.setBackend`.
+ * Idempotent.
+ *
+ * @param backendName default: the active backend.
+ * @returns the kernel names now provided by TensorZoo for that backend (empty for others).
+ * @example
+ * ```ts
+ * await tf.setBackend('cpu');
+ * installFastKernels(); // ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', ...]
+ * ```
+ */
+export function installFastKernels(backendName: string = tf.getBackend()): string[] {
+  const names = KERNELS_BY_BACKEND[backendName] ?? [];
+  for (const name of names) {
+    if (isActive(backendName, name)) continue;
+    const stock = tf.getKernel(name, backendName) ?? null;
+    if (stock) tf.unregisterKernel(name, backendName);
+    const ours = (backendName === 'cpu' ? cpuKernel : wasmKernel)(name, FAST_PATHS[name], stock);
+    tf.registerKernel({ kernelName: name, backendName, kernelFunc: ours });
+    installed.set(`${backendName}/${name}`, { stock, ours });
+  }
+  return [...names];
+}
+
+/**
+ * Puts tfjs's own kernels back (for comparisons and benchmarks); `installFastKernels`
+ * re-installs ours.
+ * @param backendName default: every backend we changed.
+ * @example
+ * ```ts
+ * restoreStockKernels('cpu'); // tfjs's Conv2D etc. again
+ * ```
+ */
+export function restoreStockKernels(backendName?: string): void {
+  for (const [key, { stock }] of [...installed]) {
+    const [backend, name] = key.split('/');
+    if (backendName !== undefined && backend !== backendName) continue;
+    if (isActive(backend, name)) {
+      tf.unregisterKernel(name, backend);
+      if (stock) tf.registerKernel(stock);
+    }
+    installed.delete(key);
+  }
+}
+
+/**
+ * The kernels TensorZoo currently provides for a backend (see {@link installFastKernels}).
+ * @param backendName default: the active backend.
+ */
+export function fastKernelsInstalled(backendName: string = tf.getBackend()): string[] {
+  return (KERNELS_BY_BACKEND[backendName] ?? []).filter((name) => isActive(backendName, name));
+}
+
+/** Installs for a backend whose stock kernels are already registered (core imported after the backend). @internal */
+export function installIfRegistered(backendName: string): void {
+  if (KERNELS_BY_BACKEND[backendName] && tf.getKernel('Conv2D', backendName)) installFastKernels(backendName);
+}

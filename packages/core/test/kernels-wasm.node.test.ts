@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Conv2d, ConvTranspose2d, fastKernelsInstalled, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { expectClose } from './helpers';
+
+// The wasm backend has no Conv2DBackpropFilter of its own; TensorZoo adds one and replaces
+// Conv2DBackpropInput and MaxPoolGrad. Results must equal the cpu backend's on the same data.
+
+beforeAll(async () => {
+  await setBackend('wasm');
+});
+afterAll(async () => {
+  await setBackend('cpu');
+});
+
+/** Values of `compute(inputs)` on `backend`, the inputs rebuilt there from plain arrays. */
+async function runOn(backend: 'cpu' | 'wasm', inputs: Array<{ values: Float32Array; shape: number[] }>, compute: (...tensors: tf.Tensor[]) => tf.Tensor[]) {
+  await setBackend(backend);
+  const tensors = inputs.map(({ values, shape }) => tf.tensor(values, shape));
+  const outputs = compute(...tensors);
+  const values = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose([...tensors, ...outputs]);
+  return values;
+}
+
+function randomValues(shape: number[], seed: number): { values: Float32Array; shape: number[] } {
+  let state = seed;
+  const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 31 - 1;
+  });
+  return { values, shape };
+}
+
+describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () => {
+  it('is installed by setBackend("wasm"), and the stock backend cannot train a convolution', async () => {
+    await setBackend('wasm');
+    expect(fastKernelsInstalled('wasm')).toEqual(['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad']);
+    restoreStockKernels('wasm');
+    const x = tf.ones([1, 3, 3, 1]) as tf.Tensor4D;
+    const filter = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
+    expect(() => tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(x, f as tf.Tensor4D, 1, 'valid')))(filter)).toThrow(
+      "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'",
+    );
+    installFastKernels('wasm');
+    const gradient = tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(x, f as tf.Tensor4D, 1, 'valid')))(filter);
+    expect(Array.from(await gradient.data())).toEqual([4, 4, 4, 4]);
+    tf.dispose([x, filter, gradient]);
+  });
+
+  it('equals the cpu backend on strided, padded and transposed convolutions', async () => {
+    type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+    const cases: Array<{ x: number[]; filter: number[]; strides: [number, number]; pad: Pad }> = [
+      { x: [2, 7, 6, 3], filter: [3, 3, 3, 5], strides: [1, 1], pad: 'same' },
+      // Explicit, not numeric, padding: tfjs-core sizes numeric pads from the kernel height and
+      // stride height alone, and wasm's Conv2D then writes past its output for [3, 2] kernels.
+      { x: [2, 8, 8, 2], filter: [3, 2, 2, 9], strides: [2, 1], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+      { x: [1, 9, 7, 4], filter: [4, 4, 4, 3], strides: [2, 2], pad: 'valid' },
+    ];
+    for (const [index, { x, filter, strides, pad }] of cases.entries()) {
+      const inputs = [randomValues(x, index + 1), randomValues(filter, index + 11)];
+      const compute = (input: tf.Tensor, kernel: tf.Tensor) =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad))))([input, kernel]);
+      const [cpuDx, cpuDw] = await runOn('cpu', inputs, compute);
+      const [wasmDx, wasmDw] = await runOn('wasm', inputs, compute);
+      await setBackend('wasm');
+      const check = async (values: Float32Array, expected: Float32Array) => {
+        const t = tf.tensor(values);
+        await expectClose(t, expected, 1e-4);
+        t.dispose();
+      };
+      await check(wasmDw, cpuDw);
+      await check(wasmDx, cpuDx);
+    }
+  });
+
+  it('trains a Conv2d -> MaxPool2d -> ConvTranspose2d stack on wasm like on cpu', async () => {
+    const input = randomValues([2, 6, 6, 2], 5);
+    const compute = (x: tf.Tensor) => {
+      const conv = new Conv2d(2, 4, 3, { padding: 1, rng: 1 });
+      const pool = new MaxPool2d(2);
+      const up = new ConvTranspose2d(4, 1, 4, { stride: 2, padding: 1, rng: 2 });
+      const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(up.call(pool.call(conv.call(x))))) as tf.Scalar, [...conv.parameters(), ...up.parameters()]);
+      const outputs = [value, ...conv.parameters().map((p) => grads[p.name]), ...up.parameters().map((p) => grads[p.name])];
+      conv.dispose();
+      up.dispose();
+      return outputs;
+    };
+    const cpu = await runOn('cpu', [input], compute);
+    const wasm = await runOn('wasm', [input], compute);
+    await setBackend('wasm');
+    for (let i = 0; i < cpu.length; i++) {
+      const t = tf.tensor(wasm[i]);
+      await expectClose(t, cpu[i], 1e-4);
+      t.dispose();
+    }
+  });
+
+  it('MaxPoolGrad routes the gradient of windows whose maximum is negative (tfjs 4.22 wasm drops it)', async () => {
+    await setBackend('wasm');
+    const x = tf.tensor4d([-4, -1, -3, -2, 5, 6, 7, 8], [1, 2, 4, 1]); // windows [-4, -1, 5, 6] and [-3, -2, 7, 8]
+    const negative = tf.tensor4d([-4, -1, -3, -2, -5, -6, -7, -8], [1, 2, 4, 1]);
+    const gradient = (input: tf.Tensor4D) => tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid')))(input);
+    const [positive, allNegative] = [gradient(x), gradient(negative)];
+    expect(Array.from(await positive.data())).toEqual([0, 0, 0, 0, 0, 1, 0, 1]);
+    expect(Array.from(await allNegative.data())).toEqual([0, 1, 0, 1, 0, 0, 0, 0]);
+    tf.dispose([x, negative, positive, allNegative]);
+  });
+});

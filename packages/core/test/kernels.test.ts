@@ -1,0 +1,310 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { setSimdEnabled, simdGemm } from '../src/kernels/simd-gemm';
+import { expectClose } from './helpers';
+
+// TensorZoo's cpu kernels against tfjs's stock cpu kernels on many random shapes. Runs on
+// the cpu backend in every project (the webgpu projects switch to it for this file).
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+/** Deterministic pseudo-random integers (a small LCG), so failures reproduce. */
+function randomSource(seed: number) {
+  let state = seed >>> 0;
+  return (low: number, high: number) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return low + (state % (high - low + 1));
+  };
+}
+
+let previousBackend = '';
+beforeAll(async () => {
+  previousBackend = tf.getBackend();
+  await setBackend('cpu');
+});
+afterAll(async () => {
+  installFastKernels('cpu');
+  if (previousBackend && previousBackend !== 'cpu') await tf.setBackend(previousBackend);
+});
+
+/** Runs `compute` with tfjs's kernels, then with ours; returns both results' values. */
+async function stockAndFast(compute: () => tf.Tensor[]): Promise<[Float32Array[], tf.Tensor[]]> {
+  restoreStockKernels('cpu');
+  const stock = compute();
+  const stockValues = await Promise.all(stock.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose(stock);
+  installFastKernels('cpu');
+  return [stockValues, compute()];
+}
+
+/**
+ * Compares with the stock kernel. `tolerance` (relative above 1): the SIMD products sum in
+ * float32 (like PyTorch and the GPU backends), tfjs's cpu loops in float64.
+ */
+async function expectSame(compute: () => tf.Tensor[], label: string, tolerance = 1e-5): Promise<void> {
+  const [expected, actual] = await stockAndFast(compute);
+  for (let i = 0; i < expected.length; i++) {
+    try {
+      await expectClose(actual[i], expected[i], tolerance);
+    } catch (error) {
+      throw new Error(`${label}, output ${i}: ${(error as Error).message}`);
+    }
+  }
+  tf.dispose(actual);
+}
+
+function randomPad(random: (low: number, high: number) => number): Pad {
+  switch (random(0, 3)) {
+    case 0:
+      return 'same';
+    case 1:
+      return 'valid';
+    case 2:
+      return random(0, 2);
+    default:
+      return [[0, 0], [random(0, 2), random(0, 2)], [random(0, 2), random(0, 2)], [0, 0]];
+  }
+}
+
+/** Output size along one axis for tfjs's conv shape rules, or 0 when the window does not fit. */
+function outputSize(size: number, kernel: number, stride: number, pad: Pad, axis: 1 | 2): number {
+  if (pad === 'same') return Math.ceil(size / stride);
+  const [before, after] = pad === 'valid' ? [0, 0] : typeof pad === 'number' ? [pad, pad] : pad[axis];
+  return Math.max(0, Math.floor((size + before + after - kernel) / stride) + 1);
+}
+
+describe('fast cpu kernels are installed by setBackend', () => {
+  it('lists the replaced kernels', () => {
+    expect(fastKernelsInstalled('cpu')).toEqual([
+      'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'Relu', 'Step', 'Transpose',
+    ]);
+    restoreStockKernels('cpu');
+    expect(fastKernelsInstalled('cpu')).toEqual([]);
+    installFastKernels('cpu');
+    expect(fastKernelsInstalled('cpu')).toHaveLength(12);
+  });
+});
+
+const CONV_TOLERANCE = 1e-4;
+
+for (const engine of ['WebAssembly SIMD', 'TypeScript'] as const) {
+  describe(`Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter equal the stock kernels (${engine} products)`, () => {
+    beforeAll(() => setSimdEnabled(engine === 'WebAssembly SIMD'));
+    afterAll(() => setSimdEnabled(true));
+
+    it('uses the intended matrix product', () => {
+      expect(simdGemm() !== undefined).toBe(engine === 'WebAssembly SIMD');
+    });
+
+    it('on 60 random shapes (stride, padding, kernel, channel counts), forward and both gradients', async () => {
+      const random = randomSource(7);
+      let checked = 0;
+      while (checked < 60) {
+        const batch = random(1, 2);
+        const [height, width] = [random(1, 9), random(1, 9)];
+        const [inChannels, outChannels] = [random(1, 5), random(1, 11)];
+        const [kh, kw] = [random(1, 4), random(1, 4)];
+        const strides: [number, number] = [random(1, 3), random(1, 3)];
+        const pad = randomPad(random);
+        const [outHeight, outWidth] = [outputSize(height, kh, strides[0], pad, 1), outputSize(width, kw, strides[1], pad, 2)];
+        if (outHeight < 1 || outWidth < 1) continue;
+        const seed = checked + 1; // tfjs treats seed 0 as "no seed"
+        const label = `x [${batch}, ${height}, ${width}, ${inChannels}], filter [${kh}, ${kw}, ${inChannels}, ${outChannels}], strides ${strides}, pad ${JSON.stringify(pad)}`;
+        await expectSame(() => {
+          const x = tf.randomNormal([batch, height, width, inChannels], 0, 1, 'float32', seed) as tf.Tensor4D;
+          const filter = tf.randomNormal([kh, kw, inChannels, outChannels], 0, 1, 'float32', seed + 1000) as tf.Tensor4D;
+          const weights = tf.randomNormal([batch, outHeight, outWidth, outChannels], 0, 1, 'float32', seed + 2000);
+          const loss = (input: tf.Tensor, kernel: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, strides, pad), weights));
+          const output = tf.conv2d(x, filter, strides, pad);
+          const [dx, dFilter] = tf.grads(loss)([x, filter]);
+          tf.dispose([x, filter, weights]);
+          return [output, dx, dFilter];
+        }, label, CONV_TOLERANCE);
+        checked++;
+      }
+    });
+
+    it('dilated forward convolutions (stride 1)', async () => {
+      const random = randomSource(11);
+      for (let i = 0; i < 12; i++) {
+        const dilations: [number, number] = [random(1, 3), random(1, 3)];
+        const [kh, kw] = [random(1, 3), random(1, 3)];
+        const pad = randomPad(random);
+        const size = 9;
+        const label = `dilations ${dilations}, kernel [${kh}, ${kw}], pad ${JSON.stringify(pad)}`;
+        await expectSame(() => {
+          const x = tf.randomNormal([2, size, size - 1, 3], 0, 1, 'float32', i + 1) as tf.Tensor4D;
+          const filter = tf.randomNormal([kh, kw, 3, 5], 0, 1, 'float32', i + 100) as tf.Tensor4D;
+          const output = tf.conv2d(x, filter, 1, pad, 'NHWC', dilations);
+          tf.dispose([x, filter]);
+          return [output];
+        }, label, CONV_TOLERANCE);
+      }
+    });
+
+    it('transposed convolutions (Conv2DBackpropInput forward, Conv2D + BackpropFilter gradients)', async () => {
+      const random = randomSource(13);
+      for (let i = 0; i < 20; i++) {
+        const [kh, kw] = [random(1, 5), random(1, 5)];
+        const stride = random(1, 3);
+        const [padding, outputPadding] = [random(0, Math.min(kh, kw) - 1), random(0, stride - 1)];
+        const [height, width] = [random(1, 5), random(1, 5)];
+        const [outHeight, outWidth] = [(height - 1) * stride - 2 * padding + kh + outputPadding, (width - 1) * stride - 2 * padding + kw + outputPadding];
+        if (outHeight < 1 || outWidth < 1) continue;
+        const shape: [number, number, number, number] = [2, outHeight, outWidth, 3];
+        const pad: Pad = [[0, 0], [padding, padding], [padding, padding], [0, 0]];
+        await expectSame(() => {
+          const x = tf.randomNormal([2, height, width, 4], 0, 1, 'float32', i + 1) as tf.Tensor4D;
+          const filter = tf.randomNormal([kh, kw, 3, 4], 0, 1, 'float32', i + 100) as tf.Tensor4D;
+          const weights = tf.randomNormal(shape, 0, 1, 'float32', i + 200);
+          const loss = (input: tf.Tensor, kernel: tf.Tensor) =>
+            tf.sum(tf.mul(tf.conv2dTranspose(input as tf.Tensor4D, kernel as tf.Tensor4D, shape, stride, pad), weights));
+          const output = tf.conv2dTranspose(x, filter, shape, stride, pad);
+          const [dx, dFilter] = tf.grads(loss)([x, filter]);
+          tf.dispose([x, filter, weights]);
+          return [output, dx, dFilter];
+        }, `kernel [${kh}, ${kw}], stride ${stride}, padding ${padding}, outputPadding ${outputPadding}, input ${height}x${width}`, CONV_TOLERANCE);
+      }
+    });
+
+    it('1x1 convolutions (the pointwise path) and wide channel counts', async () => {
+      for (const [inChannels, outChannels, stride] of [[3, 17, 1], [16, 8, 1], [9, 4, 2]]) {
+        await expectSame(() => {
+          const x = tf.randomNormal([2, 5, 6, inChannels], 0, 1, 'float32', inChannels) as tf.Tensor4D;
+          const filter = tf.randomNormal([1, 1, inChannels, outChannels], 0, 1, 'float32', outChannels) as tf.Tensor4D;
+          const loss = (input: tf.Tensor, kernel: tf.Tensor) => tf.sum(tf.square(tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, stride, 'valid')));
+          const output = tf.conv2d(x, filter, stride, 'valid');
+          const [dx, dFilter] = tf.grads(loss)([x, filter]);
+          tf.dispose([x, filter]);
+          return [output, dx, dFilter];
+        }, `1x1 ${inChannels}->${outChannels} stride ${stride}`, CONV_TOLERANCE);
+      }
+    });
+
+    it('defers NCHW to the stock kernel', async () => {
+      const x = tf.randomNormal([1, 2, 5, 5], 0, 1, 'float32', 1) as tf.Tensor4D; // NCHW
+      const filter = tf.randomNormal([3, 3, 2, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
+      const nchw = tf.conv2d(x, filter, 1, 'same', 'NCHW');
+      const nhwc = tf.conv2d(tf.transpose(x, [0, 2, 3, 1]), filter, 1, 'same');
+      await expectClose(nchw, await tf.transpose(nhwc, [0, 3, 1, 2]).data(), 1e-5);
+      tf.dispose([x, filter, nchw, nhwc]);
+    });
+  });
+}
+
+describe('MaxPool, MaxPoolGrad and Sum equal the stock kernels', () => {
+  it('max pooling and its gradient on 30 random shapes, ties included', async () => {
+    const random = randomSource(17);
+    let checked = 0;
+    while (checked < 30) {
+      const [height, width, channels] = [random(1, 8), random(1, 8), random(1, 6)];
+      const [kh, kw] = [random(1, 3), random(1, 3)];
+      const strides: [number, number] = [random(1, 3), random(1, 3)];
+      const pad = randomPad(random);
+      if (typeof pad !== 'string' && (typeof pad === 'number' ? pad >= Math.min(kh, kw) : pad[1].some((p) => p >= kh) || pad[2].some((p) => p >= kw))) continue;
+      if (outputSize(height, kh, strides[0], pad, 1) < 1 || outputSize(width, kw, strides[1], pad, 2) < 1) continue;
+      const seed = checked + 1; // tfjs treats seed 0 as "no seed"
+      const ties = checked % 2 === 0; // small integers: many equal values in a window
+      await expectSame(() => {
+        const noise = tf.randomNormal([2, height, width, channels], 0, 2, 'float32', seed);
+        const x = (ties ? tf.round(noise) : noise) as tf.Tensor4D;
+        const output = tf.maxPool(x, [kh, kw], strides, pad);
+        const weights = tf.randomNormal(output.shape, 0, 1, 'float32', seed + 1);
+        const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, [kh, kw], strides, pad), weights)))(x);
+        tf.dispose([noise, x, weights]);
+        return [output, dx];
+      }, `x [2, ${height}, ${width}, ${channels}], window [${kh}, ${kw}], strides ${strides}, pad ${JSON.stringify(pad)}${ties ? ', ties' : ''}`);
+      checked++;
+    }
+  });
+
+  it('Sum over contiguous and scattered axes, with and without keepDims', async () => {
+    const axesCases: Array<number | number[]> = [0, 1, 2, 3, -1, [0, 1], [0, 1, 2], [1, 2], [2, 3], [1, 2, 3], [0, 2], [0, 3], [0, 1, 2, 3], [3, 2]];
+    for (const axis of axesCases) {
+      for (const keepDims of [false, true]) {
+        await expectSame(() => {
+          const x = tf.randomNormal([3, 4, 5, 6], 0, 1, 'float32', 5);
+          const out = tf.sum(x, axis, keepDims);
+          tf.dispose(x);
+          return [out];
+        }, `sum axis ${JSON.stringify(axis)} keepDims ${keepDims}`);
+      }
+    }
+    const ints = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
+    const total = tf.sum(ints, 0);
+    expect(total.dtype).toBe('int32');
+    expect(Array.from(await total.data())).toEqual([4, 6]);
+    tf.dispose([ints, total]);
+  });
+});
+
+describe('Add, Sub, Multiply, Relu, Step and Transpose are bit-identical to the stock kernels', () => {
+  const shapes: Array<[number[], number[]]> = [
+    [[2, 3, 4, 5], [2, 3, 4, 5]], // same shape
+    [[2, 3, 4, 5], [5]], // bias over channels
+    [[2, 3, 4, 5], [1, 1, 1, 5]],
+    [[2, 3, 4, 5], [4, 5]],
+    [[5], [2, 3, 4, 5]], // bias on the left
+    [[2, 3, 4, 5], []], // scalar
+    [[], [3, 2]],
+    [[1, 5], [3, 1, 5]], // output rank above both: stock path for a, fast for b
+    [[2, 3, 1], [2, 1, 4]], // outer broadcast: stock kernel
+    [[3, 1], [1, 4]],
+  ];
+  it('on same-shape, scalar, bias-style and general broadcasts, with NaN, ±Infinity and -0', async () => {
+    for (const [aShape, bShape] of shapes) {
+      const special = [NaN, Infinity, -Infinity, -0, 0, 1e-40, -3.5];
+      const make = (shape: number[], seed: number) => {
+        const random = randomSource(seed);
+        const size = shape.reduce((x, y) => x * y, 1);
+        const values = Array.from({ length: size }, (_, i) => (i % 5 === 0 ? special[(i / 5) % special.length] : (random(0, 2000) - 1000) / 137));
+        return tf.tensor(values, shape, 'float32');
+      };
+      const a = make(aShape, 3);
+      const b = make(bShape, 4);
+      for (const op of [tf.add, tf.sub, tf.mul] as const) {
+        restoreStockKernels('cpu');
+        const stock = op(a, b);
+        installFastKernels('cpu');
+        const fast = op(a, b);
+        expect(fast.shape, `${op.name} ${JSON.stringify(aShape)} ${JSON.stringify(bShape)}`).toEqual(stock.shape);
+        expect(Array.from(await fast.data()), `${op.name} ${JSON.stringify(aShape)} ${JSON.stringify(bShape)}`).toEqual(Array.from(await stock.data()));
+        tf.dispose([stock, fast]);
+      }
+      for (const unary of [tf.relu, (x: tf.Tensor) => tf.step(x), (x: tf.Tensor) => tf.step(x, 0.25)]) {
+        restoreStockKernels('cpu');
+        const stock = unary(a);
+        installFastKernels('cpu');
+        const fast = unary(a);
+        expect(Array.from(await fast.data()), `unary on ${JSON.stringify(aShape)}`).toEqual(Array.from(await stock.data()));
+        tf.dispose([stock, fast]);
+      }
+      tf.dispose([a, b]);
+    }
+  });
+  it('Transpose on every permutation of rank 1-4 tensors (and size 0)', async () => {
+    const permutations = (items: number[]): number[][] =>
+      items.length <= 1 ? [items] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+    for (const shape of [[5], [3, 4], [2, 3, 4], [2, 3, 4, 5], [2, 0, 3]]) {
+      for (const perm of permutations(shape.map((_, axis) => axis))) {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const x = tf.tensor(Array.from({ length: size }, (_, i) => i), shape, 'float32');
+        restoreStockKernels('cpu');
+        const stock = tf.transpose(x, perm);
+        installFastKernels('cpu');
+        const fast = tf.transpose(x, perm);
+        expect(fast.shape).toEqual(stock.shape);
+        expect(Array.from(await fast.data()), `transpose ${JSON.stringify(shape)} by ${perm}`).toEqual(Array.from(await stock.data()));
+        tf.dispose([x, stock, fast]);
+      }
+    }
+  });
+  it('leaves int32 arithmetic to the stock kernels', async () => {
+    const a = tf.tensor1d([1, 2, 3], 'int32');
+    const sum = tf.add(a, tf.scalar(2, 'int32'));
+    expect(sum.dtype).toBe('int32');
+    expect(Array.from(await sum.data())).toEqual([3, 4, 5]);
+    tf.dispose([a, sum]);
+  });
+});
