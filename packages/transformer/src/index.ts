@@ -1,1 +1,52 @@
-export {};
+export {
+  Transformer,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+  TransformerEncoder,
+  TransformerEncoderLayer,
+  createDecoderCaches,
+  type Activation,
+  type DecoderCallOptions,
+  type DecoderInput,
+  type DecoderLayerCache,
+  type DecoderLayerCallOptions,
+  type EncoderCallOptions,
+  type EncoderLayerCallOptions,
+  type TransformerCallOptions,
+  type TransformerInput,
+  type TransformerLayerOptions,
+  type TransformerOptions,
+  type TransformerStackOptions,
+} from './transformer';
+export {
+  Seq2SeqDecodingState,
+  Seq2SeqTransformer,
+  type GreedyDecodeOptions,
+  type Seq2SeqGenerateOptions,
+  type Seq2SeqInput,
+  type Seq2SeqTransformerOptions,
+} from './seq2seq';
+export { GPT, GPTCache, type GPTCallOptions, type GPTOptions } from './gpt';
+export {
+  argmax,
+  generate,
+  sampleToken,
+  streamTokens,
+  type AutoregressiveModel,
+  type DecodingStrategy,
+  type GenerateOptions,
+  type GenerationState,
+} from './generation';
+export {
+  CharTokenizer,
+  BytePairTokenizer,
+  BYTE_TOKENS,
+  tokenizerFromJSON,
+  type Tokenizer,
+  type TokenStreamDecoder,
+  type TokenizerJSON,
+  type CharTokenizerJSON,
+  type BytePairTokenizerJSON,
+  type CharTokenizerOptions,
+  type BytePairTrainOptions,
+} from './tokenizers/index';

@@ -1,0 +1,26 @@
+import { ArgumentError, describeValue } from '@tensorzoo/core';
+import { BytePairTokenizer } from './byte-pair-tokenizer';
+import { CharTokenizer } from './char-tokenizer';
+import { parseJSONText, type Tokenizer, type TokenizerJSON } from './tokenizer';
+
+/**
+ * Rebuilds any tokenizer from its `toJSON()` object (or that object's JSON text), choosing
+ * the class by its `type` field.
+ *
+ * @throws {ArgumentError} (`bad-tokenizer-json`) for an unknown `type` or malformed data.
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(tokenizer);            // e.g. into checkpoint metadata
+ * const tokenizer2 = tokenizerFromJSON(saved);         // a CharTokenizer or BytePairTokenizer
+ * ```
+ */
+export function tokenizerFromJSON(json: TokenizerJSON | string): Tokenizer {
+  const value = parseJSONText('tokenizerFromJSON', json);
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  if (type === 'char') return CharTokenizer.fromJSON(value as TokenizerJSON & { type: 'char' });
+  if (type === 'byte-pair') return BytePairTokenizer.fromJSON(value as TokenizerJSON & { type: 'byte-pair' });
+  throw new ArgumentError(
+    'bad-tokenizer-json',
+    `tokenizerFromJSON: type (${describeValue(type)}) must be "char" or "byte-pair"; pass the object a tokenizer's toJSON() returned.`,
+  );
+}

@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Module } from '@tensorzoo/core';
+import {
+  GPT,
+  Seq2SeqTransformer,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+  TransformerEncoder,
+  TransformerEncoderLayer,
+} from '../src/index';
+import { expectClose, fromFixture, reportMaxErrors, type Encoded } from '../../attention/test/helpers';
+import decoderLayers from '../fixtures/decoder-layers.json';
+import encoderLayers from '../fixtures/encoder-layers.json';
+import gptFixture from '../fixtures/gpt.json';
+import seq2seqFixture from '../fixtures/seq2seq.json';
+import stacks from '../fixtures/stacks.json';
+
+afterAll(() => reportMaxErrors('transformer parity vs PyTorch float64'));
+
+interface Recorded {
+  state_dict: Record<string, Encoded>;
+  output: Encoded;
+  upstream?: Encoded;
+  grads?: Record<string, Encoded>;
+}
+
+const layerSizes = { dModel: 16, numHeads: 4, dimFeedforward: 32, dropout: 0 };
+
+function loadTorch(module: Module<never, unknown, never>, recorded: Recorded): void {
+  const values = Object.fromEntries(Object.entries(recorded.state_dict).map(([name, value]) => [name, fromFixture(value)]));
+  module.loadStateDict(values);
+  tf.dispose(Object.values(values));
+}
+
+/** Loads the torch weights, checks names, the output and (when recorded) every parameter gradient. */
+async function checkParity<M extends Module<never, unknown, never>>(label: string, module: M, recorded: Recorded, run: () => tf.Tensor) {
+  const names = module.namedVariables().map(([name]) => name);
+  expect(names).toEqual(Object.keys(recorded.state_dict).filter((name) => name !== 'lm_head.weight' || !(module instanceof GPT)));
+  loadTorch(module, recorded);
+  const output = run();
+  await expectClose(output, recorded.output, 1e-5, `${label} output`);
+  output.dispose();
+  if (recorded.grads && recorded.upstream) {
+    const upstream = fromFixture(recorded.upstream);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(run(), upstream)) as tf.Scalar, module.parameters());
+    for (const [name, variable] of module.namedParameters()) {
+      await expectClose(grads[variable.name], recorded.grads[name], 1e-5, `${label} grad ${name}`);
+    }
+    tf.dispose([upstream, value, ...Object.values(grads)]);
+  }
+  module.dispose();
+}
+
+describe('layers match torch.nn.TransformerEncoderLayer / TransformerDecoderLayer', () => {
+  it('encoder layer, post-norm ReLU, key padding mask: output and gradients', async () => {
+    const layer = new TransformerEncoderLayer(layerSizes);
+    const x = fromFixture(encoderLayers.input);
+    const padding = fromFixture(encoderLayers.key_padding_mask);
+    await checkParity('encoder layer post-norm', layer, encoderLayers.post_relu, () => layer.call(x, { keyPaddingMask: padding }));
+    tf.dispose([x, padding]);
+  });
+
+  it('encoder layer, pre-norm GELU, causal + key padding: output and gradients', async () => {
+    const layer = new TransformerEncoderLayer({ ...layerSizes, normFirst: true, activation: 'gelu' });
+    const x = fromFixture(encoderLayers.input);
+    const padding = fromFixture(encoderLayers.key_padding_mask);
+    await checkParity('encoder layer pre-norm', layer, encoderLayers.pre_gelu_causal, () => layer.call(x, { causal: true, keyPaddingMask: padding }));
+    tf.dispose([x, padding]);
+  });
+
+  it('decoder layer, post-norm ReLU, causal + target and memory padding: output and gradients', async () => {
+    const layer = new TransformerDecoderLayer(layerSizes);
+    const [target, memory, targetPaddingMask, memoryPaddingMask] = [
+      decoderLayers.target,
+      decoderLayers.memory,
+      decoderLayers.target_padding_mask,
+      decoderLayers.memory_padding_mask,
+    ].map((e) => fromFixture(e));
+    await checkParity('decoder layer post-norm', layer, decoderLayers.post_relu_masked, () =>
+      layer.call({ target, memory }, { causal: true, targetPaddingMask, memoryPaddingMask }),
+    );
+    tf.dispose([target, memory, targetPaddingMask, memoryPaddingMask]);
+  });
+
+  it('decoder layer, pre-norm GELU, causal: output and gradients', async () => {
+    const layer = new TransformerDecoderLayer({ ...layerSizes, normFirst: true, activation: 'gelu' });
+    const target = fromFixture(decoderLayers.target);
+    const memory = fromFixture(decoderLayers.memory);
+    await checkParity('decoder layer pre-norm', layer, decoderLayers.pre_gelu_causal, () => layer.call({ target, memory }, { causal: true }));
+    tf.dispose([target, memory]);
+  });
+});
+
+describe('stacks match torch.nn.TransformerEncoder / TransformerDecoder (2 layers + final norm)', () => {
+  it('encoder stack with key padding', async () => {
+    const encoder = new TransformerEncoder({ ...layerSizes, numLayers: 2, norm: true });
+    const x = fromFixture(stacks.input);
+    const padding = fromFixture(stacks.key_padding_mask);
+    await checkParity('encoder stack', encoder, stacks.encoder, () => encoder.call(x, { keyPaddingMask: padding }));
+    tf.dispose([x, padding]);
+  });
+
+  it('decoder stack with causal + padding masks', async () => {
+    const decoder = new TransformerDecoder({ ...layerSizes, numLayers: 2, norm: true });
+    const [target, memory, targetPaddingMask, memoryPaddingMask] = [stacks.input, stacks.memory, stacks.key_padding_mask, stacks.memory_padding_mask].map((e) =>
+      fromFixture(e),
+    );
+    await checkParity('decoder stack', decoder, stacks.decoder, () => decoder.call({ target, memory }, { causal: true, targetPaddingMask, memoryPaddingMask }));
+    tf.dispose([target, memory, targetPaddingMask, memoryPaddingMask]);
+  });
+});
+
+describe('models match their PyTorch references', () => {
+  it('Seq2SeqTransformer (translation-tutorial layout) with padding masks: logits and gradients', async () => {
+    const model = new Seq2SeqTransformer({ ...seq2seqFixture.config, dropout: 0, maxLength: 16 });
+    const source = fromFixture(seq2seqFixture.source, 'int32');
+    const target = fromFixture(seq2seqFixture.target, 'int32');
+    const sourcePaddingMask = fromFixture(seq2seqFixture.source_padding_mask);
+    const targetPaddingMask = fromFixture(seq2seqFixture.target_padding_mask);
+    await checkParity('seq2seq', model, seq2seqFixture, () => model.call({ source, target, sourcePaddingMask, targetPaddingMask }));
+    tf.dispose([source, target, sourcePaddingMask, targetPaddingMask]);
+  });
+
+  it('GPT (tied lm_head) loads the torch state_dict: logits and gradients', async () => {
+    const model = new GPT(gptFixture.config);
+    const ids = fromFixture(gptFixture.ids, 'int32');
+    await checkParity('gpt', model, gptFixture, () => model.call(ids));
+    ids.dispose();
+  });
+});

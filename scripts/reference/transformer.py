@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Reference values and gradients for @tensorzoo/transformer, computed by PyTorch in float64.
+
+Run with Debian's Python (python3-torch 1.13):
+
+    /usr/bin/python3 scripts/reference/transformer.py
+
+Writes JSON fixtures into packages/transformer/fixtures/, read by test/parity.test.ts:
+
+- encoder-layers.json: nn.TransformerEncoderLayer(batch_first=True), post-norm ReLU with a
+  key padding mask, and pre-norm (norm_first) GELU with key padding + causal masks.
+- decoder-layers.json: nn.TransformerDecoderLayer(batch_first=True), post-norm ReLU with
+  causal + target padding + memory padding masks, and pre-norm GELU with a causal mask.
+- stacks.json: nn.TransformerEncoder / nn.TransformerDecoder with 2 layers and a final
+  LayerNorm (outputs only).
+- seq2seq.json: the encoder-decoder model of PyTorch's translation tutorial (nn.Transformer,
+  token embeddings scaled by sqrt(d), sinusoidal positions, a linear generator), batch_first,
+  with source and target padding masks.
+- gpt.json: a decoder-only GPT (token + learned position embeddings, pre-norm GELU
+  nn.TransformerEncoderLayer blocks with a causal mask, final LayerNorm, lm_head tied to the
+  token embedding).
+
+Each case records the state_dict (PyTorch names), the inputs, the output and (except for the
+stacks) the gradients of sum(output * upstream) for every parameter. All sizes: batch 2,
+target length 7, source length 5, d_model 16, 4 heads, feed-forward 32, dropout 0. Weights
+and inputs are random and rounded to float32 first, so float32 tensors hold exactly the
+numbers torch used.
+"""
+import json
+import math
+import pathlib
+
+import torch
+from torch import nn
+
+DTYPE = torch.float64
+FIXTURES = pathlib.Path(__file__).resolve().parents[2] / 'packages' / 'transformer' / 'fixtures'
+torch.manual_seed(20261128)
+
+B, T, S, E, H, FF = 2, 7, 5, 16, 4, 32
+VOCAB = 11
+
+
+def to_float32(tensor):
+    return tensor.to(torch.float32).to(DTYPE)
+
+
+def randn(*shape, scale=1.0):
+    return to_float32(torch.randn(*shape, dtype=DTYPE) * scale)
+
+
+def encode(tensor, digits=10):
+    tensor = tensor.detach()
+    if tensor.dtype == torch.bool:
+        return {'shape': list(tensor.shape), 'data': [bool(x) for x in tensor.reshape(-1).tolist()]}
+    if not tensor.is_floating_point():
+        return {'shape': list(tensor.shape), 'data': [int(x) for x in tensor.reshape(-1).tolist()]}
+    return {'shape': list(tensor.shape), 'data': [float(f'%.{digits}g' % x) for x in tensor.reshape(-1).tolist()]}
+
+
+def randomize(module, scale=0.3):
+    """Random weights (LayerNorm weights around 1), so that every parameter matters."""
+    with torch.no_grad():
+        for name, parameter in module.named_parameters():
+            value = randn(*parameter.shape, scale=scale)
+            if 'norm' in name and name.endswith('weight'):
+                value = to_float32(1 + value)
+            parameter.copy_(value)
+
+
+def causal_blocked(length):
+    """nn.MultiheadAttention convention: True = not allowed (keys after the query)."""
+    return torch.ones(length, length, dtype=torch.bool).triu(1)
+
+
+def padding(batch, length, padded):
+    mask = torch.zeros(batch, length, dtype=torch.bool)
+    mask[1, length - padded:] = True  # the second row ends with `padded` padding positions
+    return mask
+
+
+def record(module, run, with_grads=True, upstream_scale=1.0):
+    """Runs `run()` (-> output), backpropagates sum(output * upstream), records everything."""
+    module.zero_grad()
+    output = run()
+    upstream = randn(*output.shape, scale=upstream_scale)
+    case = {
+        'state_dict': {name: encode(value, 9) for name, value in module.state_dict().items()},
+        'output': encode(output),
+    }
+    if with_grads:
+        (output * upstream).sum().backward()
+        case['upstream'] = encode(upstream, 9)
+        case['grads'] = {name: encode(p.grad) for name, p in module.named_parameters()}
+    return case
+
+
+def write(name, content):
+    path = FIXTURES / name
+    path.write_text(json.dumps(content))
+    print(f'wrote {path} ({path.stat().st_size} bytes)')
+
+
+FIXTURES.mkdir(parents=True, exist_ok=True)
+
+# Encoder layers ---------------------------------------------------------------------------
+x = randn(B, T, E)
+target_padding = padding(B, T, 2)
+encoder_layers = {'input': encode(x, 9), 'key_padding_mask': encode(target_padding)}
+
+post = nn.TransformerEncoderLayer(E, H, FF, dropout=0.0, batch_first=True).to(DTYPE)
+randomize(post)
+encoder_layers['post_relu'] = record(post, lambda: post(x, src_key_padding_mask=target_padding))
+
+pre = nn.TransformerEncoderLayer(E, H, FF, dropout=0.0, activation='gelu', norm_first=True, batch_first=True).to(DTYPE)
+randomize(pre)
+encoder_layers['pre_gelu_causal'] = record(pre, lambda: pre(x, src_mask=causal_blocked(T), src_key_padding_mask=target_padding))
+write('encoder-layers.json', encoder_layers)
+
+# Decoder layers ---------------------------------------------------------------------------
+memory = randn(B, S, E)
+memory_padding = padding(B, S, 2)
+decoder_layers = {
+    'target': encode(x, 9),
+    'memory': encode(memory, 9),
+    'target_padding_mask': encode(target_padding),
+    'memory_padding_mask': encode(memory_padding),
+}
+post = nn.TransformerDecoderLayer(E, H, FF, dropout=0.0, batch_first=True).to(DTYPE)
+randomize(post)
+decoder_layers['post_relu_masked'] = record(post, lambda: post(
+    x, memory, tgt_mask=causal_blocked(T), tgt_key_padding_mask=target_padding, memory_key_padding_mask=memory_padding))
+pre = nn.TransformerDecoderLayer(E, H, FF, dropout=0.0, activation='gelu', norm_first=True, batch_first=True).to(DTYPE)
+randomize(pre)
+decoder_layers['pre_gelu_causal'] = record(pre, lambda: pre(x, memory, tgt_mask=causal_blocked(T)))
+write('decoder-layers.json', decoder_layers)
+
+# Stacks -------------------------------------------------------------------------------------
+encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(E, H, FF, dropout=0.0, batch_first=True), 2,
+                                norm=nn.LayerNorm(E)).to(DTYPE)
+randomize(encoder)
+decoder = nn.TransformerDecoder(nn.TransformerDecoderLayer(E, H, FF, dropout=0.0, batch_first=True), 2,
+                                norm=nn.LayerNorm(E)).to(DTYPE)
+randomize(decoder)
+stacks = {
+    'input': encode(x, 9),
+    'memory': encode(memory, 9),
+    'key_padding_mask': encode(target_padding),
+    'memory_padding_mask': encode(memory_padding),
+    'encoder': record(encoder, lambda: encoder(x, src_key_padding_mask=target_padding), with_grads=False),
+    'decoder': record(decoder, lambda: decoder(x, memory, tgt_mask=causal_blocked(T), tgt_key_padding_mask=target_padding,
+                                               memory_key_padding_mask=memory_padding), with_grads=False),
+}
+write('stacks.json', stacks)
+
+
+# Seq2Seq ------------------------------------------------------------------------------------
+def sinusoidal(length, dim):
+    """PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(...), as in the paper."""
+    position = torch.arange(length, dtype=DTYPE)[:, None]
+    div = torch.exp(torch.arange(0, dim, 2, dtype=DTYPE) * (-math.log(10000.0) / dim))
+    table = torch.zeros(length, dim, dtype=DTYPE)
+    table[:, 0::2] = torch.sin(position * div)
+    table[:, 1::2] = torch.cos(position * div)
+    return table
+
+
+class Seq2SeqTransformer(nn.Module):
+    """PyTorch's translation-tutorial model, batch_first, dropout 0."""
+
+    def __init__(self, source_vocab, target_vocab, d_model, heads, encoder_layers, decoder_layers, feedforward):
+        super().__init__()
+        self.transformer = nn.Transformer(d_model, heads, encoder_layers, decoder_layers, feedforward, dropout=0.0,
+                                          batch_first=True)
+        self.generator = nn.Linear(d_model, target_vocab)
+        self.source_embedding = nn.Embedding(source_vocab, d_model)
+        self.target_embedding = nn.Embedding(target_vocab, d_model)
+        self.d_model = d_model
+
+    def embed(self, embedding, ids):
+        return embedding(ids) * math.sqrt(self.d_model) + sinusoidal(ids.shape[1], self.d_model)
+
+    def forward(self, source, target, source_padding_mask, target_padding_mask):
+        hidden = self.transformer(self.embed(self.source_embedding, source), self.embed(self.target_embedding, target),
+                                  tgt_mask=causal_blocked(target.shape[1]), src_key_padding_mask=source_padding_mask,
+                                  tgt_key_padding_mask=target_padding_mask, memory_key_padding_mask=source_padding_mask)
+        return self.generator(hidden)
+
+
+seq2seq = Seq2SeqTransformer(VOCAB, VOCAB + 2, E, H, 1, 1, FF).to(DTYPE)
+randomize(seq2seq)
+with torch.no_grad():  # small embeddings: x sqrt(16) = 4 brings them to about N(0, 1), like the positions
+    seq2seq.source_embedding.weight.copy_(randn(VOCAB, E, scale=0.25))
+    seq2seq.target_embedding.weight.copy_(randn(VOCAB + 2, E, scale=0.25))
+source_ids = torch.randint(0, VOCAB, (B, S))
+target_ids = torch.randint(0, VOCAB + 2, (B, T))
+seq2seq_case = record(seq2seq, lambda: seq2seq(source_ids, target_ids, memory_padding, target_padding))
+seq2seq_case.update({
+    'source': encode(source_ids), 'target': encode(target_ids),
+    'source_padding_mask': encode(memory_padding), 'target_padding_mask': encode(target_padding),
+    'config': {'sourceVocabSize': VOCAB, 'targetVocabSize': VOCAB + 2, 'dModel': E, 'numHeads': H,
+               'numEncoderLayers': 1, 'numDecoderLayers': 1, 'dimFeedforward': FF},
+})
+write('seq2seq.json', seq2seq_case)
+
+
+# GPT ----------------------------------------------------------------------------------------
+class GPT(nn.Module):
+    """Decoder-only LM: pre-norm GELU blocks, final LayerNorm, lm_head tied to the token embedding."""
+
+    def __init__(self, vocab, context, d_model, heads, layers, feedforward):
+        super().__init__()
+        self.token_embedding = nn.Embedding(vocab, d_model)
+        self.position_embedding = nn.Embedding(context, d_model)
+        self.layers = nn.ModuleList([
+            nn.TransformerEncoderLayer(d_model, heads, feedforward, dropout=0.0, activation='gelu', norm_first=True,
+                                       batch_first=True) for _ in range(layers)])
+        self.norm = nn.LayerNorm(d_model)
+        self.lm_head = nn.Linear(d_model, vocab, bias=False)
+        self.lm_head.weight = self.token_embedding.weight
+
+    def forward(self, ids):
+        x = self.token_embedding(ids) + self.position_embedding.weight[:ids.shape[1]]
+        for layer in self.layers:
+            x = layer(x, src_mask=causal_blocked(ids.shape[1]))
+        return self.lm_head(self.norm(x))
+
+
+CONTEXT = 8
+gpt = GPT(VOCAB, CONTEXT, E, H, 2, FF).to(DTYPE)
+randomize(gpt)
+ids = torch.randint(0, VOCAB, (B, T))
+# upstream x 0.1: the tied embedding sums gradients from 14 positions x 11 logits; this keeps
+# them O(1), where float32 can meet a 1e-5 tolerance element by element
+gpt_case = record(gpt, lambda: gpt(ids), upstream_scale=0.1)
+gpt_case.update({'ids': encode(ids), 'config': {'vocabSize': VOCAB, 'contextLength': CONTEXT, 'dModel': E, 'numHeads': H,
+                                                'numLayers': 2, 'dimFeedforward': FF}})
+write('gpt.json', gpt_case)
