@@ -1,0 +1,419 @@
+// Alternating GAN training: discriminator update(s), then a generator update, with two
+// optimizers, fixed-noise samples and one resumable checkpoint for both networks.
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  ArgumentError,
+  CheckpointError,
+  Generator,
+  Module,
+  ShapeError,
+  TrainingError,
+  assertInteger,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  formatShape,
+  type CheckpointInfo,
+  type JsonValue,
+  type Optimizer,
+  type OptimizerState,
+  type TensorModule,
+} from '@tensorzoo/core';
+import { checkGANLoss, nonSaturatingGANLoss, type GANLoss } from './losses';
+
+/**
+ * The two networks of a GAN as one module, so one checkpoint holds both: variables are
+ * named `generator.<name>` and `discriminator.<name>`. Calling it maps noise to scores,
+ * `D(G(z))`.
+ * @example
+ * ```ts
+ * // Load the weights of a GANTrainer checkpoint without its optimizers:
+ * await decodeCheckpoint(bytes, new GANPair(generator, discriminator));
+ * ```
+ */
+export class GANPair extends Module {
+  generator: TensorModule;
+  discriminator: TensorModule;
+
+  constructor(generator: TensorModule, discriminator: TensorModule) {
+    super();
+    if (!Module.isModule(generator) || !Module.isModule(discriminator)) {
+      throw new ArgumentError('bad-argument', 'GANPair: generator and discriminator must be Modules.');
+    }
+    this.generator = generator;
+    this.discriminator = discriminator;
+  }
+
+  /** `z` `[N, latentDim]` -> D(G(z)) `[N, 1]`. */
+  protected forward(z: tf.Tensor): tf.Tensor {
+    return (this.discriminator as Module).call((this.generator as Module).call(z));
+  }
+}
+
+/** Options of {@link GANTrainer}. */
+export interface GANTrainerOptions {
+  /** Maps noise `[N, latentDim]` to images `[N, H, W, C]`, e.g. {@link DCGANGenerator}. */
+  generator: TensorModule;
+  /** Maps images to scores `[N, 1]`, e.g. {@link DCGANDiscriminator}. */
+  discriminator: TensorModule;
+  /** Updates the generator, e.g. `adam({ lr: 2e-4, betas: [0.5, 0.999] })`. */
+  generatorOptimizer: Optimizer;
+  /** Updates the discriminator. */
+  discriminatorOptimizer: Optimizer;
+  /**
+   * The objective. Default: {@link nonSaturatingGANLoss} (seed 001), from logits when the
+   * discriminator has `outputActivation: 'none'`.
+   */
+  loss?: GANLoss;
+  /** Length of z. Default: the generator's `latentDim`. */
+  latentDim?: number;
+  /** Discriminator updates per generator update (WGAN-GP uses 5). Default 1. */
+  discriminatorSteps?: number;
+  /** Randomness for the noise and penalties: a Generator (its state advances) or a seed. Default seed 0. */
+  rng?: Generator | number;
+  /**
+   * Number of fixed noise vectors for {@link GANTrainer.samples}. They are drawn at
+   * construction from a fork of `rng`, so a trainer built with the same options (as when
+   * resuming) draws the same ones. Default 64.
+   */
+  sampleCount?: number;
+}
+
+/** Numbers of one discriminator update. */
+export interface DiscriminatorStepResult {
+  loss: number;
+  /** Mean discriminator output on the real batch (a probability or a logit). */
+  realScore: number;
+  /** Mean discriminator output on the generated batch. */
+  fakeScore: number;
+}
+
+/** What `onStep` receives after each generator update. */
+export interface GANStepInfo {
+  /** Generator updates so far (1 after the first). */
+  step: number;
+  /** Loss of the last discriminator update. */
+  discriminatorLoss: number;
+  generatorLoss: number;
+  realScore: number;
+  fakeScore: number;
+  /** Wall time of the whole iteration, in seconds. */
+  seconds: number;
+}
+
+/** Options of {@link GANTrainer.train}. */
+export interface GANTrainOptions {
+  /** Train until {@link GANTrainer.step} reaches this many generator updates (a resumed trainer does only the rest). */
+  steps: number;
+  /** Call `onSamples` when {@link GANTrainer.step} reaches a multiple of this. Default: never. */
+  sampleEvery?: number;
+  /**
+   * Receives the fixed-noise samples `[sampleCount, H, W, C]` (disposed when the returned
+   * promise settles) and the step.
+   */
+  onSamples?: (images: tf.Tensor, step: number) => void | Promise<void>;
+  /** Called after every generator update. */
+  onStep?: (info: GANStepInfo) => void | Promise<void>;
+  /** Stops at the next step boundary with a `TrainingError` (code `'aborted'`). */
+  signal?: AbortSignal;
+}
+
+/** Per-step losses of one {@link GANTrainer.train} call. */
+export interface GANHistory {
+  discriminatorLoss: number[];
+  generatorLoss: number[];
+  realScore: number[];
+  fakeScore: number[];
+}
+
+/** Both optimizers as one, so a checkpoint stores them under `generator.` and `discriminator.` prefixes. */
+function pairOptimizer(generator: Optimizer, discriminator: Optimizer): Optimizer {
+  const parts = { generator, discriminator } as const;
+  return {
+    step() {
+      throw new ArgumentError('bad-call', 'GANTrainer: the paired optimizer only saves and restores state.');
+    },
+    get iterations() {
+      return generator.iterations;
+    },
+    getState(): OptimizerState {
+      const tensors: Record<string, tf.Tensor> = {};
+      const scalars: Record<string, JsonValue> = {};
+      for (const [prefix, optimizer] of Object.entries(parts)) {
+        const state = optimizer.getState();
+        for (const [name, tensor] of Object.entries(state.tensors)) tensors[`${prefix}.${name}`] = tensor;
+        scalars[prefix] = state.scalars;
+      }
+      return { tensors, scalars };
+    },
+    setState(state: OptimizerState) {
+      for (const [prefix, optimizer] of Object.entries(parts)) {
+        const scalars = state.scalars[prefix];
+        if (scalars === null || typeof scalars !== 'object' || Array.isArray(scalars)) {
+          throw new CheckpointError('bad-optimizer-state', `GANTrainer: the checkpoint has no "${prefix}" optimizer state.`);
+        }
+        const tensors: Record<string, tf.Tensor> = {};
+        for (const [name, tensor] of Object.entries(state.tensors)) {
+          if (name.startsWith(`${prefix}.`)) tensors[name.slice(prefix.length + 1)] = tensor;
+        }
+        optimizer.setState({ tensors, scalars });
+      }
+    },
+    dispose() {},
+  };
+}
+
+/**
+ * Trains a GAN by alternating updates (Goodfellow et al. 2014, Algorithm 1): for each real
+ * batch, `discriminatorSteps` discriminator updates on the real batch and a generated one,
+ * then one generator update on fresh noise, each with its own optimizer.
+ *
+ * Every step runs under `tf.variableGrads` over one network's parameters and disposes all
+ * temporaries (`tf.memory().numTensors` stays flat). A non-finite loss stops training with a
+ * `TrainingError` (`'non-finite-loss'`) before the update is applied.
+ *
+ * Checkpoints ({@link GANTrainer.save}) are ONE safetensors file: both networks (through
+ * {@link GANPair}: `generator.*`, `discriminator.*`), both optimizers' slots
+ * (`optimizer/generator.*`, `optimizer/discriminator.*`), the trainer's generator state and
+ * the step, so a trainer built with the same options and {@link GANTrainer.load}ed continues
+ * the exact same run (given the same batches).
+ * @example
+ * ```ts
+ * const trainer = new GANTrainer({
+ *   generator: new DCGANGenerator({ rng: 1 }), discriminator: new DCGANDiscriminator({ rng: 2 }),
+ *   generatorOptimizer: adam({ lr: 2e-4, betas: [0.5, 0.999] }),
+ *   discriminatorOptimizer: adam({ lr: 2e-4, betas: [0.5, 0.999] }),
+ * });
+ * await trainer.train(realBatches, { steps: 1000, sampleEvery: 100, onSamples: (images, step) => save(images, step) });
+ * const bytes = await trainer.save();
+ * ```
+ */
+export class GANTrainer {
+  readonly generator: TensorModule;
+  readonly discriminator: TensorModule;
+  readonly generatorOptimizer: Optimizer;
+  readonly discriminatorOptimizer: Optimizer;
+  readonly loss: GANLoss;
+  readonly latentDim: number;
+  readonly discriminatorSteps: number;
+  /** Draws the noise and the loss's random numbers; saved in checkpoints. */
+  readonly rng: Generator;
+  /** Both networks as one module (what checkpoints store). */
+  readonly pair: GANPair;
+  private readonly fixedNoise: Float32Array;
+  private readonly sampleCount: number;
+  private readonly optimizers: Optimizer;
+  private generatorSteps = 0;
+
+  constructor(options: GANTrainerOptions) {
+    const where = 'GANTrainer';
+    if (!options || typeof options !== 'object') throw new ArgumentError('bad-argument', `${where}: options must be an object.`);
+    this.pair = new GANPair(options.generator, options.discriminator);
+    this.generator = options.generator;
+    this.discriminator = options.discriminator;
+    for (const key of ['generatorOptimizer', 'discriminatorOptimizer'] as const) {
+      if (typeof options[key]?.step !== 'function') throw new ArgumentError('bad-argument', `${where}: ${key} must be an Optimizer (e.g. adam()).`);
+    }
+    this.generatorOptimizer = options.generatorOptimizer;
+    this.discriminatorOptimizer = options.discriminatorOptimizer;
+    if (options.generatorOptimizer === options.discriminatorOptimizer) {
+      throw new ArgumentError('bad-argument', `${where}: generatorOptimizer and discriminatorOptimizer must be two different optimizers.`);
+    }
+    const outputActivation = (options.discriminator as { outputActivation?: unknown }).outputActivation;
+    this.loss = checkGANLoss(where, options.loss ?? nonSaturatingGANLoss({ fromLogits: outputActivation === 'none' }));
+    if (outputActivation === 'sigmoid' && this.loss.scores === 'logits') {
+      throw new ArgumentError('bad-argument', `${where}: loss "${this.loss.name}" needs raw scores (logits) but the discriminator ends with a sigmoid; build it with outputActivation: 'none'.`);
+    }
+    if (outputActivation === 'none' && this.loss.scores === 'probabilities') {
+      throw new ArgumentError('bad-argument', `${where}: loss "${this.loss.name}" expects probabilities but the discriminator outputs logits; use nonSaturatingGANLoss({ fromLogits: true }).`);
+    }
+    const latentDim = options.latentDim ?? (options.generator as { latentDim?: unknown }).latentDim;
+    this.latentDim = assertInteger(where, 'latentDim', latentDim);
+    this.discriminatorSteps = assertInteger(where, 'discriminatorSteps', options.discriminatorSteps ?? 1);
+    this.rng = options.rng instanceof Generator ? options.rng : new Generator(options.rng ?? 0);
+    this.sampleCount = assertInteger(where, 'sampleCount', options.sampleCount ?? 64);
+    this.fixedNoise = this.rng.fork().normalArray(this.sampleCount * this.latentDim);
+    this.optimizers = pairOptimizer(this.generatorOptimizer, this.discriminatorOptimizer);
+  }
+
+  /** Generator updates done so far (restored by {@link load}). */
+  get step(): number {
+    return this.generatorSteps;
+  }
+
+  /** Fresh noise `[count, latentDim]` from the trainer's generator. */
+  noise(count: number): tf.Tensor2D {
+    assertInteger('GANTrainer.noise', 'count', count);
+    return tf.tensor2d(this.rng.normalArray(count * this.latentDim), [count, this.latentDim]);
+  }
+
+  /**
+   * One discriminator update on `real` `[N, H, W, C]` (not disposed) and `N` generated images.
+   */
+  async discriminatorStep(real: tf.Tensor): Promise<DiscriminatorStepResult> {
+    this.checkReal(real);
+    this.setTraining();
+    const count = real.shape[0];
+    const fake = tf.tidy(() => (this.generator as Module).call(this.noise(count))); // [N, H, W, C], no gradient
+    const parameters = (this.discriminator as Module).parameterRecord();
+    let scores: tf.Tensor | undefined;
+    try {
+      const { value, grads } = tf.variableGrads(() => {
+        const realScores = (this.discriminator as Module).call(real); // [N, 1]
+        const fakeScores = (this.discriminator as Module).call(fake); // [N, 1]
+        scores = tf.keep(tf.stack([tf.mean(realScores), tf.mean(fakeScores)]));
+        return this.loss.discriminatorLoss({ realScores, fakeScores, discriminator: this.discriminator as Module, real, fake, rng: this.rng });
+      }, Object.values(parameters));
+      const loss = await this.applyGradients('discriminator', value, grads, parameters, this.discriminatorOptimizer);
+      const [realScore, fakeScore] = await scores!.data();
+      return { loss, realScore, fakeScore };
+    } finally {
+      tf.dispose([fake, scores!].filter(Boolean));
+    }
+  }
+
+  /** One generator update on `batchSize` fresh noise vectors; returns the generator loss. */
+  async generatorStep(batchSize: number): Promise<number> {
+    assertInteger('GANTrainer.generatorStep', 'batchSize', batchSize);
+    this.setTraining();
+    const noise = this.noise(batchSize); // [N, latentDim]
+    const parameters = (this.generator as Module).parameterRecord();
+    try {
+      const { value, grads } = tf.variableGrads(() => {
+        const fakeScores = (this.discriminator as Module).call((this.generator as Module).call(noise)); // [N, 1]
+        return this.loss.generatorLoss(fakeScores);
+      }, Object.values(parameters));
+      const loss = await this.applyGradients('generator', value, grads, parameters, this.generatorOptimizer);
+      this.generatorSteps += 1;
+      return loss;
+    } finally {
+      noise.dispose();
+    }
+  }
+
+  /**
+   * Trains until {@link step} reaches `options.steps`. Each generator update consumes
+   * `discriminatorSteps` batches `[N, H, W, C]` from `batches` (yours: not disposed); it
+   * stops early when they run out.
+   */
+  async train(batches: Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>, options: GANTrainOptions): Promise<GANHistory> {
+    const where = 'GANTrainer.train';
+    const steps = assertInteger(where, 'steps', options?.steps, 0);
+    const sampleEvery = options.sampleEvery === undefined ? undefined : assertInteger(where, 'sampleEvery', options.sampleEvery);
+    const history: GANHistory = { discriminatorLoss: [], generatorLoss: [], realScore: [], fakeScore: [] };
+    const source = Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : (batches as Iterable<tf.Tensor>)[Symbol.iterator]();
+    let lastYield = performance.now();
+    try {
+      while (this.generatorSteps < steps) {
+        if (options.signal?.aborted) throw new TrainingError('aborted', `${where}: aborted at step ${this.generatorSteps}.`, { cause: options.signal.reason });
+        const started = performance.now();
+        let result: DiscriminatorStepResult | undefined;
+        let batchSize = 0;
+        for (let update = 0; update < this.discriminatorSteps; update++) {
+          const next = await source.next();
+          if (next.done) return history;
+          result = await this.discriminatorStep(next.value);
+          batchSize = next.value.shape[0];
+        }
+        const generatorLoss = await this.generatorStep(batchSize);
+        const info: GANStepInfo = {
+          step: this.generatorSteps,
+          discriminatorLoss: result!.loss,
+          generatorLoss,
+          realScore: result!.realScore,
+          fakeScore: result!.fakeScore,
+          seconds: (performance.now() - started) / 1000,
+        };
+        history.discriminatorLoss.push(info.discriminatorLoss);
+        history.generatorLoss.push(generatorLoss);
+        history.realScore.push(info.realScore);
+        history.fakeScore.push(info.fakeScore);
+        await options.onStep?.(info);
+        if (options.onSamples && sampleEvery !== undefined && this.generatorSteps % sampleEvery === 0) {
+          const images = this.samples();
+          try {
+            await options.onSamples(images, this.generatorSteps);
+          } finally {
+            images.dispose();
+          }
+        }
+        if (performance.now() - lastYield > 100) {
+          await new Promise((resolve) => setTimeout(resolve, 0)); // let signals and timers run
+          lastYield = performance.now();
+        }
+      }
+      return history;
+    } finally {
+      await source.return?.();
+    }
+  }
+
+  /**
+   * The generator's images for the fixed noise, `[sampleCount, H, W, C]`, in eval mode
+   * (batch norm uses running statistics). The caller disposes the result.
+   */
+  samples(): tf.Tensor {
+    const generator = this.generator as Module;
+    const wasTraining = generator.training;
+    generator.eval();
+    try {
+      return tf.tidy(() => generator.call(tf.tensor2d(this.fixedNoise, [this.sampleCount, this.latentDim])));
+    } finally {
+      generator.train(wasTraining);
+    }
+  }
+
+  /**
+   * The whole training state as safetensors bytes (one file; see the class notes for its
+   * names). `metadata` (strings) and `epoch` are stored too and returned by {@link load}.
+   */
+  async save(options: { metadata?: Record<string, string>; epoch?: number } = {}): Promise<Uint8Array> {
+    const epoch = assertInteger('GANTrainer.save', 'epoch', options.epoch ?? 0, 0);
+    return encodeCheckpoint(this.pair, { optimizer: this.optimizers, rng: this.rng, step: this.generatorSteps, epoch, metadata: options.metadata });
+  }
+
+  /**
+   * Restores a {@link save}d state: weights, both optimizers, the generator state and the
+   * step. Validates everything first; a file from other networks throws a `CheckpointError`.
+   */
+  async load(source: Uint8Array | ArrayBuffer | Blob): Promise<CheckpointInfo> {
+    const info = await decodeCheckpoint(source, this.pair, { optimizer: this.optimizers, rng: this.rng });
+    this.generatorSteps = info.step;
+    return info;
+  }
+
+  private setTraining(): void {
+    (this.generator as Module).train();
+    (this.discriminator as Module).train();
+  }
+
+  private checkReal(real: tf.Tensor): void {
+    if (!(real instanceof tf.Tensor) || real.rank < 2 || real.shape[0] < 1) {
+      throw new ShapeError('shape-mismatch', `GANTrainer: real batch expected a tensor [N, H, W, C], received ${real instanceof tf.Tensor ? formatShape(real.shape) : typeof real}.`);
+    }
+  }
+
+  private async applyGradients(
+    which: 'generator' | 'discriminator',
+    value: tf.Scalar,
+    grads: tf.NamedTensorMap,
+    parameters: Record<string, tf.Variable>,
+    optimizer: Optimizer,
+  ): Promise<number> {
+    const byName: Record<string, tf.Tensor> = {};
+    const nameOf = new Map(Object.entries(parameters).map(([name, variable]) => [variable.name, name]));
+    for (const [variableName, gradient] of Object.entries(grads)) byName[nameOf.get(variableName) ?? variableName] = gradient;
+    try {
+      const loss = (await value.data())[0];
+      if (!Number.isFinite(loss)) {
+        throw new TrainingError(
+          'non-finite-loss',
+          `GANTrainer: ${which} loss is ${loss} at step ${this.generatorSteps + 1}; parameters were not updated. Lower the learning rates or check the data for NaN/Inf.`,
+        );
+      }
+      optimizer.step(parameters, byName);
+      return loss;
+    } finally {
+      tf.dispose([value, ...Object.values(byName)]);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Reference fixtures for @tensorzoo/gan, computed by PyTorch in float64.
+
+Run with Debian's Python (it has python3-torch):
+
+    /usr/bin/python3 scripts/reference/gan.py
+
+It writes packages/gan/fixtures/gan.json, which packages/gan/test/parity.test.ts reads:
+
+- DCGAN generator (with and without batch norm) and discriminator (stride 1 as in seed 001,
+  stride 2 with logits), at tiny widths: state_dict, input, output, the loss
+  sum(output * weights) and its gradient for every parameter, and the batch-norm buffers
+  after the training-mode forward pass;
+- the GAN losses (non-saturating from probabilities and from logits, hinge, Wasserstein)
+  with their gradients with respect to the discriminator outputs;
+- the WGAN-GP gradient penalty for a fixed interpolation epsilon, and its gradient with
+  respect to the discriminator parameters (a second-order gradient).
+
+Images are NCHW here and NHWC in TypeScript; the fixture stores NHWC values. Every input and
+weight is rounded to float32 first so the float32 tensors of the tests hold exactly these
+numbers.
+"""
+import json
+import pathlib
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+DTYPE = torch.float64
+SEED = 1
+OUTPUT = pathlib.Path(__file__).resolve().parents[2] / 'packages' / 'gan' / 'fixtures' / 'gan.json'
+
+torch.manual_seed(SEED)
+
+
+def same_upsampling(kernel):
+    """(padding, output_padding) so a stride-2 ConvTranspose2d exactly doubles the size."""
+    return ((kernel - 2) // 2, 0) if kernel % 2 == 0 else ((kernel - 1) // 2, 1)
+
+
+class DCGANGenerator(nn.Module):
+    """z -> Linear -> [BN1d] -> ReLU -> (C0, s, s) -> [ConvT(stride 2) -> [BN2d] -> ReLU]* -> ConvT(stride 2) -> tanh."""
+
+    def __init__(self, latent_dim=100, channels=(256, 128), out_channels=1, image_size=28, kernel_size=5, batch_norm=False):
+        super().__init__()
+        base = image_size // 2 ** len(channels)
+        padding, output_padding = same_upsampling(kernel_size)
+        layers = [nn.Linear(latent_dim, channels[0] * base * base, bias=not batch_norm)]
+        if batch_norm:
+            layers.append(nn.BatchNorm1d(channels[0] * base * base))
+        layers += [nn.ReLU(), nn.Unflatten(1, (channels[0], base, base))]
+        for cin, cout in zip(channels, channels[1:]):
+            layers.append(nn.ConvTranspose2d(cin, cout, kernel_size, 2, padding, output_padding, bias=not batch_norm))
+            if batch_norm:
+                layers.append(nn.BatchNorm2d(cout))
+            layers.append(nn.ReLU())
+        layers += [nn.ConvTranspose2d(channels[-1], out_channels, kernel_size, 2, padding, output_padding), nn.Tanh()]
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, z):
+        return self.layers(z)
+
+
+class DCGANDiscriminator(nn.Module):
+    """[Conv(stride) -> LeakyReLU]* -> Flatten -> Linear(1) -> [Sigmoid]."""
+
+    def __init__(self, in_channels=1, image_size=28, channels=(32, 64), kernel_size=5, stride=1, negative_slope=0.01, sigmoid=True):
+        super().__init__()
+        padding = (kernel_size - 1) // 2
+        layers, cin, size = [], in_channels, image_size
+        for cout in channels:
+            layers += [nn.Conv2d(cin, cout, kernel_size, stride, padding), nn.LeakyReLU(negative_slope)]
+            size = (size + 2 * padding - kernel_size) // stride + 1
+            cin = cout
+        layers += [nn.Flatten(), nn.Linear(cin * size * size, 1)]
+        if sigmoid:
+            layers.append(nn.Sigmoid())
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+def to_float32(tensor):
+    return tensor.to(torch.float32).to(DTYPE)
+
+
+def round_module(module):
+    with torch.no_grad():
+        for value in module.state_dict().values():
+            if value.is_floating_point():
+                value.copy_(to_float32(value))
+    return module
+
+
+def encode(tensor):
+    tensor = tensor.detach()
+    return {'shape': list(tensor.shape), 'data': [float(x) for x in tensor.reshape(-1).tolist()]}
+
+
+def nhwc(tensor):
+    return tensor.permute(0, 2, 3, 1) if tensor.dim() == 4 else tensor
+
+
+def nchw_from(values):
+    return values.permute(0, 3, 1, 2)
+
+
+def state_dict(module):
+    return {name: encode(value.to(DTYPE) if value.is_floating_point() else value) for name, value in module.state_dict().items()}
+
+
+def record(module, inputs, inputs_nhwc):
+    """Forward in training mode, loss sum(output * weights), gradients of every parameter."""
+    before = state_dict(module)
+    module.zero_grad()
+    output = module(inputs)
+    weights = to_float32(torch.randn(nhwc(output).shape, dtype=DTYPE))
+    loss = (nhwc(output) * weights).sum()
+    loss.backward()
+    return {
+        'state_dict': before,
+        'input': encode(inputs_nhwc),
+        'output': encode(nhwc(output)),
+        'loss_weights': encode(weights),
+        'loss': loss.item(),
+        'grads': {name: encode(parameter.grad) for name, parameter in module.named_parameters()},
+        'buffers_after': {name: encode(value) for name, value in module.state_dict().items() if 'running' in name},
+    }
+
+
+out = {}
+
+# Generators: latent 4, channels (4, 3), 8x8 images, kernel 5 (the seed's), batch 3.
+for name, batch_norm in [('generator', False), ('generator_batch_norm', True)]:
+    generator = round_module(DCGANGenerator(latent_dim=4, channels=(4, 3), out_channels=1, image_size=8, kernel_size=5, batch_norm=batch_norm).to(DTYPE))
+    z = to_float32(torch.randn(3, 4, dtype=DTYPE))
+    out[name] = record(generator, z, z)
+    out[name]['config'] = {'latentDim': 4, 'channels': [4, 3], 'outChannels': 1, 'imageSize': 8, 'kernelSize': 5, 'batchNorm': batch_norm}
+
+# Discriminators: 8x8 images with 2 channels, channels (3, 4), kernel 5, batch 3.
+for name, stride, sigmoid in [('discriminator', 1, True), ('discriminator_strided_logits', 2, False)]:
+    discriminator = round_module(DCGANDiscriminator(in_channels=2, image_size=8, channels=(3, 4), kernel_size=5, stride=stride, sigmoid=sigmoid).to(DTYPE))
+    x_nhwc = to_float32(torch.rand(3, 8, 8, 2, dtype=DTYPE) * 2 - 1)
+    out[name] = record(discriminator, nchw_from(x_nhwc), x_nhwc)
+    out[name]['config'] = {
+        'inChannels': 2, 'imageSize': 8, 'channels': [3, 4], 'kernelSize': 5, 'stride': stride,
+        'outputActivation': 'sigmoid' if sigmoid else 'none',
+    }
+
+
+def loss_case(fn, real, fake):
+    real = real.clone().requires_grad_(True)
+    fake = fake.clone().requires_grad_(True)
+    value = fn(real, fake)
+    grad_real, grad_fake = torch.autograd.grad(value, [real, fake], allow_unused=True)
+    zeros = torch.zeros_like(real)
+    return {
+        'value': value.item(),
+        'grad_real': encode(grad_real if grad_real is not None else zeros),
+        'grad_fake': encode(grad_fake if grad_fake is not None else zeros),
+    }
+
+
+logits_real = to_float32(torch.randn(5, 1, dtype=DTYPE) * 3)
+logits_fake = to_float32(torch.randn(5, 1, dtype=DTYPE) * 3)
+# Includes probabilities of exactly 0 and 1 to pin the clamped logs (PyTorch's BCELoss).
+probabilities_real = to_float32(torch.tensor([[0.9], [0.3], [1.0], [0.5], [0.01]], dtype=DTYPE))
+probabilities_fake = to_float32(torch.tensor([[0.2], [0.0], [0.7], [0.999], [0.5]], dtype=DTYPE))
+ones, zeros = torch.ones(5, 1, dtype=DTYPE), torch.zeros(5, 1, dtype=DTYPE)
+out['losses'] = {
+    'logits': {'real': encode(logits_real), 'fake': encode(logits_fake)},
+    'probabilities': {'real': encode(probabilities_real), 'fake': encode(probabilities_fake)},
+    # L_D = -[log D(x) + log(1 - D(G(z)))], L_G = -log D(G(z)), batch means (seed 001).
+    'non_saturating_discriminator_probabilities': loss_case(
+        lambda r, f: F.binary_cross_entropy(r, ones) + F.binary_cross_entropy(f, zeros), probabilities_real, probabilities_fake),
+    'non_saturating_generator_probabilities': loss_case(lambda r, f: F.binary_cross_entropy(f, ones), probabilities_real, probabilities_fake),
+    'non_saturating_discriminator_logits': loss_case(
+        lambda r, f: F.binary_cross_entropy_with_logits(r, ones) + F.binary_cross_entropy_with_logits(f, zeros), logits_real, logits_fake),
+    'non_saturating_generator_logits': loss_case(lambda r, f: F.binary_cross_entropy_with_logits(f, ones), logits_real, logits_fake),
+    'hinge_discriminator': loss_case(lambda r, f: F.relu(1 - r).mean() + F.relu(1 + f).mean(), logits_real, logits_fake),
+    'hinge_generator': loss_case(lambda r, f: -f.mean(), logits_real, logits_fake),
+    'wasserstein_discriminator': loss_case(lambda r, f: f.mean() - r.mean(), logits_real, logits_fake),
+    'wasserstein_generator': loss_case(lambda r, f: -f.mean(), logits_real, logits_fake),
+}
+
+# WGAN-GP: critic = strided discriminator without sigmoid; penalty on x = e*real + (1-e)*fake.
+critic = round_module(DCGANDiscriminator(in_channels=1, image_size=8, channels=(3, 4), kernel_size=5, stride=2, sigmoid=False).to(DTYPE))
+real = to_float32(torch.rand(3, 8, 8, 1, dtype=DTYPE) * 2 - 1)
+fake = to_float32(torch.rand(3, 8, 8, 1, dtype=DTYPE) * 2 - 1)
+epsilon = to_float32(torch.rand(3, 1, 1, 1, dtype=DTYPE))
+mixed = (epsilon * real + (1 - epsilon) * fake).requires_grad_(True)
+scores = critic(nchw_from(mixed))
+(gradient,) = torch.autograd.grad(scores.sum(), mixed, create_graph=True)
+norms = gradient.reshape(3, -1).norm(2, dim=1)
+penalty = ((norms - 1) ** 2).mean()
+critic.zero_grad()
+penalty.backward()
+out['gradient_penalty'] = {
+    'state_dict': state_dict(critic),
+    'config': {'inChannels': 1, 'imageSize': 8, 'channels': [3, 4], 'kernelSize': 5, 'stride': 2, 'outputActivation': 'none'},
+    'real': encode(real),
+    'fake': encode(fake),
+    'epsilon': encode(epsilon.reshape(3)),
+    'norms': encode(norms),
+    'penalty': penalty.item(),
+    # The biases do not change the input gradient: their penalty gradient is zero (None in torch).
+    'grads': {
+        name: encode(parameter.grad if parameter.grad is not None else torch.zeros_like(parameter))
+        for name, parameter in critic.named_parameters()
+    },
+}
+
+OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+OUTPUT.write_text(json.dumps(out))
+print(f'wrote {OUTPUT} ({OUTPUT.stat().st_size} bytes)')

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Reference fixtures for @tensorzoo/vae, computed by PyTorch in float64.
+
+Run with Debian's Python (it has python3-torch):
+
+    /usr/bin/python3 scripts/reference/vae.py
+
+It writes packages/vae/fixtures/vae.json, which packages/vae/test/parity.test.ts reads. For
+the MLP VAE (the PyTorch examples / Kingma & Welling layout, at tiny widths) and the conv VAE
+it records the state_dict, an input batch, a FIXED reparameterisation noise epsilon (so
+z = mu + exp(logVar / 2) * epsilon is deterministic), the outputs (reconstruction, mu,
+logVar), the negative ELBO
+
+    loss = mean over images of [ sum over pixels of BCE(recon, x) (or squared error)
+                                 + beta * KL(N(mu, exp(logVar)) || N(0, I)) ]
+
+with its reconstruction and KL terms, and the gradient of the loss for every parameter.
+
+Images are NCHW here and NHWC in TypeScript; the fixture stores NHWC values. Inputs and
+weights are rounded to float32 first so the float32 tensors of the tests hold exactly these
+numbers.
+"""
+import json
+import pathlib
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+DTYPE = torch.float64
+SEED = 2
+OUTPUT = pathlib.Path(__file__).resolve().parents[2] / 'packages' / 'vae' / 'fixtures' / 'vae.json'
+
+torch.manual_seed(SEED)
+
+
+class VAE(nn.Module):
+    """MLP VAE: flatten -> [Linear -> ReLU]* -> (mu, logVar); z -> [Linear -> ReLU]* -> Linear -> sigmoid."""
+
+    def __init__(self, image_shape=(1, 28, 28), hidden_dims=(400,), latent_dim=20):
+        super().__init__()
+        self.image_shape = image_shape
+        input_dim = image_shape[0] * image_shape[1] * image_shape[2]
+        encoder, width = [], input_dim
+        for hidden in hidden_dims:
+            encoder += [nn.Linear(width, hidden), nn.ReLU()]
+            width = hidden
+        self.encoder = nn.Sequential(*encoder)
+        self.mu = nn.Linear(width, latent_dim)
+        self.logVar = nn.Linear(width, latent_dim)
+        decoder, width = [], latent_dim
+        for hidden in reversed(hidden_dims):
+            decoder += [nn.Linear(width, hidden), nn.ReLU()]
+            width = hidden
+        decoder += [nn.Linear(width, input_dim), nn.Sigmoid()]
+        self.decoder = nn.Sequential(*decoder)
+
+    def encode(self, x):
+        hidden = self.encoder(x.flatten(1))
+        return self.mu(hidden), self.logVar(hidden)
+
+    def decode(self, z):
+        return self.decoder(z).view(-1, *self.image_shape)
+
+    def forward(self, x, epsilon):
+        mu, log_var = self.encode(x)
+        z = mu + torch.exp(0.5 * log_var) * epsilon
+        return self.decode(z), mu, log_var
+
+
+class ConvVAE(nn.Module):
+    """Conv VAE: [Conv(4, stride 2, pad 1) -> ReLU]* -> Flatten -> (mu, logVar);
+    z -> Linear -> ReLU -> Unflatten -> [ConvT(4, 2, 1) -> ReLU]* -> ConvT(4, 2, 1) -> sigmoid."""
+
+    def __init__(self, in_channels=1, image_size=28, channels=(32, 64), latent_dim=20):
+        super().__init__()
+        base = image_size // 2 ** len(channels)
+        encoder, width = [], in_channels
+        for cout in channels:
+            encoder += [nn.Conv2d(width, cout, 4, 2, 1), nn.ReLU()]
+            width = cout
+        encoder.append(nn.Flatten())
+        self.encoder = nn.Sequential(*encoder)
+        features = channels[-1] * base * base
+        self.mu = nn.Linear(features, latent_dim)
+        self.logVar = nn.Linear(features, latent_dim)
+        decoder = [nn.Linear(latent_dim, features), nn.ReLU(), nn.Unflatten(1, (channels[-1], base, base))]
+        widths = list(reversed(channels))
+        for cin, cout in zip(widths, widths[1:]):
+            decoder += [nn.ConvTranspose2d(cin, cout, 4, 2, 1), nn.ReLU()]
+        decoder += [nn.ConvTranspose2d(widths[-1], in_channels, 4, 2, 1), nn.Sigmoid()]
+        self.decoder = nn.Sequential(*decoder)
+
+    def forward(self, x, epsilon):
+        hidden = self.encoder(x)
+        mu, log_var = self.mu(hidden), self.logVar(hidden)
+        z = mu + torch.exp(0.5 * log_var) * epsilon
+        return self.decoder(z), mu, log_var
+
+
+def negative_elbo(recon, x, mu, log_var, reconstruction='bce', beta=1.0):
+    count = x.shape[0]
+    if reconstruction == 'bce':
+        rec = F.binary_cross_entropy(recon, x, reduction='sum') / count
+    else:
+        rec = ((recon - x) ** 2).sum() / count
+    kl = (-0.5 * (1 + log_var - mu ** 2 - log_var.exp()).sum()) / count
+    return rec + beta * kl, rec, kl
+
+
+def to_float32(tensor):
+    return tensor.to(torch.float32).to(DTYPE)
+
+
+def round_module(module):
+    with torch.no_grad():
+        for value in module.state_dict().values():
+            value.copy_(to_float32(value))
+    return module
+
+
+def encode(tensor):
+    tensor = tensor.detach()
+    return {'shape': list(tensor.shape), 'data': [float(x) for x in tensor.reshape(-1).tolist()]}
+
+
+def nhwc(tensor):
+    return tensor.permute(0, 2, 3, 1)
+
+
+def record(module, x_nhwc, epsilon, reconstruction, beta, config):
+    module.zero_grad()
+    x = x_nhwc.permute(0, 3, 1, 2)
+    recon, mu, log_var = module(x, epsilon)
+    loss, rec, kl = negative_elbo(recon, x, mu, log_var, reconstruction, beta)
+    loss.backward()
+    return {
+        'config': config,
+        'reconstruction_loss': reconstruction,
+        'beta': beta,
+        'state_dict': {name: encode(value) for name, value in module.state_dict().items()},
+        'input': encode(x_nhwc),
+        'epsilon': encode(epsilon),
+        'reconstruction': encode(nhwc(recon)),
+        'mu': encode(mu),
+        'log_var': encode(log_var),
+        'loss': loss.item(),
+        'reconstruction_term': rec.item(),
+        'kl_term': kl.item(),
+        'grads': {name: encode(parameter.grad) for name, parameter in module.named_parameters()},
+    }
+
+
+out = {}
+
+# MLP VAE on 4x4x1 "images": 16 -> 6 -> 5 -> (mu, logVar) 3, batch 3.
+mlp = round_module(VAE(image_shape=(1, 4, 4), hidden_dims=(6, 5), latent_dim=3).to(DTYPE))
+x = to_float32(torch.rand(3, 4, 4, 1, dtype=DTYPE))
+epsilon = to_float32(torch.randn(3, 3, dtype=DTYPE))
+config = {'imageShape': [4, 4, 1], 'hiddenDims': [6, 5], 'latentDim': 3}
+out['mlp_bce'] = record(mlp, x, epsilon, 'bce', 1.0, config)
+out['mlp_mse_beta'] = record(mlp, x, epsilon, 'mse', 4.0, config)
+
+# Conv VAE on 8x8x1 images, channels (2, 3), latent 3, batch 2.
+conv = round_module(ConvVAE(in_channels=1, image_size=8, channels=(2, 3), latent_dim=3).to(DTYPE))
+x = to_float32(torch.rand(2, 8, 8, 1, dtype=DTYPE))
+epsilon = to_float32(torch.randn(2, 3, dtype=DTYPE))
+out['conv_bce'] = record(conv, x, epsilon, 'bce', 1.0, {'inChannels': 1, 'imageSize': 8, 'channels': [2, 3], 'latentDim': 3})
+
+OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+OUTPUT.write_text(json.dumps(out))
+print(f'wrote {OUTPUT} ({OUTPUT.stat().st_size} bytes)')
