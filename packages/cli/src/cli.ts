@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { version } from '../package.json';
 import { examples } from './examples/index';
 import { CLI_BACKENDS, DEFAULT_SEED, runExample, type RunExampleOptions } from './run-example';
+import { addSampleCommand } from './sample';
 
 /** Where the CLI writes; tests pass collectors. */
 export interface CliOutput {
@@ -26,7 +27,7 @@ function integerOption(flag: string, min: number, max: number): (text: string) =
 }
 
 /**
- * Builds the `tensorzoo` command (`train`, `list`). It never calls `process.exit`: errors
+ * Builds the `tensorzoo` command (`train`, `list`, `sample`). It never calls `process.exit`: errors
  * reject `parseAsync` with a `CommanderError` (see {@link main}).
  */
 export function createProgram(output: CliOutput = processOutput, extra: Pick<RunExampleOptions, 'signal' | 'progress'> = {}): Command {
@@ -66,6 +67,7 @@ export function createProgram(output: CliOutput = processOutput, extra: Pick<Run
         ...extra,
       });
     });
+  addSampleCommand(program, output, extra);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import type { Batch, Generator, History, LossFn, Module, Optimizer } from '@tensorzoo/core';
+import type { Batch, Generator, History, LossFn, Module, Optimizer, StepInfo } from '@tensorzoo/core';
 
 /** What an example hands to {@link ExampleContext.train}: everything `fit` needs besides the data. */
 export interface TrainSetup {
@@ -14,6 +14,30 @@ export interface TrainSetup {
   validationData?: Batch;
   /** Name of that curve in the plot and in `history.json`. Default `'validation'`. */
   validationLabel?: string;
+  /** Extra string metadata for the checkpoint, e.g. a model config and tokenizer for `tensorzoo sample`. */
+  metadata?: Record<string, string>;
+}
+
+/**
+ * A training loop an example runs itself, for models `fit` cannot train (a GAN's alternating
+ * updates of two networks). {@link ExampleContext.trainCustom} wraps it with the progress
+ * display, `--resume`, the checkpoint and `loss.png`, as `train` wraps `fit`.
+ */
+export interface CustomTraining {
+  /** Names of the two curves of `loss.png` (the `loss` and `valLoss` of each epoch). Default `'train'` and `'validation'`. */
+  labels?: { loss?: string; valLoss?: string };
+  /**
+   * Trains epoch `epoch` (0-based), calling `onStep` after each step, and returns the
+   * epoch's numbers. Throw a `TrainingError` (`'aborted'`) when `signal` is aborted.
+   */
+  trainEpoch(
+    epoch: number,
+    progress: { onStep: (info: StepInfo) => Promise<void>; signal?: AbortSignal },
+  ): Promise<{ loss: number; valLoss?: number; steps: number }>;
+  /** The whole training state (weights, optimizers, generators, epoch) as checkpoint bytes, with `metadata`. */
+  save(state: { epoch: number; metadata: Record<string, string> }): Promise<Uint8Array>;
+  /** Restores a state written by `save`; returns its epoch. */
+  load(bytes: Uint8Array): Promise<number>;
 }
 
 /**
@@ -27,14 +51,24 @@ export interface ExampleContext {
   readonly epochs: number;
   /** Prints one line of results (stdout for the CLI). */
   log(line: string): void;
+  /** The run's output folder (`--out`), for files of the example's own, e.g. image grids. */
+  readonly outDir: string;
   /**
    * Trains `model` on `data` up to {@link ExampleContext.epochs} epochs and writes the
    * checkpoint. When the run resumes, it first loads the weights, optimizer and generator
    * state from the checkpoint and starts at the saved epoch.
    *
+   * @param data the whole dataset (batched and shuffled by `fit`), or an iterable whose every
+   *   loop yields one epoch of batches (e.g. `languageModelBatches` from `@tensorzoo/datasets`).
    * @returns the loss history of the whole run, resumed epochs included.
    */
-  train(model: Module, data: Batch, setup: TrainSetup): Promise<History>;
+  train(model: Module, data: Batch | Iterable<Batch>, setup: TrainSetup): Promise<History>;
+  /**
+   * Like {@link ExampleContext.train} for a loop the example runs itself (see
+   * {@link CustomTraining}): restores `--resume`, runs the remaining epochs with the progress
+   * display and writes the checkpoint. Call either `train` or `trainCustom`, once.
+   */
+  trainCustom(training: CustomTraining): Promise<History>;
 }
 
 /** Numbers an example reports after training (saved in `history.json` under `summary`). */

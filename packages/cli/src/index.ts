@@ -6,6 +6,6 @@
  */
 export { runExample, CLI_BACKENDS, DEFAULT_SEED, type RunExampleOptions, type RunResult, type RunFiles } from './run-example';
 export { examples, findExample } from './examples/index';
-export type { Example, ExampleContext, ExampleSummary, TrainSetup } from './example';
+export type { CustomTraining, Example, ExampleContext, ExampleSummary, TrainSetup } from './example';
 export { plotLossCurve, LOG_SCALE_RATIO, type LossCurve, type PlotOptions, type Color } from './plot';
 export type { ProgressMode } from './progress';

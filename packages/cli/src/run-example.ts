@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   ArgumentError,
   CheckpointError,
+  TrainingError,
   assertInteger,
   decodeCheckpoint,
   fit,
@@ -10,12 +11,13 @@ import {
   readFileBytes,
   saveCheckpoint,
   setBackend,
+  writeFileAtomic,
   type Batch,
   type BackendName,
   type History,
   type Module,
 } from '@tensorzoo/core';
-import type { ExampleContext, ExampleSummary, TrainSetup } from './example';
+import type { CustomTraining, ExampleContext, ExampleSummary, TrainSetup } from './example';
 import { findExample } from './examples/index';
 import { plotLossCurve } from './plot';
 import { createProgressReporter, type ProgressMode } from './progress';
@@ -132,11 +134,18 @@ export async function runExample(name: string, options: RunExampleOptions = {}):
   await mkdir(outDir, { recursive: true });
   log(`${example.name}: backend ${backend}, seed ${seed}, ${epochs} epochs${resume ? `, resuming from ${resume.path}` : ''}`);
 
-  let trained: { history: History; valLabel: string } | undefined;
+  let trained: { history: History; valLabel: string; lossLabel?: string } | undefined;
   const context: ExampleContext = {
     seed,
     epochs,
     log,
+    outDir,
+    async trainCustom(training) {
+      if (trained) throw new ArgumentError('train-twice', `${example.name}: context.train may be called once per run.`);
+      const history = await trainCustomAndSave(training, { epochs, resume, options, checkpoint: files.checkpoint, example: example.name, seed });
+      trained = { history, valLabel: training.labels?.valLoss ?? 'validation', lossLabel: training.labels?.loss };
+      return history;
+    },
     async train(model, data, setup) {
       if (trained) throw new ArgumentError('train-twice', `${example.name}: context.train may be called once per run.`);
       const history = await trainAndSave(model, data, setup, { epochs, resume, options, checkpoint: files.checkpoint, example: example.name, seed });
@@ -148,7 +157,7 @@ export async function runExample(name: string, options: RunExampleOptions = {}):
   if (!trained) throw new ArgumentError('no-training', `${example.name}: run() finished without calling context.train.`);
 
   const { history, valLabel } = trained;
-  const curves = [{ label: 'train', values: history.loss }, ...(history.valLoss.length ? [{ label: valLabel, values: history.valLoss }] : [])];
+  const curves = [{ label: trained.lossLabel ?? 'train', values: history.loss }, ...(history.valLoss.length ? [{ label: valLabel, values: history.valLoss }] : [])];
   await writeFile(files.lossCurve, plotLossCurve(curves, { title: example.name }));
   const result: RunResult = {
     example: example.name,
@@ -171,7 +180,7 @@ export async function runExample(name: string, options: RunExampleOptions = {}):
 /** Restores `resume` (if any), trains the remaining epochs, saves the checkpoint; returns the whole run's history. */
 async function trainAndSave(
   model: Module,
-  data: Batch,
+  data: Batch | Iterable<Batch>,
   setup: TrainSetup,
   run: { epochs: number; resume?: ResumePoint; options: RunExampleOptions; checkpoint: string; example: string; seed: number },
 ): Promise<History> {
@@ -230,11 +239,68 @@ async function trainAndSave(
     step: optimizer.iterations,
     epoch: run.epochs,
     metadata: {
+      ...setup.metadata,
       [METADATA.example]: run.example,
       [METADATA.seed]: String(run.seed),
       [METADATA.history]: JSON.stringify({ loss: history.loss, valLoss: history.valLoss }),
     },
   });
+  return history;
+}
+
+/** {@link trainAndSave} for an example's own loop ({@link CustomTraining}). */
+async function trainCustomAndSave(
+  training: CustomTraining,
+  run: { epochs: number; resume?: ResumePoint; options: RunExampleOptions; checkpoint: string; example: string; seed: number },
+): Promise<History> {
+  let initialEpoch = 0;
+  if (run.resume) {
+    initialEpoch = await training.load(run.resume.bytes).catch((error: unknown) => {
+      throw CheckpointError.isInstance(error) ? new CheckpointError(error.code, `${run.resume!.path}: ${error.message}`, { cause: error }) : error;
+    });
+    if (initialEpoch > run.epochs) {
+      throw new ArgumentError(
+        'bad-argument',
+        `${run.resume.path} is at epoch ${initialEpoch}, past the requested total of ${run.epochs} epochs; pass --epochs above ${initialEpoch} to train further.`,
+      );
+    }
+  }
+  const reporter = createProgressReporter(run.options.progress ?? 'auto', { epochs: run.epochs });
+  const latest = { loss: [] as number[], valLoss: [] as number[], steps: 0 };
+  let lastYield = performance.now();
+  const onStep = async (info: Parameters<typeof reporter.onStep>[0]) => {
+    reporter.onStep(info);
+    if (performance.now() - lastYield > 100) {
+      await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C and the progress timer run
+      lastYield = performance.now();
+    }
+  };
+  try {
+    for (let epoch = initialEpoch; epoch < run.epochs; epoch++) {
+      if (run.options.signal?.aborted) throw new TrainingError('aborted', `${run.example}: aborted at epoch ${epoch}.`, { cause: run.options.signal.reason });
+      const started = performance.now();
+      const result = await training.trainEpoch(epoch, { onStep, signal: run.options.signal });
+      latest.loss.push(result.loss);
+      if (result.valLoss !== undefined) latest.valLoss.push(result.valLoss);
+      latest.steps = result.steps;
+      reporter.onEpochEnd({ epoch, step: result.steps, loss: result.loss, metrics: {}, valLoss: result.valLoss, seconds: (performance.now() - started) / 1000 });
+    }
+  } finally {
+    reporter.stop();
+  }
+  const history: History = {
+    loss: [...(run.resume?.loss ?? []), ...latest.loss],
+    valLoss: [...(run.resume?.valLoss ?? []), ...latest.valLoss],
+    metrics: {},
+    valMetrics: {},
+    steps: latest.steps,
+  };
+  const metadata = {
+    [METADATA.example]: run.example,
+    [METADATA.seed]: String(run.seed),
+    [METADATA.history]: JSON.stringify({ loss: history.loss, valLoss: history.valLoss }),
+  };
+  await writeFileAtomic(run.checkpoint, await training.save({ epoch: run.epochs, metadata }));
   return history;
 }
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli';
+import { examples } from '../src/examples/index';
 import { temporaryFolders } from './helpers';
 
 const folder = temporaryFolders();
@@ -19,7 +20,7 @@ describe('tensorzoo CLI', () => {
     const { code, out } = await cli('list');
     expect(code).toBe(0);
     expect(out).toMatch(/^regression {2,}a 1-16-1 sigmoid network learns y = 2x \+ 1/m);
-    expect(out).toMatch(/^house-prices {2}linear regression of Boston house prices/m);
+    expect(out).toMatch(/^house-prices {2,}linear regression of Boston house prices/m);
   });
 
   it('train runs an example into --out and prints its results', async () => {
@@ -46,7 +47,7 @@ describe('tensorzoo CLI', () => {
     const { code, out, err } = await cli('train', 'mnist');
     expect(code).toBe(1);
     expect(out).toBe('');
-    expect(err).toBe('error: unknown example "mnist". Valid examples: regression, house-prices (see "tensorzoo list").\n');
+    expect(err).toBe(`error: unknown example "mnist". Valid examples: ${examples.map((example) => example.name).join(', ')} (see "tensorzoo list").\n`);
   });
 
   it.each([
@@ -64,7 +65,7 @@ describe('tensorzoo CLI', () => {
 
   it('a missing example argument and an unknown command are errors', async () => {
     expect(await cli('train')).toMatchObject({ code: 1, err: expect.stringContaining("missing required argument 'example'") });
-    expect(await cli('sample')).toMatchObject({ code: 1, err: expect.stringContaining("unknown command 'sample'") });
+    expect(await cli('predict')).toMatchObject({ code: 1, err: expect.stringContaining("unknown command 'predict'") });
   });
 
   it('Ctrl-C (the abort signal) exits with 130 and says the checkpoint was not updated', async () => {

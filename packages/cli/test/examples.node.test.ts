@@ -20,7 +20,8 @@ async function expectRunFiles(result: RunResult): Promise<void> {
   expect(saved.summary).toEqual(result.summary);
 }
 
-describe.each(examples.map((example) => example.name))('%s with a few epochs', (name) => {
+// The tabular examples; the image and text examples have their own files with tiny settings.
+describe.each(['regression', 'house-prices'])('%s with a few epochs', (name) => {
   it('writes loss.png (640 × 400), checkpoint.safetensors and history.json; the loss falls; no tensor leaks', async () => {
     const outDir = await folder();
     const tensorsBefore = tf.memory().numTensors;
@@ -109,7 +110,7 @@ describe('argument errors', () => {
   it('an unknown example name lists the valid ones', async () => {
     const run = runExample('mnist', quiet);
     await expect(run).rejects.toSatisfy((error) => ArgumentError.isInstance(error));
-    await expect(run).rejects.toThrow('unknown example "mnist". Valid examples: regression, house-prices (see "tensorzoo list").');
+    await expect(run).rejects.toThrow(`unknown example "mnist". Valid examples: ${examples.map((example) => example.name).join(', ')} (see "tensorzoo list").`);
   });
 
   it('bad epochs, seed and backend are named', async () => {
