@@ -106,7 +106,8 @@ for (const tieWeights of [true, false]) {
       ]),
     outputShape: [2, 5, 10],
     timeout,
-    // nanoGPT's N(0, 0.02) init gives tiny logits; larger steps fit the random target
-    overfit: overfitWith(2),
+    // nanoGPT's N(0, 0.02) init gives tiny logits: 60 large steps fit the random target on cpu;
+    // the 5 steps of the WebGPU projects need a smaller one (at 2 the loss rises first).
+    overfit: overfitWith(onCpu ? 2 : 0.3),
   });
 }
