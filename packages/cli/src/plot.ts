@@ -71,7 +71,12 @@ export function plotLossCurve(curves: readonly LossCurve[], options: PlotOptions
   const epochs = Math.max(...curves.map((curve) => curve.values.length));
 
   const image = new Image(width, height);
-  const area = { left: 64, right: width - 16, top: 32, bottom: height - 40 };
+  const header = [title, `${yLabel}${log ? ' (log scale)' : ''}`].filter(Boolean).join(': ');
+  // The legend sits right of the title, or on a row of its own when the two would overlap.
+  const legendWidth = curves.reduce((sum, curve) => sum + textWidth(curve.label) * FONT_SCALE + 38, -16);
+  const legendRow = 64 + textWidth(header) * FONT_SCALE + 24 > width - 16 - legendWidth ? 1 : 0;
+  const legendY = 10 + legendRow * 16;
+  const area = { left: 64, right: width - 16, top: 32 + legendRow * 16, bottom: height - 40 };
   const xOf = (epoch: number) => (epochs === 1 ? (area.left + area.right) / 2 : area.left + ((epoch - 1) / (epochs - 1)) * (area.right - area.left));
   const yOf = (value: number) => area.bottom - ((scale.transform(value) - scale.low) / (scale.high - scale.low)) * (area.bottom - area.top);
 
@@ -90,14 +95,14 @@ export function plotLossCurve(curves: readonly LossCurve[], options: PlotOptions
   image.line(area.left, area.top, area.left, area.bottom, AXIS, 1);
   image.line(area.left, area.bottom, area.right, area.bottom, AXIS, 1);
   image.text('epoch', (area.left + area.right) / 2 - textWidth('epoch'), height - 16, AXIS);
-  image.text([title, `${yLabel}${log ? ' (log scale)' : ''}`].filter(Boolean).join(': '), area.left, 10, AXIS);
+  image.text(header, area.left, 10, AXIS);
 
   let legendRight = area.right;
   [...curves].reverse().forEach((curve, reversedIndex) => {
     const color = curve.color ?? PALETTE[(curves.length - 1 - reversedIndex) % PALETTE.length];
     const labelLeft = legendRight - textWidth(curve.label) * FONT_SCALE;
-    image.text(curve.label, labelLeft, 10, AXIS);
-    image.line(labelLeft - 22, 15, labelLeft - 6, 15, color, 2);
+    image.text(curve.label, labelLeft, legendY, AXIS);
+    image.line(labelLeft - 22, legendY + 5, labelLeft - 6, legendY + 5, color, 2);
     legendRight = labelLeft - 38;
     curve.values.forEach((value, index) => {
       const previous = curve.values[index - 1];

@@ -6,7 +6,7 @@ import { Generator } from '@tensorzoo/core';
 import { SimpleCNN } from '@tensorzoo/cnn';
 import { loadFashionMnist } from '@tensorzoo/datasets';
 import { binaryCrossEntropy } from '@tensorzoo/losses';
-import { adam } from '@tensorzoo/optimizers';
+import { adam, cosineDecay } from '@tensorzoo/optimizers';
 import type { Example } from '../example';
 import { confusionMatrix, firstImages, formatConfusion, imageEpochs, predictLabels } from './cnn-mnist';
 
@@ -18,12 +18,18 @@ const CONFIG = {
   trainImages: 4000,
   /** Seed 003's network unchanged (channels 32/64/128, 'valid' padding, Dense 512) with its one sigmoid unit. */
   model: { output: 'sigmoid' } as const,
-  /** Keras' defaults, as the seed: Adam with step size 1e-3, batches of 32. */
+  /**
+   * Keras' defaults, as the seed: Adam with step size 1e-3, batches of 32. The step size
+   * decays (cosine) to `finalLearningRate`: at a constant 1e-3 the held-out loss jumps between
+   * epochs (0.10-0.19 over the last eight), so the result depended on where the run stopped.
+   */
   learningRate: 1e-3,
+  finalLearningRate: 1e-5,
   batchSize: 32,
   /** Steps per epoch: 25 x 32 = 800 images drawn at random, so five epochs see about one pass. */
   stepsPerEpoch: 25,
-  defaultEpochs: 20,
+  /** 40 epochs: 1,000 steps, 8 passes over the 4,000 training images. */
+  defaultEpochs: 40,
   /** Test images scored after every epoch for the curve (the first 400: 200 per class). */
   curveImages: 400,
 } as const;
@@ -44,7 +50,8 @@ export const cnnBinary: Example = {
     const [negative, positive] = testSet.classNames;
     log(`data: Fashion-MNIST ${negative} (0) vs ${positive} (1): ${trainSet.size} training / ${testSet.size} held-out images`);
     const model = new SimpleCNN({ ...CONFIG.model, rng: initRng });
-    const optimizer = adam({ lr: CONFIG.learningRate });
+    // The schedule spans the default run (fixed, so a resumed run follows it; longer runs stay at the final step size).
+    const optimizer = adam({ lr: cosineDecay(CONFIG.learningRate, CONFIG.defaultEpochs * CONFIG.stepsPerEpoch, { minLr: CONFIG.finalLearningRate }) });
     const curve = firstImages(testSet, CONFIG.curveImages);
     const batches = imageEpochs(trainSet, { steps: CONFIG.stepsPerEpoch, batchSize: CONFIG.batchSize, maxShift: 0, rng: shuffleRng });
     try {
