@@ -107,9 +107,10 @@ describe('cnn-binary (tiny)', () => {
 describe('mlp-mnist (tiny)', () => {
   it("trains seed 001's 784-2048-1024-10 MLP and scores the 2,000 held-out digits", async () => {
     const output = lineCollector();
-    const result = await runExample('mlp-mnist', { ...quiet, epochs: 1, outDir: await folder(), log: output.log });
+    // wasm: its MatMul is 2-3x faster than cpu's for these 3.7M parameters (about 60 s here).
+    const result = await runExample('mlp-mnist', { ...quiet, backend: 'wasm', epochs: 1, outDir: await folder(), log: output.log });
     expect(result.steps).toBe(25);
     expect(result.summary.testAccuracy).toBeGreaterThan(0.6);
     expect(output.text()).toContain('model: MLP 784-2048-1024-10 (ReLU): 3716106 parameters');
-  }, 240_000);
+  }, 600_000);
 });
