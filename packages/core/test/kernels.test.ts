@@ -77,12 +77,12 @@ function outputSize(size: number, kernel: number, stride: number, pad: Pad, axis
 describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
-      'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'Relu', 'Step', 'Transpose',
+      'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'Relu', 'Step', 'Transpose',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(12);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(13);
   });
 });
 
@@ -308,3 +308,45 @@ describe('Add, Sub, Multiply, Relu, Step and Transpose are bit-identical to the 
     tf.dispose([a, sum]);
   });
 });
+
+describe('BatchMatMul', () => {
+  for (const simd of [true, false]) {
+    it(`matches the stock kernel on 40 random shapes, transposes and batch broadcasts (${simd ? 'SIMD' : 'TypeScript'} GEMM)`, async () => {
+      setSimdEnabled(simd);
+      try {
+        const random = randomSource(simd ? 11 : 12);
+        for (let trial = 0; trial < 40; trial++) {
+          const [rows, columns, depth] = [random(1, 70), random(1, 70), random(1, 90)];
+          const [transposeA, transposeB] = [random(0, 1) === 1, random(0, 1) === 1];
+          const batch = random(1, 3);
+          const layout = random(0, 3); // 0: both rank 2, 1: same batch, 2: a single B, 3: a single A
+          const aBatch = layout === 0 || layout === 3 ? [] : [batch];
+          const bBatch = layout === 0 || layout === 2 ? [] : [batch];
+          const aShape = [...aBatch, ...(transposeA ? [depth, rows] : [rows, depth])];
+          const bShape = [...bBatch, ...(transposeB ? [columns, depth] : [depth, columns])];
+          const a = tf.randomNormal(aShape, 0, 1, 'float32', trial);
+          const b = tf.randomNormal(bShape, 0, 1, 'float32', trial + 100);
+          await expectSame(() => [tf.matMul(a, b, transposeA, transposeB)], `matMul ${JSON.stringify(aShape)} x ${JSON.stringify(bShape)} (${transposeA}, ${transposeB})`, 1e-4);
+          tf.dispose([a, b]);
+        }
+      } finally {
+        setSimdEnabled(true);
+      }
+    });
+  }
+
+  it('gives the stock gradients of a Linear-like product, and leaks nothing', async () => {
+    const x = tf.randomNormal([33, 40], 0, 1, 'float32', 1);
+    const w = tf.randomNormal([24, 40], 0, 1, 'float32', 2);
+    const grads = () => {
+      const [dx, dw] = tf.grads((input: tf.Tensor, weight: tf.Tensor) => tf.sum(tf.square(tf.matMul(input, weight, false, true))))([x, w]);
+      return [dx, dw];
+    };
+    await expectSame(grads, 'matMul gradients', 1e-4);
+    const before = tf.memory().numTensors;
+    tf.dispose(grads());
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, w]);
+  });
+});
+
