@@ -4,10 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Generator, type LossFn, type Module } from '@tensorzoo/core';
 import { loadFemaleFirstNames, padSequences, sequenceBatches, shuffleSplit, type PaddedSequences } from '@tensorzoo/datasets';
 import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
-import { adamW, cosineDecay } from '@tensorzoo/optimizers';
-import { CharTokenizer, GPT, generate } from '@tensorzoo/transformer';
+import { CharTokenizer, generate } from '@tensorzoo/transformer';
 import type { Example } from '../example';
-import { languageModelMetadata, type GPTConfig } from '../sample';
+import { languageModelMetadata } from '../sample';
+import { createCharGpt } from './char-gpt';
 
 /** Settings of the run: a few minutes on the cpu backend, validation loss near 2.2 nats vs the unigram 3.1. */
 const CONFIG = {
@@ -111,20 +111,7 @@ export const gptNames: Example = {
     const baseline = unigramBaseline(trainRows, validationRows, padId, tokenizer.size);
     log(`data: ${names.length} names (${split.train.length} train / ${split.validation.length} validation), vocabulary ${tokenizer.size} (${tokenizer.characters.length} characters + ${SPECIAL_TOKENS.join(' ')})`);
 
-    const config: GPTConfig = {
-      vocabSize: tokenizer.size,
-      contextLength: CONFIG.contextLength,
-      dModel: CONFIG.dModel,
-      numHeads: CONFIG.numHeads,
-      numLayers: CONFIG.numLayers,
-      dimFeedforward: CONFIG.dimFeedforward,
-      dropout: 0,
-    };
-    const model = new GPT({ ...config, rng: initRng });
-    log(`model: GPT, ${config.numLayers} layers, dModel ${config.dModel}, ${config.numHeads} heads, context ${config.contextLength}: ${model.parameterCount()} parameters`);
-    const totalSteps = CONFIG.scheduleEpochs * CONFIG.stepsPerEpoch;
-    const lr = cosineDecay(CONFIG.learningRate, totalSteps, { warmupSteps: CONFIG.warmupSteps, minLr: CONFIG.finalLearningRate });
-    const optimizer = adamW({ lr, weightDecay: 0.01, clip: { globalNorm: 1 } });
+    const { config, model, optimizer } = createCharGpt(CONFIG, tokenizer.size, initRng, log);
     const data = sequenceBatches(trainRows, { batchSize: CONFIG.batchSize, rng: batchRng, batchesPerEpoch: CONFIG.stepsPerEpoch });
     const validation = rowTensors(validationRows, Math.min(CONFIG.validationCurveNames, validationRows.size));
     try {

@@ -4,10 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Generator, evaluate } from '@tensorzoo/core';
 import { languageModelBatches, languageModelWindows, loadMobyDick, splitTokens } from '@tensorzoo/datasets';
 import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
-import { adamW, cosineDecay } from '@tensorzoo/optimizers';
-import { CharTokenizer, GPT, generate } from '@tensorzoo/transformer';
+import { CharTokenizer, generate } from '@tensorzoo/transformer';
 import type { Example } from '../example';
-import { languageModelMetadata, type GPTConfig } from '../sample';
+import { languageModelMetadata } from '../sample';
+import { createCharGpt } from './char-gpt';
 
 /** Settings of the run: a few minutes on the cpu backend. */
 const CONFIG = {
@@ -69,20 +69,7 @@ export const gptText: Example = {
     const split = splitTokens(tokens, { validationFraction: CONFIG.validationFraction });
     log(`data: Moby-Dick, ${tokens.length} characters (${split.train.length} train / ${split.validation.length} validation), vocabulary ${tokenizer.size}`);
 
-    const config: GPTConfig = {
-      vocabSize: tokenizer.size,
-      contextLength: CONFIG.contextLength,
-      dModel: CONFIG.dModel,
-      numHeads: CONFIG.numHeads,
-      numLayers: CONFIG.numLayers,
-      dimFeedforward: CONFIG.dimFeedforward,
-      dropout: 0,
-    };
-    const model = new GPT({ ...config, rng: initRng });
-    log(`model: GPT, ${config.numLayers} layers, dModel ${config.dModel}, ${config.numHeads} heads, context ${config.contextLength}: ${model.parameterCount()} parameters`);
-    const totalSteps = CONFIG.scheduleEpochs * CONFIG.stepsPerEpoch;
-    const lr = cosineDecay(CONFIG.learningRate, totalSteps, { warmupSteps: CONFIG.warmupSteps, minLr: CONFIG.finalLearningRate });
-    const optimizer = adamW({ lr, weightDecay: 0.01, clip: { globalNorm: 1 } });
+    const { config, model, optimizer } = createCharGpt(CONFIG, tokenizer.size, initRng, log);
     const data = languageModelBatches(split.train, { contextLength: CONFIG.contextLength, batchSize: CONFIG.batchSize, rng: batchRng, batchesPerEpoch: CONFIG.stepsPerEpoch });
     const validation = spreadWindows(split.validation, CONFIG.validationCurveWindows);
     const finalValidation = spreadWindows(split.validation, CONFIG.finalValidationWindows);
