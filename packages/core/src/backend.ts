@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, BackendError } from './errors';
 import { importOptional } from './optional-import';
+import { installFastKernels } from './kernels/register';
 
 /** Every backend TensorZoo can select. `'tensorflow'` is libtensorflow through tfjs-node(-gpu). */
 export const BACKEND_NAMES = Object.freeze(['cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow'] as const);
@@ -165,14 +166,6 @@ export async function setBackend(name: BackendName | 'auto', options: SetBackend
   );
 }
 
-/** Hooks run after a backend is selected (e.g. faster kernels for it). @internal */
-const selectedHooks: Array<(name: BackendName) => void | Promise<void>> = [];
-
-/** Registers a function called each time {@link setBackend} activates a backend. @internal */
-export function onBackendSelected(hook: (name: BackendName) => void | Promise<void>): void {
-  selectedHooks.push(hook);
-}
-
 async function afterBackendSelected(name: BackendName): Promise<void> {
   if (name === 'cpu' && isNode()) {
     // tfjs-backend-cpu prints an "install tfjs-node" banner on first use in Node. setBackend's
@@ -180,7 +173,9 @@ async function afterBackendSelected(name: BackendName): Promise<void> {
     const backend = tf.backend() as { firstUse?: boolean };
     if (typeof backend.firstUse === 'boolean') backend.firstUse = false;
   }
-  for (const hook of selectedHooks) await hook(name);
+  // Opt-in by design: importing TensorZoo changes no kernel; selecting a CPU-class backend
+  // through setBackend installs the faster kernels for it (restoreStockKernels undoes it).
+  installFastKernels(name);
 }
 
 /** The active backend's name (`tf.getBackend()`), e.g. `'cpu'`. */

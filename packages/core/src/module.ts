@@ -56,9 +56,22 @@ export abstract class Module<Input = tf.Tensor, Output = tf.Tensor, Options = un
     return tf.tidy(() => this.forward(input, options) as unknown as tf.TensorContainer) as unknown as Output;
   }
 
+  /**
+   * The class's name for error messages and checkpoints. Subclasses declare it
+   * (`static readonly moduleName = 'Linear'`) because bundlers minify class names;
+   * without it `constructor.name` is used.
+   */
+  static readonly moduleName: string | undefined = undefined;
+
+  /** This module's class name: its static `moduleName`, else `constructor.name`. */
+  get typeName(): string {
+    const ctor = this.constructor as { moduleName?: string; name: string };
+    return Object.prototype.hasOwnProperty.call(ctor, 'moduleName') && ctor.moduleName ? ctor.moduleName : ctor.name;
+  }
+
   /** Human-readable location for error messages: `"MLP.hidden (Linear)"`. */
   get path(): string {
-    return this.modulePath ?? this.constructor.name;
+    return this.modulePath ?? this.typeName;
   }
 
   /** True when `value` is a Module (from any copy of this package). */
@@ -203,9 +216,9 @@ export abstract class Module<Input = tf.Tensor, Output = tf.Tensor, Options = un
 
   /** Gives every module of the tree its path, for error messages. */
   private nameTree(): void {
-    const root = this.constructor.name;
+    const root = this.typeName;
     for (const [name, module] of this.namedModules()) {
-      module.modulePath = name ? `${root}.${name} (${module.constructor.name})` : root;
+      module.modulePath = name ? `${root}.${name} (${module.typeName})` : root;
     }
   }
 }

@@ -1,12 +1,7 @@
-import { onBackendSelected } from '../backend';
-import { installFastKernels, installIfRegistered } from './register';
-
+/**
+ * TensorZoo's faster kernels for CPU-class backends. Nothing here runs at import: the
+ * kernels install when {@link setBackend} selects `cpu` or `wasm`, or when you call
+ * {@link installFastKernels} yourself (after `tf.setBackend`).
+ * @packageDocumentation
+ */
 export { fastKernelsInstalled, installFastKernels, restoreStockKernels } from './register';
-
-// Faster convolution kernels for CPU-class backends: installed whenever setBackend selects
-// one, and now for backends whose packages were imported before @tensorzoo/core.
-onBackendSelected((name) => {
-  installFastKernels(name);
-});
-installIfRegistered('cpu');
-installIfRegistered('wasm');

@@ -295,8 +295,3 @@ export function restoreStockKernels(backendName?: string): void {
 export function fastKernelsInstalled(backendName: string = tf.getBackend()): string[] {
   return (KERNELS_BY_BACKEND[backendName] ?? []).filter((name) => isActive(backendName, name));
 }
-
-/** Installs for a backend whose stock kernels are already registered (core imported after the backend). @internal */
-export function installIfRegistered(backendName: string): void {
-  if (KERNELS_BY_BACKEND[backendName] && tf.getKernel('Conv2D', backendName)) installFastKernels(backendName);
-}
