@@ -10,6 +10,7 @@ import {
   assertInteger,
   assertShape,
   describeValue,
+  geluTanh,
   resolveGenerator,
   type Generator,
 } from '@tensorzoo/core';
@@ -37,6 +38,11 @@ export interface GPTOptions {
   tieWeights?: boolean;
   /** Biases in linear layers and projections. Default `true`. */
   bias?: boolean;
+  /**
+   * Feed-forward activation: `'gelu'` (exact, as nanoGPT) or `'gelu-tanh'` (the tanh
+   * approximation GPT-2 was trained with, Hugging Face's `gelu_new`). Default `'gelu'`.
+   */
+  activation?: 'gelu' | 'gelu-tanh';
   /** Standard deviation of the N(0, σ²) weight initialisation (residual projections get σ/√(2·numLayers)). Default 0.02. */
   initStd?: number;
   /** Randomness for initialisation and dropout. Default: the global generator. */
@@ -118,6 +124,10 @@ export class GPT extends Module<tf.Tensor, tf.Tensor, GPTCallOptions> implements
     const dropout = assertInRange(where, 'dropout', options.dropout ?? 0, 0, 1);
     const initStd = assertInRange(where, 'initStd', options.initStd ?? 0.02, 0, Infinity);
     const bias = options.bias ?? true;
+    const activation = options.activation ?? 'gelu';
+    if (activation !== 'gelu' && activation !== 'gelu-tanh') {
+      throw new ArgumentError('bad-argument', `${where}: activation (${describeValue(activation)}) must be 'gelu' or 'gelu-tanh'.`);
+    }
     this.tieWeights = options.tieWeights ?? true;
     const rng = resolveGenerator(options.rng);
     this.token_embedding = new Embedding(this.vocabSize, this.dModel, { rng });
@@ -131,7 +141,7 @@ export class GPT extends Module<tf.Tensor, tf.Tensor, GPTCallOptions> implements
           numHeads,
           dimFeedforward: options.dimFeedforward ?? 4 * this.dModel,
           dropout,
-          activation: 'gelu',
+          activation: activation === 'gelu-tanh' ? geluTanh : 'gelu',
           normFirst: true,
           bias,
           rng: rng.fork(),
