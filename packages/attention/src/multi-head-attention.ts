@@ -102,6 +102,7 @@ export interface MultiHeadAttentionCallOptions {
  * ```
  */
 export class MultiHeadAttention extends Module<AttentionInput, tf.Tensor, MultiHeadAttentionCallOptions> {
+  static override readonly moduleName: string = 'MultiHeadAttention';
   readonly embedDim: number;
   readonly numHeads: number;
   readonly headDim: number;

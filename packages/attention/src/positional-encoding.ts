@@ -68,6 +68,7 @@ export function sinusoidalPositionalEncoding(
  * ```
  */
 export class SinusoidalPositionalEncoding extends Module<tf.Tensor, tf.Tensor, PositionOptions> {
+  static override readonly moduleName: string = 'SinusoidalPositionalEncoding';
   readonly dim: number;
   readonly base: number;
 
@@ -105,6 +106,7 @@ export interface LearnedPositionalEncodingOptions {
  * ```
  */
 export class LearnedPositionalEncoding extends Module<tf.Tensor, tf.Tensor, PositionOptions> {
+  static override readonly moduleName: string = 'LearnedPositionalEncoding';
   readonly maxLength: number;
   readonly dim: number;
   /** `[maxLength, dim]` */
@@ -178,6 +180,7 @@ export function rotaryTables(
  * ```
  */
 export class RotaryPositionalEncoding extends Module<tf.Tensor, tf.Tensor, PositionOptions> {
+  static override readonly moduleName: string = 'RotaryPositionalEncoding';
   readonly dim: number;
   readonly base: number;
 

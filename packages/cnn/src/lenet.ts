@@ -47,6 +47,7 @@ export type ResolvedLeNet5Config = Required<Omit<LeNet5Config, 'rng' | 'inputSha
  * ```
  */
 export class LeNet5 extends Module {
+  static override readonly moduleName: string = 'LeNet5';
   /** The configuration, every default filled in. */
   readonly config: ResolvedLeNet5Config;
   conv1: Conv2d;

@@ -42,6 +42,7 @@ export type ResolvedMLPClassifierConfig = Required<Omit<MLPClassifierConfig, 'rn
  * ```
  */
 export class MLPClassifier extends Module {
+  static override readonly moduleName: string = 'MLPClassifier';
   /** The configuration, every default filled in. */
   readonly config: ResolvedMLPClassifierConfig;
   /** `Linear, ReLU, ..., Linear`. */

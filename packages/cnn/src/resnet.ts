@@ -26,6 +26,7 @@ export interface BasicBlockOptions {
  * ```
  */
 export class BasicBlock extends Module {
+  static override readonly moduleName: string = 'BasicBlock';
   readonly inChannels: number;
   readonly outChannels: number;
   readonly stride: number;
@@ -101,6 +102,7 @@ export type ResolvedResNetConfig = Required<Omit<ResNetConfig, 'rng' | 'widths' 
  * ```
  */
 export class ResNet extends Module {
+  static override readonly moduleName: string = 'ResNet';
   /** The configuration, every default filled in. */
   readonly config: ResolvedResNetConfig;
   conv1: Conv2d;

@@ -57,6 +57,7 @@ export type ResolvedSimpleCNNConfig = Required<Omit<SimpleCNNConfig, 'rng' | 'in
  * ```
  */
 export class SimpleCNN extends Module {
+  static override readonly moduleName: string = 'SimpleCNN';
   /** The configuration, every default filled in. */
   readonly config: ResolvedSimpleCNNConfig;
   /** Conv blocks: `[Conv2d, ReLU, MaxPool2d]` per entry of `channels` (children 0, 3, 6, ... hold weights). */

@@ -75,6 +75,7 @@ function doublingPadding(kernelSize: number): [number, number] {
  * ```
  */
 export class DCGANGenerator extends Module {
+  static override readonly moduleName: string = 'DCGANGenerator';
   readonly latentDim: number;
   readonly imageSize: number;
   readonly outChannels: number;
@@ -167,6 +168,7 @@ export interface DCGANDiscriminatorOptions {
  * ```
  */
 export class DCGANDiscriminator extends Module {
+  static override readonly moduleName: string = 'DCGANDiscriminator';
   readonly inChannels: number;
   readonly imageSize: number;
   readonly outputActivation: 'sigmoid' | 'none';

@@ -31,6 +31,7 @@ import { checkGANLoss, nonSaturatingGANLoss, type GANLoss } from './losses';
  * ```
  */
 export class GANPair extends Module {
+  static override readonly moduleName: string = 'GANPair';
   generator: TensorModule;
   discriminator: TensorModule;
 

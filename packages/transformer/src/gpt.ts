@@ -97,6 +97,7 @@ export class GPTCache implements GenerationState {
  * ```
  */
 export class GPT extends Module<tf.Tensor, tf.Tensor, GPTCallOptions> implements AutoregressiveModel<GPTCache> {
+  static override readonly moduleName: string = 'GPT';
   readonly vocabSize: number;
   readonly contextLength: number;
   readonly dModel: number;

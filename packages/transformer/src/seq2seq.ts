@@ -134,6 +134,7 @@ export class Seq2SeqDecodingState implements GenerationState {
  * ```
  */
 export class Seq2SeqTransformer extends Module<Seq2SeqInput, tf.Tensor> {
+  static override readonly moduleName: string = 'Seq2SeqTransformer';
   readonly sourceVocabSize: number;
   readonly targetVocabSize: number;
   readonly dModel: number;

@@ -103,6 +103,7 @@ function resolveLayerOptions(where: string, options: TransformerLayerOptions): R
  * ```
  */
 export class TransformerEncoderLayer extends Module<tf.Tensor, tf.Tensor, EncoderLayerCallOptions> {
+  static override readonly moduleName: string = 'TransformerEncoderLayer';
   readonly dModel: number;
   readonly normFirst: boolean;
   self_attn: MultiHeadAttention;
@@ -200,6 +201,7 @@ export interface DecoderLayerCallOptions {
  * ```
  */
 export class TransformerDecoderLayer extends Module<DecoderInput, tf.Tensor, DecoderLayerCallOptions> {
+  static override readonly moduleName: string = 'TransformerDecoderLayer';
   readonly dModel: number;
   readonly normFirst: boolean;
   self_attn: MultiHeadAttention;
@@ -311,6 +313,7 @@ function checkCaches<Cache>(where: string, caches: Cache[] | undefined, numLayer
  * ```
  */
 export class TransformerEncoder extends Module<tf.Tensor, tf.Tensor, EncoderCallOptions> {
+  static override readonly moduleName: string = 'TransformerEncoder';
   layers: TransformerEncoderLayer[];
   norm?: LayerNorm;
 
@@ -347,6 +350,7 @@ export interface DecoderCallOptions extends Omit<DecoderLayerCallOptions, 'cache
  * ```
  */
 export class TransformerDecoder extends Module<DecoderInput, tf.Tensor, DecoderCallOptions> {
+  static override readonly moduleName: string = 'TransformerDecoder';
   layers: TransformerDecoderLayer[];
   norm?: LayerNorm;
 
@@ -416,6 +420,7 @@ export interface TransformerCallOptions {
  * ```
  */
 export class Transformer extends Module<TransformerInput, tf.Tensor, TransformerCallOptions> {
+  static override readonly moduleName: string = 'Transformer';
   encoder: TransformerEncoder;
   decoder: TransformerDecoder;
 

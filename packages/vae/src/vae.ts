@@ -51,6 +51,7 @@ export interface VAEForwardOptions {
  * reconstruction and interpolation. Subclasses build `encoder`, `mu`, `logVar`, `decoder`.
  */
 export abstract class VariationalAutoencoder extends Module<tf.Tensor, VAEOutput, VAEForwardOptions> {
+  static override readonly moduleName: string = 'VariationalAutoencoder';
   /** Length of z. */
   readonly latentDim: number;
   /** Shape of one image, `[H, W, C]`. */
@@ -186,6 +187,7 @@ export interface VAEOptions {
  * ```
  */
 export class VAE extends VariationalAutoencoder {
+  static override readonly moduleName: string = 'VAE';
   encoder: Sequential;
   mu: Linear;
   logVar: Linear;
@@ -271,6 +273,7 @@ export interface ConvVAEOptions {
  * ```
  */
 export class ConvVAE extends VariationalAutoencoder {
+  static override readonly moduleName: string = 'ConvVAE';
   encoder: Sequential;
   mu: Linear;
   logVar: Linear;

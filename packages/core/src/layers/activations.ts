@@ -17,6 +17,7 @@ export function geluTanh(x: tf.Tensor): tf.Tensor {
 
 /** `max(0, x)`. */
 export class ReLU extends Module {
+  static override readonly moduleName: string = 'ReLU';
   protected forward(input: tf.Tensor): tf.Tensor {
     return tf.relu(input);
   }
@@ -24,6 +25,7 @@ export class ReLU extends Module {
 
 /** `x` for x > 0, `negativeSlope·x` otherwise. Default slope 0.01 (PyTorch and seed 001). */
 export class LeakyReLU extends Module {
+  static override readonly moduleName: string = 'LeakyReLU';
   readonly negativeSlope: number;
   constructor(negativeSlope = 0.01) {
     super();
@@ -36,6 +38,7 @@ export class LeakyReLU extends Module {
 
 /** `1 / (1 + e^-x)`. */
 export class Sigmoid extends Module {
+  static override readonly moduleName: string = 'Sigmoid';
   protected forward(input: tf.Tensor): tf.Tensor {
     return tf.sigmoid(input);
   }
@@ -43,6 +46,7 @@ export class Sigmoid extends Module {
 
 /** Hyperbolic tangent. */
 export class Tanh extends Module {
+  static override readonly moduleName: string = 'Tanh';
   protected forward(input: tf.Tensor): tf.Tensor {
     return tf.tanh(input);
   }
@@ -50,6 +54,7 @@ export class Tanh extends Module {
 
 /** GELU; `approximate: 'tanh'` selects the tanh form. */
 export class GELU extends Module {
+  static override readonly moduleName: string = 'GELU';
   readonly approximate: 'none' | 'tanh';
   constructor(options: { approximate?: 'none' | 'tanh' } = {}) {
     super();
@@ -62,6 +67,7 @@ export class GELU extends Module {
 
 /** Softmax over `axis` (default the last). */
 export class Softmax extends Module {
+  static override readonly moduleName: string = 'Softmax';
   readonly axis: number;
   constructor(axis = -1) {
     super();

@@ -119,6 +119,7 @@ abstract class BatchNorm extends Module {
  * ```
  */
 export class BatchNorm2d extends BatchNorm {
+  static override readonly moduleName: string = 'BatchNorm2d';
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super('BatchNorm2d', numFeatures, options);
   }
@@ -141,6 +142,7 @@ export class BatchNorm2d extends BatchNorm {
  * ```
  */
 export class BatchNorm1d extends BatchNorm {
+  static override readonly moduleName: string = 'BatchNorm1d';
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super('BatchNorm1d', numFeatures, options);
   }

@@ -91,6 +91,7 @@ export interface Conv2dOptions {
  * ```
  */
 export class Conv2d extends Module {
+  static override readonly moduleName: string = 'Conv2d';
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: [number, number];
@@ -180,6 +181,7 @@ export interface ConvTranspose2dOptions {
  * ```
  */
 export class ConvTranspose2d extends Module {
+  static override readonly moduleName: string = 'ConvTranspose2d';
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: [number, number];

@@ -10,6 +10,7 @@ import { assertInRange } from '../shape';
  * drawn per call), so runs are reproducible on every backend.
  */
 export class Dropout extends Module {
+  static override readonly moduleName: string = 'Dropout';
   readonly p: number;
   private readonly _rng: Generator;
 

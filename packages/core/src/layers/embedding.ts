@@ -10,6 +10,7 @@ import { assertInteger, assertShape } from '../shape';
  * like PyTorch.
  */
 export class Embedding extends Module {
+  static override readonly moduleName: string = 'Embedding';
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   weight: tf.Variable;

@@ -9,6 +9,7 @@ import { assertInRange, assertInteger, assertShape } from '../shape';
  * `(x - mean) / sqrt(var + eps) * weight + bias`, biased variance.
  */
 export class LayerNorm extends Module {
+  static override readonly moduleName: string = 'LayerNorm';
   readonly normalizedShape: number;
   readonly eps: number;
   /** `[normalizedShape]`, initialised to ones. */

@@ -30,6 +30,7 @@ export interface LinearOptions {
  * ```
  */
 export class Linear extends Module {
+  static override readonly moduleName: string = 'Linear';
   readonly inFeatures: number;
   readonly outFeatures: number;
   /** `[outFeatures, inFeatures]` */

@@ -57,6 +57,7 @@ abstract class Pool2d extends Module {
  * ```
  */
 export class MaxPool2d extends Pool2d {
+  static override readonly moduleName: string = 'MaxPool2d';
   /** @param kernelSize window size, a number or `[height, width]`. */
   constructor(kernelSize: Size2d, options: Pool2dOptions = {}) {
     super('MaxPool2d', kernelSize, options);
@@ -80,6 +81,7 @@ export class MaxPool2d extends Pool2d {
  * ```
  */
 export class AvgPool2d extends Pool2d {
+  static override readonly moduleName: string = 'AvgPool2d';
   /** @param kernelSize window size, a number or `[height, width]`. */
   constructor(kernelSize: Size2d, options: Pool2dOptions = {}) {
     super('AvgPool2d', kernelSize, options);
@@ -104,6 +106,7 @@ export class AvgPool2d extends Pool2d {
  * ```
  */
 export class GlobalAvgPool2d extends Module {
+  static override readonly moduleName: string = 'GlobalAvgPool2d';
   protected forward(input: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'input', input, [null, null, null, null], 'float32');
     return tf.mean(input, [1, 2]); // [N, C]

@@ -16,6 +16,7 @@ import { assertShape, describeValue, formatShape } from '../shape';
  * ```
  */
 export class Flatten extends Module {
+  static override readonly moduleName: string = 'Flatten';
   protected forward(input: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'input', input, ['...', null]);
     if (input.rank < 2) {
@@ -41,6 +42,7 @@ export class Flatten extends Module {
  * ```
  */
 export class Reshape extends Module {
+  static override readonly moduleName: string = 'Reshape';
   /** The per-example target shape; `[C, H, W]` in PyTorch order for images. */
   readonly shape: readonly number[];
 
@@ -80,4 +82,6 @@ export class Reshape extends Module {
  * new Unflatten([256, 7, 7]).call(tf.zeros([8, 12544])).shape; // [8, 7, 7, 256]
  * ```
  */
-export class Unflatten extends Reshape {}
+export class Unflatten extends Reshape {
+  static override readonly moduleName: string = 'Unflatten';
+}

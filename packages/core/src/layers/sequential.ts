@@ -15,6 +15,7 @@ export type TensorModule = Module<tf.Tensor, tf.Tensor, never> | Module<tf.Tenso
  * ```
  */
 export class Sequential extends Module {
+  static override readonly moduleName: string = 'Sequential';
   readonly modules: readonly TensorModule[];
 
   constructor(...modules: TensorModule[]) {
