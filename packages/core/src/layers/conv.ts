@@ -63,22 +63,35 @@ export interface Conv2dOptions {
   padding?: Padding2d;
   /** Spacing between kernel taps, a number or `[height, width]`. Default `1`. */
   dilation?: Size2d;
+  /**
+   * Split the channels into this many independent groups (PyTorch's `groups`): each group of
+   * `inChannels / groups` input channels feeds its own `outChannels / groups` outputs.
+   * `groups == inChannels` is a depthwise convolution. Both channel counts must be divisible
+   * by it. Default `1`.
+   */
+  groups?: number;
   /** Add a learned bias. Default `true`. */
   bias?: boolean;
   /** Randomness for initialisation: a Generator, a seed, or the default generator. */
   rng?: Generator | number;
-  /** Weight initializer (`[out, in, kh, kw]` layout). Default: PyTorch's (U(±1/sqrt(in·kh·kw))). */
+  /** Weight initializer (`[out, in / groups, kh, kw]` layout). Default: PyTorch's (U(±1/sqrt(in/groups·kh·kw))). */
   weightInit?: Initializer;
-  /** Bias initializer. Default: PyTorch's (U(±1/sqrt(in·kh·kw))). */
+  /** Bias initializer. Default: PyTorch's (U(±1/sqrt(in/groups·kh·kw))). */
   biasInit?: Initializer;
 }
 
 /**
  * 2-D convolution (PyTorch `nn.Conv2d`, Keras `Conv2D`) on channels-last images.
  *
- * Parameters are stored in PyTorch's layout, `weight` `[out, in, kh, kw]` and `bias`
+ * Parameters are stored in PyTorch's layout, `weight` `[out, in / groups, kh, kw]` and `bias`
  * `[out]`, so `state_dict`s move both ways unchanged; the forward pass transposes the weight
  * to tfjs's `[kh, kw, in, out]`. Activations are NHWC, tfjs's native layout.
+ *
+ * With `groups > 1` the channels split into independent groups (ResNeXt); with
+ * `groups == inChannels` it is a depthwise convolution (MobileNet), run as one
+ * `tf.depthwiseConv2d`. Other group counts run one convolution per group and concatenate.
+ * Stock tfjs-wasm has no depthwise gradient kernels, so depthwise layers train on cpu and
+ * webgpu (and infer everywhere).
  *
  * Input `[N, H, W, inChannels]` float32 -> output `[N, H', W', outChannels]` with
  * `H' = floor((H + 2·padding - dilation·(kh - 1) - 1) / stride) + 1` (likewise `W'`).
@@ -88,6 +101,8 @@ export interface Conv2dOptions {
  * ```ts
  * const conv = new Conv2d(1, 32, 3, { padding: 1, rng: 0 });
  * conv.call(tf.zeros([8, 28, 28, 1])).shape; // [8, 28, 28, 32]
+ * const depthwise = new Conv2d(32, 32, 3, { padding: 1, groups: 32, bias: false, rng: 0 });
+ * depthwise.weight.shape; // [32, 1, 3, 3]
  * ```
  */
 export class Conv2d extends Module {
@@ -98,7 +113,9 @@ export class Conv2d extends Module {
   readonly stride: [number, number];
   readonly padding: [number, number] | 'same' | 'valid';
   readonly dilation: [number, number];
-  /** `[outChannels, inChannels, kh, kw]` */
+  /** Number of channel groups (1: a plain convolution; `inChannels`: depthwise). */
+  readonly groups: number;
+  /** `[outChannels, inChannels / groups, kh, kw]` */
   weight: tf.Variable;
   /** `[outChannels]`, or absent when `bias: false`. */
   bias?: tf.Variable;
@@ -111,9 +128,19 @@ export class Conv2d extends Module {
     this.stride = toPair('Conv2d', 'stride', options.stride ?? 1);
     this.padding = toPadding('Conv2d', options.padding ?? 0);
     this.dilation = toPair('Conv2d', 'dilation', options.dilation ?? 1);
+    this.groups = assertInteger('Conv2d', 'groups', options.groups ?? 1);
+    for (const [name, channels] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
+      if (channels % this.groups !== 0) {
+        throw new ArgumentError(
+          'bad-argument',
+          `Conv2d: groups (${this.groups}) must divide ${name} (${channels}); use a group count that divides both inChannels (${inChannels}) and outChannels (${outChannels}).`,
+        );
+      }
+    }
     const rng = resolveGenerator(options.rng);
-    const fanIn = inChannels * this.kernelSize[0] * this.kernelSize[1];
-    this.weight = parameter((options.weightInit ?? torchDefaultWeight)([outChannels, inChannels, ...this.kernelSize], rng));
+    const groupInChannels = inChannels / this.groups;
+    const fanIn = groupInChannels * this.kernelSize[0] * this.kernelSize[1];
+    this.weight = parameter((options.weightInit ?? torchDefaultWeight)([outChannels, groupInChannels, ...this.kernelSize], rng));
     if (options.bias ?? true) this.bias = parameter((options.biasInit ?? torchDefaultBias(fanIn))([outChannels], rng));
   }
 
@@ -133,13 +160,35 @@ export class Conv2d extends Module {
         );
       }
     }
-    let filter = tf.transpose(this.weight, [2, 3, 1, 0]) as tf.Tensor4D; // [kh, kw, in, out]
-    // tfjs has no gradient for dilated conv2d: spread the taps instead (exact, differentiable).
-    if (dh > 1 || dw > 1) filter = dilateFilter(filter, this.dilation);
     const pad = Array.isArray(this.padding) ? explicit(this.padding) : this.padding;
-    let output = tf.conv2d(input as tf.Tensor4D, filter, this.stride, pad); // [N, H', W', out]
+    let output: tf.Tensor;
+    if (this.groups === 1) {
+      output = tf.conv2d(input as tf.Tensor4D, this.tfFilter(this.weight), this.stride, pad); // [N, H', W', out]
+    } else if (this.groups === this.inChannels) {
+      // Depthwise: PyTorch's output channel o = c·m + j (m = out / in) is tfjs's channel c, multiplier j.
+      const multiplier = this.outChannels / this.inChannels;
+      const weight = tf.reshape(this.weight, [this.inChannels, multiplier, kh, kw]); // [in, m, kh, kw]
+      output = tf.depthwiseConv2d(input as tf.Tensor4D, this.tfFilter(weight, [2, 3, 0, 1]), this.stride, pad); // [N, H', W', in·m]
+    } else {
+      const inputs = tf.split(input, this.groups, 3); // groups × [N, H, W, in/groups]
+      const weights = tf.split(this.weight, this.groups, 0); // groups × [out/groups, in/groups, kh, kw]
+      const outputs = inputs.map((part, group) => tf.conv2d(part as tf.Tensor4D, this.tfFilter(weights[group]), this.stride, pad));
+      output = tf.concat(outputs, 3); // [N, H', W', out]
+    }
     if (this.bias) output = tf.add(output, this.bias);
     return output;
+  }
+
+  /**
+   * PyTorch weight -> tfjs filter: `[out, in, kh, kw]` -> `[kh, kw, in, out]` by default;
+   * depthwise passes `[2, 3, 0, 1]` to turn `[in, m, kh, kw]` into `[kh, kw, in, m]`.
+   * Taps are spread when dilated.
+   */
+  private tfFilter(weight: tf.Tensor, permutation = [2, 3, 1, 0]): tf.Tensor4D {
+    const filter = tf.transpose(weight, permutation) as tf.Tensor4D;
+    // tfjs has no gradient for dilated convolutions: spread the taps instead (exact, differentiable).
+    const [dh, dw] = this.dilation;
+    return dh > 1 || dw > 1 ? dilateFilter(filter, this.dilation) : filter;
   }
 }
 
