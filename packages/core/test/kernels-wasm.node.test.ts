@@ -107,3 +107,100 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     tf.dispose([x, negative, positive, allNegative]);
   });
 });
+
+describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
+  /** `compute()`'s values with our kernels and then with stock's (or the error each threw). */
+  async function oursThenStock(compute: () => tf.Tensor): Promise<[unknown, unknown]> {
+    const run = async () => {
+      try {
+        const result = compute();
+        const values = { dtype: result.dtype, shape: result.shape, values: Array.from(await result.data()) };
+        result.dispose();
+        return values;
+      } catch (error) {
+        return { error: String((error as Error).message) };
+      }
+    };
+    installFastKernels('wasm');
+    const ours = await run();
+    restoreStockKernels('wasm');
+    const stock = await run();
+    installFastKernels('wasm');
+    return [ours, stock];
+  }
+
+  it('an int32 conv2dTranspose goes to the stock kernel and gives its answer', async () => {
+    await setBackend('wasm');
+    const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2], 'int32');
+    const filter = tf.tensor4d(Array.from({ length: 2 * 2 * 3 * 2 }, (_, i) => (i % 5) - 2), [2, 2, 3, 2], 'int32');
+    const [ours, stock] = await oursThenStock(() => tf.conv2dTranspose(x, filter, [1, 3, 3, 3], 1, 'valid'));
+    expect(ours).toEqual(stock);
+    expect(ours).not.toHaveProperty('error');
+    tf.dispose([x, filter]);
+  });
+
+  it('an NCHW Conv2DBackpropInput goes to the stock kernel and gives its answer', async () => {
+    await setBackend('wasm');
+    const dy = tf.tensor4d(Array.from({ length: 1 * 3 * 4 * 4 }, (_, i) => Math.cos(i)), [1, 3, 4, 4]); // NCHW
+    const filter = tf.tensor4d(Array.from({ length: 3 * 3 * 2 * 3 }, (_, i) => Math.sin(i)), [3, 3, 2, 3]);
+    const [ours, stock] = await oursThenStock(
+      () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides: [1, 1], pad: 'same', dataFormat: 'NCHW', inputShape: [1, 2, 4, 4] }) as tf.Tensor,
+    );
+    expect(ours).toEqual(stock);
+    expect(ours).not.toHaveProperty('error');
+    tf.dispose([dy, filter]);
+  });
+
+  it('a dy of another spatial size goes to the stock kernel (tfjs accepts it)', async () => {
+    await setBackend('wasm');
+    const dy = tf.tensor4d(Array.from({ length: 1 * 5 * 5 * 4 }, (_, i) => Math.cos(i)), [1, 5, 5, 4]); // the conv's output is [1, 4, 4, 4]
+    const filter = tf.tensor4d(Array.from({ length: 3 * 3 * 2 * 4 }, (_, i) => Math.sin(i)), [3, 3, 2, 4]);
+    const [ours, stock] = await oursThenStock(
+      () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', inputShape: [1, 6, 6, 2] }) as tf.Tensor,
+    );
+    expect(ours).toEqual(stock);
+    tf.dispose([dy, filter]);
+  });
+
+  it('every kernel runs after restoreStockKernels("wasm"), also after switching backends back and forth', async () => {
+    for (const round of [0, 1]) {
+      await setBackend('wasm');
+      restoreStockKernels('wasm');
+      expect(fastKernelsInstalled('wasm')).toEqual([]);
+      if (round === 1) {
+        await tf.setBackend('cpu');
+        await tf.setBackend('wasm');
+      }
+      const x = tf.tensor4d(Array.from({ length: 2 * 5 * 5 * 2 }, (_, i) => Math.sin(i)), [2, 5, 5, 2]);
+      const filter = tf.tensor4d(Array.from({ length: 3 * 3 * 3 * 2 }, (_, i) => Math.cos(i)), [3, 3, 3, 2]);
+      const transposed = tf.conv2dTranspose(x, filter, [2, 5, 5, 3], 1, 'same'); // Conv2DBackpropInput
+      const poolGradient = tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 1, 'valid')))(x); // MaxPoolGrad
+      expect((await transposed.data()).every(Number.isFinite)).toBe(true);
+      expect((await poolGradient.data()).every(Number.isFinite)).toBe(true);
+      tf.dispose([x, filter, transposed, poolGradient]);
+      installFastKernels('wasm');
+    }
+    expect(fastKernelsInstalled('wasm')).toEqual(['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad']);
+  });
+});
+
+describe('wasm kernels installed before the backend is initialised', () => {
+  it('keep the stock setup, so fallbacks and restoreStockKernels work on the new backend', async () => {
+    await setBackend('cpu');
+    const engine = tf.engine() as unknown as { registryFactory: Record<string, { factory: () => tf.KernelBackend | Promise<tf.KernelBackend>; priority: number }> };
+    const { factory, priority } = engine.registryFactory.wasm;
+    tf.removeBackend('wasm');
+    tf.registerBackend('wasm', factory, priority);
+    installFastKernels('wasm'); // registered while no wasm backend exists
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2], 'int32');
+    const filter = tf.tensor4d(Array.from({ length: 2 * 2 * 3 * 2 }, (_, i) => (i % 5) - 2), [2, 2, 3, 2], 'int32');
+    const ours = tf.conv2dTranspose(x, filter, [1, 3, 3, 3], 1, 'valid');
+    restoreStockKernels('wasm');
+    const stock = tf.conv2dTranspose(x, filter, [1, 3, 3, 3], 1, 'valid');
+    expect(Array.from(await ours.data())).toEqual(Array.from(await stock.data()));
+    tf.dispose([x, filter, ours, stock]);
+    installFastKernels('wasm');
+    await setBackend('wasm');
+  });
+});

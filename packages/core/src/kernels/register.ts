@@ -68,10 +68,11 @@ type FastPath = (inputs: Record<string, TensorInfo>, attrs: Attrs, read: (info: 
 
 const channelsLast = (attrs: Attrs) => (attrs.dataFormat ?? 'NHWC') === 'NHWC';
 const isFloat = (...infos: TensorInfo[]) => infos.every((info) => info.dtype === 'float32');
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((dim, index) => dim === b[index]);
 
 const FAST_PATHS: Record<string, FastPath> = {
   Conv2D({ x, filter }, attrs, read) {
-    if (!channelsLast(attrs) || !isFloat(x, filter)) return undefined;
+    if (!channelsLast(attrs) || !isFloat(x, filter) || x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== filter.shape[2]) return undefined;
     const info = tf.backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
       attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
@@ -87,36 +88,42 @@ const FAST_PATHS: Record<string, FastPath> = {
       attrs.inputShape, filter.shape as [number, number, number, number],
       attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
     );
+    // tfjs does not check dy's spatial size; any dy but the conv's own output shape goes to stock.
+    if (!sameShape(dy.shape, info.outShape) || filter.shape[2] !== info.inChannels) return undefined;
     const dyValues = read(dy);
     const filterValues = read(filter);
     if (!dyValues || !filterValues) return undefined;
     return { shape: info.inShape, values: conv2dBackpropInput(dyValues, filterValues, info) };
   },
   Conv2DBackpropFilter({ x, dy }, attrs, read) {
-    if (!channelsLast(attrs) || !isFloat(x, dy) || !attrs.filterShape) return undefined;
+    if (!channelsLast(attrs) || !isFloat(x, dy) || !attrs.filterShape || x.shape.length !== 4) return undefined;
     const info = tf.backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number], attrs.filterShape,
       attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
     );
+    if (!sameShape(dy.shape, info.outShape) || attrs.filterShape[2] !== info.inChannels) return undefined;
     const xValues = read(x);
     const dyValues = read(dy);
     if (!xValues || !dyValues) return undefined;
     return { shape: info.filterShape, values: conv2dBackpropFilter(xValues, dyValues, info) };
   },
   MaxPool({ x }, attrs, read) {
-    if (!isFloat(x) || attrs.filterSize === undefined) return undefined;
+    if (!isFloat(x) || attrs.filterSize === undefined || x.shape.length !== 4) return undefined;
     const info = tf.backend_util.computePool2DInfo(
       x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
     );
+    // Stock returns x itself for a 1x1 window whose output shape is the input's (whatever the padding).
+    if (info.filterHeight === 1 && info.filterWidth === 1 && sameShape(info.inShape, info.outShape)) return undefined;
     const xValues = read(x);
     if (!xValues) return undefined;
     return { shape: info.outShape, values: maxPoolForward(xValues, info) };
   },
   MaxPoolGrad({ dy, input }, attrs, read) {
-    if (!isFloat(dy, input) || attrs.filterSize === undefined) return undefined;
+    if (!isFloat(dy, input) || attrs.filterSize === undefined || input.shape.length !== 4) return undefined;
     const info = tf.backend_util.computePool2DInfo(
       input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
     );
+    if (!sameShape(dy.shape, info.outShape)) return undefined;
     const dyValues = read(dy);
     const xValues = read(input);
     if (!dyValues || !xValues) return undefined;
@@ -239,6 +246,16 @@ function wasmKernel(name: string, fast: FastPath, stock: KernelConfig | null): K
 }
 
 /**
+ * Runs a kernel's setup on its backend if that backend is initialised (the engine runs setups
+ * only when a backend is selected; a kernel registered afterwards would otherwise stay unbound).
+ */
+function setUp(kernel: KernelConfig | null, backendName: string): void {
+  if (!kernel?.setupFunc) return;
+  const backend = tf.engine().registry[backendName]; // not findBackend: that would initialise it
+  if (backend) kernel.setupFunc(backend);
+}
+
+/**
  * Registers TensorZoo's fast kernels for a backend (`cpu`: convolution and both its
  * gradients, max pooling and its gradient, `Sum`, and the float32 `Add`/`Sub`/`Multiply`/
  * `Relu`/`Step`/`Transpose`; `wasm`: the missing `Conv2DBackpropFilter`, a faster
@@ -261,7 +278,9 @@ export function installFastKernels(backendName: string = tf.getBackend()): strin
     const stock = tf.getKernel(name, backendName) ?? null;
     if (stock) tf.unregisterKernel(name, backendName);
     const ours = (backendName === 'cpu' ? cpuKernel : wasmKernel)(name, FAST_PATHS[name], stock);
-    tf.registerKernel({ kernelName: name, backendName, kernelFunc: ours });
+    // The stock kernel's setup (wasm: binding its C function) must still run, as ours falls back to it.
+    tf.registerKernel({ kernelName: name, backendName, kernelFunc: ours, setupFunc: stock?.setupFunc, disposeFunc: stock?.disposeFunc });
+    setUp(stock, backendName);
     installed.set(`${backendName}/${name}`, { stock, ours });
   }
   return [...names];
@@ -282,7 +301,10 @@ export function restoreStockKernels(backendName?: string): void {
     if (backendName !== undefined && backend !== backendName) continue;
     if (isActive(backend, name)) {
       tf.unregisterKernel(name, backend);
-      if (stock) tf.registerKernel(stock);
+      if (stock) {
+        tf.registerKernel(stock);
+        setUp(stock, backend);
+      }
     }
     installed.delete(key);
   }
