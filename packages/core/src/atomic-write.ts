@@ -53,6 +53,18 @@ function errorCode(error: unknown): unknown {
  * If `path` is a symbolic link, the file it points to is replaced and the link kept. An
  * existing target's permission bits are kept; a new file gets `0o666` minus the umask.
  *
+ * Stale temp files: a process killed mid-write (`kill -9`, a power cut, a second Ctrl-C)
+ * leaves its `.<name>.<16 hex digits>.tmp` behind. After each successful write, temp files
+ * of the same target are removed when both hold:
+ * - the name matches exactly `.<target name>.<16 lowercase hex digits>.tmp` (the pattern this
+ *   function creates; nothing else in the directory is touched), and
+ * - the file was last modified before this process started (`performance.timeOrigin`).
+ * A writer that is still running keeps modifying its temp file, so its file is newer than any
+ * process started before that write began and is left alone. The only race left is a live
+ * writer stalled between its last write and its rename since before this process started:
+ * its rename then fails and its target keeps the old content (never a torn file). Removal is
+ * best effort: errors are ignored and never fail the write.
+ *
  * @param path the file to create or replace; its directory must exist.
  * @param bytes the complete new content.
  * @throws {@link TensorZooError} (`node-only`) outside Node.js.
@@ -107,6 +119,47 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     }
   } catch {
     // Best effort.
+  }
+  await removeStaleTempFiles(fs, paths, directory, paths.basename(target));
+}
+
+/**
+ * The names of the temp files {@link writeFileAtomic} creates beside the file called `name`
+ * (`.<name>.<16 hex digits>.tmp`), e.g. to find the ones a killed write left.
+ *
+ * @example
+ * ```ts
+ * tempFilePattern('model.safetensors').test('.model.safetensors.0123456789abcdef.tmp'); // true
+ * ```
+ */
+export function tempFilePattern(name: string): RegExp {
+  return new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]{16}\\.tmp$`);
+}
+
+/** When this process started, in ms since the epoch. */
+function processStartTime(): number {
+  return typeof performance !== 'undefined' && performance.timeOrigin > 0 ? performance.timeOrigin : Date.now() - process.uptime() * 1000;
+}
+
+/** Removes temp files of `name` left by killed writes (see {@link writeFileAtomic}'s rule). Best effort. */
+async function removeStaleTempFiles(fs: FsPromises, paths: PathModule, directory: string, name: string): Promise<void> {
+  const pattern = tempFilePattern(name);
+  const started = processStartTime();
+  let entries: string[];
+  try {
+    entries = await fs.readdir(directory);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!pattern.test(entry)) continue;
+    const file = paths.join(directory, entry);
+    try {
+      const info = await fs.lstat(file);
+      if (info.isFile() && info.mtimeMs < started) await fs.rm(file, { force: true });
+    } catch {
+      // Gone already, or not ours to remove: leave it.
+    }
   }
 }
 

@@ -11,5 +11,6 @@ export * from './layers/index';
 export * from './fit';
 export * from './safetensors';
 export * from './atomic-write';
+export * from './value-range';
 export * from './checkpoint';
 export { fastKernelsInstalled, installFastKernels, restoreStockKernels } from './kernels/index';

@@ -9,10 +9,12 @@ import { meanOverLastAxis, reduceLoss, resolveReduction } from './reduction';
 import type { LossOutput, Reduction, ReductionOptions } from './reduction';
 import {
   assertDtype,
+  assertClassLabels,
   assertHasAxis,
   assertLabelSmoothing,
   assertNonNegative,
   assertPair,
+  assertProbabilities,
   assertTensor,
 } from './validation';
 
@@ -26,6 +28,13 @@ export interface BinaryCrossEntropyOptions<R extends Reduction = Reduction> exte
    * the sigmoid itself in a numerically stable way. Default `false`.
    */
   fromLogits?: boolean;
+  /**
+   * Without `fromLogits`, check that `yPred` holds probabilities in [0, 1] and throw an
+   * `ArgumentError` otherwise (logits passed by mistake give a negative loss). The check reads
+   * `yPred`'s min and max: free on cpu/wasm/tensorflow, a pipeline stall on webgl/webgpu.
+   * Default `true`.
+   */
+  validate?: boolean;
 }
 
 /** Options of {@link categoricalCrossEntropy} and {@link sparseCategoricalCrossEntropy}. */
@@ -40,6 +49,13 @@ export interface CrossEntropyOptions<R extends Reduction = Reduction> extends Re
    * `CrossEntropyLoss(label_smoothing=s)` and Keras. Must be in [0, 1). Default `0`.
    */
   labelSmoothing?: number;
+  /**
+   * {@link sparseCategoricalCrossEntropy} only: check that every label is in `[0, C)` and
+   * throw an `ArgumentError` otherwise (an out-of-range label would silently add nothing to
+   * the loss). The check reads the labels' min and max: free on cpu/wasm/tensorflow, a
+   * pipeline stall on webgl/webgpu. Default `true`.
+   */
+  validate?: boolean;
 }
 
 /** Options of {@link logLoss}. */
@@ -100,6 +116,8 @@ function binaryCrossEntropyOnLogits(yTrue: tf.Tensor, logits: tf.Tensor): tf.Ten
  * Shapes: `yTrue` (targets in [0, 1], hard or soft) and `yPred` are equal, `[N, D]` or
  * `[..., D]`; rank 1 `[N]` is read as `[N, 1]`. `'none'` returns `[N]`.
  *
+ * @throws ArgumentError (`'not-probabilities'`) without `fromLogits` when `yPred` holds a
+ *   value outside [0, 1] (unless `validate: false`).
  * @example
  * ```ts
  * const loss = binaryCrossEntropy(tf.tensor2d([[1], [0]]), tf.tensor2d([[0.8], [0.2]])); // 0.2231
@@ -114,6 +132,7 @@ export function binaryCrossEntropy<R extends Reduction = 'mean'>(
   const where = 'binaryCrossEntropy';
   assertPair(where, yTrue, yPred);
   const reduction = resolveReduction(where, options) as R;
+  if (!options.fromLogits && options.validate !== false) assertProbabilities(where, yPred);
   const elementwiseLoss = options.fromLogits ? binaryCrossEntropyOnLogits : binaryCrossEntropyOnProbabilities;
   return tf.tidy(() => reduceLoss(meanOverLastAxis(elementwiseLoss(asFloat(yTrue), yPred)), reduction));
 }
@@ -209,10 +228,12 @@ export function categoricalCrossEntropy<R extends Reduction = 'mean'>(
  *
  * Shapes: `yTrue` int32 `[N]` (or `[...]`, e.g. `[B, T]` for a language model), `yPred`
  * float32 `[N, C]` (`[..., C]`) with `C >= 2`. `'none'` returns `yTrue`'s shape.
- * Labels outside `[0, C)` are not checked (that would need a read-back from the device):
- * their one-hot row is all zeros, so they add only the smoothing term.
+ * Labels outside `[0, C)` throw (PyTorch raises too); the check reads the labels' min and max
+ * (see `validate`). With `validate: false` such a label's one-hot row is all zeros, so it
+ * silently adds only the smoothing term.
  *
  * @throws ShapeError when `yTrue` is not int32 or its shape is not `yPred.shape` without the last axis.
+ * @throws ArgumentError (`'label-out-of-range'`) when a label is outside `[0, C)` (unless `validate: false`).
  * @throws ArgumentError when `labelSmoothing` is outside [0, 1).
  * @example
  * ```ts
@@ -245,6 +266,7 @@ export function sparseCategoricalCrossEntropy<R extends Reduction = 'mean'>(
   }
   const reduction = resolveReduction(where, options) as R;
   const { fromLogits, labelSmoothing } = crossEntropySettings(where, options);
+  if (options.validate !== false) assertClassLabels(where, yTrue, yPred, classes);
   return tf.tidy(() => {
     // Cast rather than oneHot(..., 'float32'): tfjs-backend-wasm 4.22's OneHot ignores dtype
     // and returns int32 bits read as float32 (denormals), which silently zeroes the loss.

@@ -1,8 +1,10 @@
-// Argument checks shared by every loss. They read only shapes, dtypes and option values,
-// never tensor data, so they cost nothing on an asynchronous backend (WebGPU). Messages and
-// codes follow core's shape.ts: `where: what (value) must ... .`, shapes as `[4, 2]`.
+// Argument checks shared by every loss. Most read only shapes, dtypes and option values,
+// never tensor data, so they cost nothing on an asynchronous backend (WebGPU). The value
+// checks at the end (labels in range, probabilities in [0, 1]) read a min and a max through
+// core's readValueRange; every loss that uses them has a `validate: false` option to skip them.
+// Messages and codes follow core's shape.ts: `where: what (value) must ... .`, shapes as `[4, 2]`.
 import type * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, ShapeError, assertInRange, describeValue, formatShape } from '@tensorzoo/core';
+import { ArgumentError, ShapeError, assertInRange, describeValue, formatShape, readValueRange } from '@tensorzoo/core';
 
 export { assertNonNegative, assertPositive } from '@tensorzoo/core';
 
@@ -67,4 +69,36 @@ export function assertPair(where: string, yTrue: unknown, yPred: unknown, lastAx
 /** Throws an {@link ArgumentError} unless `value` is in [0, 1). @internal */
 export function assertLabelSmoothing(where: string, value: unknown): void {
   assertInRange(where, 'labelSmoothing', value, 0, 1);
+}
+
+/**
+ * Throws an {@link ArgumentError} (`'label-out-of-range'`) when a class label in `yTrue` is
+ * outside `[0, classes)` (one min/max read, see core's `readValueRange`). @internal
+ */
+export function assertClassLabels(where: string, yTrue: tf.Tensor, yPred: tf.Tensor, classes: number): void {
+  const range = readValueRange(yTrue);
+  if (!range || (range.min >= 0 && range.max < classes)) return;
+  const label = range.min < 0 ? range.min : range.max;
+  throw new ArgumentError(
+    'label-out-of-range',
+    `${where}: yTrue holds label ${label}, outside the ${classes} classes [0, ${classes}) of yPred ${formatShape(yPred.shape)}; ` +
+      `labels must be class indices 0..${classes - 1}. Check the label encoding or the model's number of outputs ` +
+      '(pass { validate: false } to skip this check).',
+  );
+}
+
+/**
+ * Throws an {@link ArgumentError} (`'not-probabilities'`) when `yPred` holds values outside
+ * `[0, 1]`, which almost always means logits passed without `fromLogits: true` (PyTorch's
+ * `BCELoss` raises too). One min/max read, see core's `readValueRange`. @internal
+ */
+export function assertProbabilities(where: string, yPred: tf.Tensor): void {
+  const range = readValueRange(yPred);
+  if (!range || (range.min >= 0 && range.max <= 1)) return;
+  const value = range.min < 0 ? range.min : range.max;
+  throw new ArgumentError(
+    'not-probabilities',
+    `${where}: yPred holds ${value}, outside [0, 1]; without fromLogits it must hold probabilities. ` +
+      'If yPred are logits (no sigmoid applied), pass { fromLogits: true } (pass { validate: false } to skip this check).',
+  );
 }

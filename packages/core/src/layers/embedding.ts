@@ -2,18 +2,38 @@ import * as tf from '@tensorflow/tfjs-core';
 import { normal, resolveGenerator, type Initializer } from '../init';
 import { Module, parameter } from '../module';
 import type { Generator } from '../rng';
-import { assertInteger, assertShape } from '../shape';
+import { ArgumentError } from '../errors';
+import { assertInteger, assertShape, formatShape } from '../shape';
+import { readValueRange } from '../value-range';
 
 /**
  * Lookup table of learned vectors (PyTorch `nn.Embedding`): int32 ids `[...]` ->
  * `[..., embeddingDim]`. `weight` is `[numEmbeddings, embeddingDim]`, initialised N(0, 1)
  * like PyTorch.
+ *
+ * Ids outside `[0, numEmbeddings)` throw an `ArgumentError` naming the module path, the id and
+ * the vocabulary size (tfjs's gather would fail with a raw `GatherV2` error, or on some
+ * backends silently return zeros). The check reads the ids' min and max (see `readValueRange`:
+ * free on cpu/wasm/tensorflow, a pipeline stall on webgl/webgpu); set
+ * {@link Embedding.validateIds} to `false` to skip it.
+ *
+ * @example
+ * ```ts
+ * const embedding = new Embedding(10, 4, { rng: 0 });
+ * embedding.call(tf.tensor2d([[1, 2, 3]], [1, 3], 'int32')); // [1, 3, 4]
+ * embedding.call(tf.tensor1d([12], 'int32')); // ArgumentError: Embedding: token id 12 is outside the vocabulary [0, 10) ...
+ * ```
  */
 export class Embedding extends Module {
-  static override readonly moduleName: string = 'Embedding';
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   weight: tf.Variable;
+  /**
+   * Check that every id is in `[0, numEmbeddings)` before the lookup (one min/max read per
+   * call). Default `true`; set `false` on a GPU backend when the ids are known to be valid and
+   * every millisecond counts, e.g. `gpt.token_embedding.validateIds = false`.
+   */
+  validateIds = true;
 
   constructor(
     numEmbeddings: number,
@@ -29,7 +49,20 @@ export class Embedding extends Module {
 
   protected forward(ids: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'ids', ids, ['...'], 'int32');
+    if (this.validateIds) this.assertIdsInVocabulary(ids);
     const flat = ids.reshape([-1]);
     return tf.gather(this.weight, flat).reshape([...ids.shape, this.embeddingDim]);
+  }
+
+  /** Throws an `ArgumentError` (`'id-out-of-range'`) naming the first bad bound, the path and the vocabulary. */
+  private assertIdsInVocabulary(ids: tf.Tensor): void {
+    const range = readValueRange(ids);
+    if (!range || (range.min >= 0 && range.max < this.numEmbeddings)) return;
+    const id = range.min < 0 ? range.min : range.max;
+    throw new ArgumentError(
+      'id-out-of-range',
+      `${this.path}: token id ${id} (in ids ${formatShape(ids.shape)}) is outside the vocabulary [0, ${this.numEmbeddings}). ` +
+        `Check the tokenizer: its ids must be below the model's vocabulary size ${this.numEmbeddings}.`,
+    );
   }
 }
