@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { TrainingError } from '@tensorzoo/core';
 import { version } from '../package.json';
 import { examples } from './examples/index';
 import { CLI_BACKENDS, DEFAULT_SEED, runExample, type RunExampleOptions } from './run-example';
@@ -72,8 +73,24 @@ export function createProgram(output: CliOutput = processOutput, extra: Pick<Run
 }
 
 /**
+ * What `bin.ts` passes as the abort reason for a signal: the exit code the CLI should end with
+ * (the shell convention 128 + signal number: 130 for SIGINT, 143 for SIGTERM).
+ */
+export interface InterruptReason {
+  signal: 'SIGINT' | 'SIGTERM';
+  exitCode: number;
+}
+
+/** The abort reason `bin.ts` uses for `signal`. */
+export function interruptReason(signal: InterruptReason['signal']): InterruptReason & Error {
+  return Object.assign(new Error(`interrupted (${signal})`), { signal, exitCode: signal === 'SIGINT' ? 130 : 143 });
+}
+
+/**
  * Runs the CLI on `argv` (`process.argv` form: node, script, arguments...) and resolves to the
- * exit code: 0 on success, 1 on any error (printed as `error: ...`), 130 after Ctrl-C.
+ * exit code: 0 on success, 1 on any error (printed as `error: ...`), 130 after Ctrl-C and 143
+ * after SIGTERM (the abort reason's `exitCode`, see {@link interruptReason}; 130 by default).
+ * A stopped `train` has written its last finished epoch and says how to resume.
  */
 export async function main(
   argv: readonly string[],
@@ -87,8 +104,10 @@ export async function main(
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode; // commander already printed it
     if (signal?.aborted) {
-      output.err('\ninterrupted; the checkpoint of this run was not updated.\n');
-      return 130;
+      const reason = signal.reason as Partial<InterruptReason> | undefined;
+      const detail = TrainingError.isInstance(error) && error.code === 'aborted' ? ` ${error.message}` : '';
+      output.err(`\ninterrupted${reason?.signal ? ` (${reason.signal})` : ''}.${detail}\n`);
+      return typeof reason?.exitCode === 'number' ? reason.exitCode : 130;
     }
     output.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

@@ -1,26 +1,20 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ArgumentError,
   CheckpointError,
-  TrainingError,
   assertInteger,
-  decodeCheckpoint,
-  fit,
   parseSafetensorsHeader,
   readFileBytes,
-  saveCheckpoint,
   setBackend,
-  writeFileAtomic,
-  type Batch,
   type BackendName,
   type History,
-  type Module,
 } from '@tensorzoo/core';
-import type { CustomTraining, ExampleContext, ExampleSummary, TrainSetup } from './example';
+import type { CustomTraining, ExampleContext, ExampleSummary } from './example';
 import { findExample } from './examples/index';
 import { plotLossCurve } from './plot';
-import { createProgressReporter, type ProgressMode } from './progress';
+import type { ProgressMode } from './progress';
+import { METADATA, fitTraining, runTraining, type ResumePoint, type TrainingRun } from './training-harness';
 
 /** Backends `--backend` accepts in Node (WebGL needs a browser). */
 export const CLI_BACKENDS = Object.freeze(['auto', 'cpu', 'wasm', 'webgpu', 'tensorflow'] as const);
@@ -46,7 +40,10 @@ export interface RunExampleOptions {
   log?: (line: string) => void;
   /** Receives notices, e.g. backends `'auto'` skipped. Default `console.warn`. */
   warn?: (line: string) => void;
-  /** Stops training at the next step (the run then rejects with a `TrainingError`, code `'aborted'`). */
+  /**
+   * Stops training after the current step: the last finished epoch is written to the
+   * checkpoint and the run rejects with a `TrainingError` (code `'aborted'`) saying so.
+   */
   signal?: AbortSignal;
 }
 
@@ -80,23 +77,13 @@ export interface RunResult {
   files: RunFiles;
 }
 
-/** Metadata keys the CLI adds to its checkpoints. */
-const METADATA = { example: 'tensorzoo.cli.example', seed: 'tensorzoo.cli.seed', history: 'tensorzoo.cli.history' } as const;
-
-/** What `--resume` needs from a checkpoint before the model exists. */
-interface ResumePoint {
-  path: string;
-  bytes: Uint8Array;
-  seed: number;
-  loss: number[];
-  valLoss: number[];
-}
-
 /**
  * Runs one example end to end: selects the backend, builds data and model, trains with a
  * progress display, prints the example's results and writes `loss.png`,
  * `checkpoint.safetensors` (weights, optimizer, generator, step and epoch) and
- * `history.json` into `outDir`.
+ * `history.json` into `outDir`. The checkpoint is replaced atomically as training goes: after
+ * the first epoch, then at most once a second, after the last epoch, and when the run stops
+ * early (an aborted `signal`, an error), so an interrupted run can be resumed.
  *
  * With `resume`, the checkpoint's weights, optimizer and generator state are restored and
  * training continues at the saved epoch, so 2 epochs + 2 resumed epochs give exactly the loss
@@ -104,7 +91,9 @@ interface ResumePoint {
  *
  * @param name an example name from {@link examples}, e.g. `'regression'`.
  * @throws {ArgumentError} (`unknown-example`) listing the valid names; (`bad-argument`) for bad numbers.
+ * @throws {ArgumentError} (`bad-out`) when `outDir` is a file.
  * @throws {CheckpointError} when `resume` is not a checkpoint of this example.
+ * @throws {TrainingError} (`aborted`) after `signal` aborts, saying which epoch the checkpoint holds.
  * @example
  * ```ts
  * const result = await runExample('regression', { backend: 'cpu', epochs: 50, outDir: 'out' });
@@ -130,28 +119,25 @@ export async function runExample(name: string, options: RunExampleOptions = {}):
     history: join(outDir, 'history.json'),
   };
 
+  await createOutputFolder(outDir);
   const backend = await setBackend(backendName as BackendName | 'auto', { warn: options.warn ?? ((line) => console.warn(line)) });
-  await mkdir(outDir, { recursive: true });
   log(`${example.name}: backend ${backend}, seed ${seed}, ${epochs} epochs${resume ? `, resuming from ${resume.path}` : ''}`);
 
   let trained: { history: History; valLabel: string; lossLabel?: string } | undefined;
+  const run: TrainingRun = { example: example.name, seed, epochs, resume, checkpoint: files.checkpoint, progress: options.progress ?? 'auto', signal: options.signal };
+  const trainOnce = async (training: CustomTraining) => {
+    if (trained) throw new ArgumentError('train-twice', `${example.name}: context.train may be called once per run.`);
+    const history = await runTraining(training, run);
+    trained = { history, valLabel: training.labels?.valLoss ?? 'validation', lossLabel: training.labels?.loss };
+    return history;
+  };
   const context: ExampleContext = {
     seed,
     epochs,
     log,
     outDir,
-    async trainCustom(training) {
-      if (trained) throw new ArgumentError('train-twice', `${example.name}: context.train may be called once per run.`);
-      const history = await trainCustomAndSave(training, { epochs, resume, options, checkpoint: files.checkpoint, example: example.name, seed });
-      trained = { history, valLabel: training.labels?.valLoss ?? 'validation', lossLabel: training.labels?.loss };
-      return history;
-    },
-    async train(model, data, setup) {
-      if (trained) throw new ArgumentError('train-twice', `${example.name}: context.train may be called once per run.`);
-      const history = await trainAndSave(model, data, setup, { epochs, resume, options, checkpoint: files.checkpoint, example: example.name, seed });
-      trained = { history, valLabel: setup.validationLabel ?? 'validation' };
-      return history;
-    },
+    trainCustom: trainOnce,
+    train: (model, data, setup) => trainOnce(fitTraining(model, data, setup)),
   };
   const summary = await example.run(context);
   if (!trained) throw new ArgumentError('no-training', `${example.name}: run() finished without calling context.train.`);
@@ -177,131 +163,22 @@ export async function runExample(name: string, options: RunExampleOptions = {}):
   return result;
 }
 
-/** Restores `resume` (if any), trains the remaining epochs, saves the checkpoint; returns the whole run's history. */
-async function trainAndSave(
-  model: Module,
-  data: Batch | Iterable<Batch>,
-  setup: TrainSetup,
-  run: { epochs: number; resume?: ResumePoint; options: RunExampleOptions; checkpoint: string; example: string; seed: number },
-): Promise<History> {
-  const { optimizer, rng } = setup;
-  let initialEpoch = 0;
-  if (run.resume) {
-    const info = await decodeCheckpoint(run.resume.bytes, model, { optimizer, rng }).catch((error: unknown) => {
-      throw CheckpointError.isInstance(error) ? new CheckpointError(error.code, `${run.resume!.path}: ${error.message}`, { cause: error }) : error;
-    });
-    initialEpoch = info.epoch;
-    if (initialEpoch > run.epochs) {
-      throw new ArgumentError(
-        'bad-argument',
-        `${run.resume.path} is at epoch ${initialEpoch}, past the requested total of ${run.epochs} epochs; pass --epochs above ${initialEpoch} to train further.`,
-      );
-    }
+/**
+ * Creates `outDir` (and its parents) unless it is a folder already.
+ * @throws {ArgumentError} (`bad-out`) when it, or a parent, is a file.
+ */
+async function createOutputFolder(outDir: string): Promise<void> {
+  const info = await stat(outDir).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    throw new ArgumentError('bad-out', `--out ${outDir} is a file, not a folder; pass a folder for the run's files (it is created if missing), e.g. --out runs/my-run.`);
   }
-  const remaining = run.epochs - initialEpoch;
-  const reporter = createProgressReporter(run.options.progress ?? 'auto', { epochs: run.epochs });
-  let lastYield = performance.now();
-  let latest: History = { loss: [], valLoss: [], metrics: {}, valMetrics: {}, steps: optimizer.iterations };
   try {
-    if (remaining > 0) {
-      latest = await fit(model, data, {
-        loss: setup.loss,
-        optimizer,
-        rng,
-        epochs: remaining,
-        initialEpoch,
-        batchSize: setup.batchSize,
-        validationData: setup.validationData,
-        signal: run.options.signal,
-        onStep: async (info) => {
-          reporter.onStep(info);
-          // On the cpu backend a step never waits for I/O, so without this the event loop would
-          // starve: no Ctrl-C (the AbortSignal) and no progress-bar timer until training ends.
-          if (performance.now() - lastYield > 100) {
-            await new Promise((resolve) => setImmediate(resolve));
-            lastYield = performance.now();
-          }
-        },
-        onEpochEnd: (info) => reporter.onEpochEnd(info),
-      });
-    }
-  } finally {
-    reporter.stop();
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const reason = code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent of it is a file' : (error as Error).message;
+    throw new ArgumentError('bad-out', `--out ${outDir}: cannot create the folder (${reason}); pass a folder path, e.g. --out runs/my-run.`, { cause: error });
   }
-  const history: History = {
-    ...latest,
-    loss: [...(run.resume?.loss ?? []), ...latest.loss],
-    valLoss: [...(run.resume?.valLoss ?? []), ...latest.valLoss],
-  };
-  await saveCheckpoint(run.checkpoint, model, {
-    optimizer,
-    rng,
-    step: optimizer.iterations,
-    epoch: run.epochs,
-    metadata: {
-      ...setup.metadata,
-      [METADATA.example]: run.example,
-      [METADATA.seed]: String(run.seed),
-      [METADATA.history]: JSON.stringify({ loss: history.loss, valLoss: history.valLoss }),
-    },
-  });
-  return history;
-}
-
-/** {@link trainAndSave} for an example's own loop ({@link CustomTraining}). */
-async function trainCustomAndSave(
-  training: CustomTraining,
-  run: { epochs: number; resume?: ResumePoint; options: RunExampleOptions; checkpoint: string; example: string; seed: number },
-): Promise<History> {
-  let initialEpoch = 0;
-  if (run.resume) {
-    initialEpoch = await training.load(run.resume.bytes).catch((error: unknown) => {
-      throw CheckpointError.isInstance(error) ? new CheckpointError(error.code, `${run.resume!.path}: ${error.message}`, { cause: error }) : error;
-    });
-    if (initialEpoch > run.epochs) {
-      throw new ArgumentError(
-        'bad-argument',
-        `${run.resume.path} is at epoch ${initialEpoch}, past the requested total of ${run.epochs} epochs; pass --epochs above ${initialEpoch} to train further.`,
-      );
-    }
-  }
-  const reporter = createProgressReporter(run.options.progress ?? 'auto', { epochs: run.epochs });
-  const latest = { loss: [] as number[], valLoss: [] as number[], steps: 0 };
-  let lastYield = performance.now();
-  const onStep = async (info: Parameters<typeof reporter.onStep>[0]) => {
-    reporter.onStep(info);
-    if (performance.now() - lastYield > 100) {
-      await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C and the progress timer run
-      lastYield = performance.now();
-    }
-  };
-  try {
-    for (let epoch = initialEpoch; epoch < run.epochs; epoch++) {
-      if (run.options.signal?.aborted) throw new TrainingError('aborted', `${run.example}: aborted at epoch ${epoch}.`, { cause: run.options.signal.reason });
-      const started = performance.now();
-      const result = await training.trainEpoch(epoch, { onStep, signal: run.options.signal });
-      latest.loss.push(result.loss);
-      if (result.valLoss !== undefined) latest.valLoss.push(result.valLoss);
-      latest.steps = result.steps;
-      reporter.onEpochEnd({ epoch, step: result.steps, loss: result.loss, metrics: {}, valLoss: result.valLoss, seconds: (performance.now() - started) / 1000 });
-    }
-  } finally {
-    reporter.stop();
-  }
-  const history: History = {
-    loss: [...(run.resume?.loss ?? []), ...latest.loss],
-    valLoss: [...(run.resume?.valLoss ?? []), ...latest.valLoss],
-    metrics: {},
-    valMetrics: {},
-    steps: latest.steps,
-  };
-  const metadata = {
-    [METADATA.example]: run.example,
-    [METADATA.seed]: String(run.seed),
-    [METADATA.history]: JSON.stringify({ loss: history.loss, valLoss: history.valLoss }),
-  };
-  await writeFileAtomic(run.checkpoint, await training.save({ epoch: run.epochs, metadata }));
-  return history;
 }
 
 /** Reads a checkpoint's CLI metadata (example, seed, loss history) before the model is built. */

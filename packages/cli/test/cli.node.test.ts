@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli';
+import { interruptReason, main } from '../src/cli';
 import { examples } from '../src/examples/index';
 import { temporaryFolders } from './helpers';
 
@@ -68,13 +68,30 @@ describe('tensorzoo CLI', () => {
     expect(await cli('predict')).toMatchObject({ code: 1, err: expect.stringContaining("unknown command 'predict'") });
   });
 
-  it('Ctrl-C (the abort signal) exits with 130 and says the checkpoint was not updated', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s before the first epoch ends exits with %i and says no checkpoint was written', async (signal, exitCode) => {
     const controller = new AbortController();
-    controller.abort();
+    controller.abort(interruptReason(signal));
     let err = '';
-    const code = await main(['node', 'tensorzoo', 'train', 'regression', '--backend', 'cpu', '--out', await folder()], { out: () => {}, err: (text) => (err += text) }, { signal: controller.signal, progress: 'none' });
-    expect(code).toBe(130);
-    expect(err).toContain('interrupted; the checkpoint of this run was not updated.');
+    const outDir = await folder();
+    const code = await main(['node', 'tensorzoo', 'train', 'regression', '--backend', 'cpu', '--out', outDir], { out: () => {}, err: (text) => (err += text) }, { signal: controller.signal, progress: 'none' });
+    expect(code).toBe(exitCode);
+    expect(err).toBe(`\ninterrupted (${signal}). regression: stopped during epoch 1 of 200 before finishing an epoch, so no checkpoint was written.\n`);
+  });
+
+  it('--out naming a file, or a folder under a file, is a clear error', async () => {
+    const file = join(await folder(), 'notes.txt');
+    await writeFile(file, 'not a folder');
+    expect(await cli('train', 'regression', '--backend', 'cpu', '--out', file)).toMatchObject({
+      code: 1,
+      err: `error: --out ${file} is a file, not a folder; pass a folder for the run's files (it is created if missing), e.g. --out runs/my-run.\n`,
+    });
+    expect(await cli('train', 'regression', '--backend', 'cpu', '--out', join(file, 'run'))).toMatchObject({
+      code: 1,
+      err: `error: --out ${join(file, 'run')}: cannot create the folder (a parent of it is a file); pass a folder path, e.g. --out runs/my-run.\n`,
+    });
   });
 
   it('--help exits with 0', async () => {
