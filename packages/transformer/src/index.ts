@@ -27,6 +27,8 @@ export {
   type Seq2SeqTransformerOptions,
 } from './seq2seq';
 export { GPT, GPTCache, type GPTCallOptions, type GPTOptions } from './gpt';
+export { GPT2_NAME_MAP, gpt2Options, gpt2StateDictToZoo, loadGPT2, type GPT2Config } from './gpt2';
+export { GPT2Tokenizer, gpt2ByteCharacters, type GPT2TokenizerJSON } from './gpt2-tokenizer';
 export {
   argmax,
   generate,

@@ -86,7 +86,7 @@ describe('CharTokenizer', () => {
       expect(copy.toJSON()).toEqual(tokenizer.toJSON());
       expect(copy.encode('héllo<eos>🐋!')).toEqual(tokenizer.encode('héllo<eos>🐋!'));
     }
-    expect(() => tokenizerFromJSON('{"type":"word"}')).toThrow(/type \("word"\) must be "char" or "byte-pair"/);
+    expect(() => tokenizerFromJSON('{"type":"word"}')).toThrow(/type \("word"\) must be "char", "byte-pair" or "gpt2"/);
     expect(() => CharTokenizer.fromJSON('{oops')).toThrow(/CharTokenizer.fromJSON: the text is not valid JSON/);
   });
 

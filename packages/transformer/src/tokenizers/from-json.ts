@@ -1,6 +1,7 @@
 import { ArgumentError, describeValue } from '@tensorzoo/core';
 import { BytePairTokenizer } from './byte-pair-tokenizer';
 import { CharTokenizer } from './char-tokenizer';
+import { GPT2Tokenizer } from '../gpt2-tokenizer';
 import { parseJSONText, type Tokenizer, type TokenizerJSON } from './tokenizer';
 
 /**
@@ -11,7 +12,7 @@ import { parseJSONText, type Tokenizer, type TokenizerJSON } from './tokenizer';
  * @example
  * ```ts
  * const saved = JSON.stringify(tokenizer);            // e.g. into checkpoint metadata
- * const tokenizer2 = tokenizerFromJSON(saved);         // a CharTokenizer or BytePairTokenizer
+ * const tokenizer2 = tokenizerFromJSON(saved);         // a CharTokenizer, BytePairTokenizer or GPT2Tokenizer
  * ```
  */
 export function tokenizerFromJSON(json: TokenizerJSON | string): Tokenizer {
@@ -19,8 +20,9 @@ export function tokenizerFromJSON(json: TokenizerJSON | string): Tokenizer {
   const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
   if (type === 'char') return CharTokenizer.fromJSON(value as TokenizerJSON & { type: 'char' });
   if (type === 'byte-pair') return BytePairTokenizer.fromJSON(value as TokenizerJSON & { type: 'byte-pair' });
+  if (type === 'gpt2') return GPT2Tokenizer.fromJSON(value as TokenizerJSON & { type: 'gpt2' });
   throw new ArgumentError(
     'bad-tokenizer-json',
-    `tokenizerFromJSON: type (${describeValue(type)}) must be "char" or "byte-pair"; pass the object a tokenizer's toJSON() returned.`,
+    `tokenizerFromJSON: type (${describeValue(type)}) must be "char", "byte-pair" or "gpt2"; pass the object a tokenizer's toJSON() returned.`,
   );
 }

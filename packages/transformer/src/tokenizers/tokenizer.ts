@@ -1,4 +1,5 @@
 import { ArgumentError, describeValue } from '@tensorzoo/core';
+import type { GPT2TokenizerJSON } from '../gpt2-tokenizer';
 
 /**
  * Turns text into token ids and back. Implemented by {@link CharTokenizer} (one token per
@@ -70,7 +71,7 @@ export interface BytePairTokenizerJSON {
 }
 
 /** Any saved tokenizer. */
-export type TokenizerJSON = CharTokenizerJSON | BytePairTokenizerJSON;
+export type TokenizerJSON = CharTokenizerJSON | BytePairTokenizerJSON | GPT2TokenizerJSON;
 
 /** Checks `ids` and returns them as numbers; names the first bad id and its index. @internal */
 export function assertTokenIds(where: string, ids: ArrayLike<number>, size: number): void {

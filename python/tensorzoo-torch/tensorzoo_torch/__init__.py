@@ -1,0 +1,21 @@
+"""tensorzoo-torch: PyTorch twins of the TensorZoo models.
+
+Same parameter names and config keys as the TypeScript packages, and TensorZoo's safetensors
+checkpoints, so weights move both ways::
+
+    import tensorzoo_torch
+    model = tensorzoo_torch.load('gpt-names.safetensors')   # built from the file's metadata
+    ...                                                      # train it with any PyTorch code
+    tensorzoo_torch.save(model, 'gpt-names-2.safetensors')  # loads in TypeScript again
+
+``python -m tensorzoo_torch.train`` continues training a GPT checkpoint with DistributedDataParallel.
+"""
+from .checkpoint import MODELS, build, load, load_checkpoint, read_model_entry, save
+from .cnn import BasicBlock, LeNet5, MLPClassifier, ResNet, SimpleCNN
+from .gpt import GPT, causal_mask, gelu_tanh
+from .safetensors_format import decode as decode_safetensors, encode as encode_safetensors, load_file, save_file
+
+__all__ = ['MODELS', 'build', 'load', 'load_checkpoint', 'read_model_entry', 'save', 'BasicBlock', 'LeNet5',
+           'MLPClassifier', 'ResNet', 'SimpleCNN', 'GPT', 'causal_mask', 'gelu_tanh', 'decode_safetensors',
+           'encode_safetensors', 'load_file', 'save_file']
+__version__ = '0.1.0'

@@ -1,0 +1,102 @@
+"""TensorZoo checkpoints in PyTorch: build a zoo model from a file's metadata, and write files TensorZoo loads.
+
+A TensorZoo checkpoint is a safetensors file whose tensors are the model's ``state_dict`` (PyTorch
+names and layouts), optionally ``optimizer/...`` slots, and string metadata:
+
+- ``tensorzoo.model``: JSON ``{"name": "GPT", "config": {...}}`` (``saveModel`` in
+  ``@tensorzoo/core``) or ``{"architecture": "gpt", "config": {...}}`` (the CLI's language models);
+  ``save`` writes both keys so either reader accepts the file;
+- ``tensorzoo``: JSON ``{"version": 1, "step", "epoch", ...}`` (training progress);
+- anything else (the CLI stores ``tensorzoo.tokenizer`` and ``tensorzoo.generation``), kept as is.
+"""
+import json
+
+from . import safetensors_format
+from .cnn import LeNet5, MLPClassifier, ResNet, SimpleCNN
+from .gpt import GPT
+
+MODEL_KEY = 'tensorzoo.model'
+PROGRESS_KEY = 'tensorzoo'
+OPTIMIZER_PREFIX = 'optimizer/'
+
+#: Zoo model name -> PyTorch class. Names are the TypeScript classes' ``moduleName``.
+MODELS = {'GPT': GPT, 'SimpleCNN': SimpleCNN, 'LeNet5': LeNet5, 'ResNet': ResNet, 'MLPClassifier': MLPClassifier}
+_ARCHITECTURES = {'gpt': 'GPT'}
+
+
+def model_name(model):
+    """The zoo name of a twin module (its class name, as ``MODELS`` lists it)."""
+    name = type(model).__name__
+    if name not in MODELS:
+        raise ValueError(f'tensorzoo_torch: {name} is not a zoo model; expected one of {", ".join(MODELS)}.')
+    return name
+
+
+def read_model_entry(metadata, path='checkpoint'):
+    """``(name, config)`` from a checkpoint's ``tensorzoo.model`` metadata (either form)."""
+    if MODEL_KEY not in metadata:
+        raise ValueError(f'{path}: no "{MODEL_KEY}" metadata, so the model cannot be rebuilt; save it with saveModel() '
+                         'or a tensorzoo CLI example, or build the model yourself and call load_state_dict.')
+    entry = json.loads(metadata[MODEL_KEY])
+    name = entry.get('name') or _ARCHITECTURES.get(entry.get('architecture'))
+    if name not in MODELS:
+        raise ValueError(f'{path}: model {entry.get("name") or entry.get("architecture")!r} has no PyTorch twin; '
+                         f'supported: {", ".join(MODELS)}.')
+    config = entry.get('config')
+    if not isinstance(config, dict):
+        raise ValueError(f'{path}: "{MODEL_KEY}" must hold a config object, received {config!r}.')
+    return name, config
+
+
+def build(name, config):
+    """A fresh twin of zoo model ``name`` from its TypeScript config (unknown keys such as ``rng`` are ignored)."""
+    import inspect
+    cls = MODELS[name]
+    accepted = inspect.signature(cls.__init__).parameters
+    return cls(**{key: value for key, value in config.items() if key in accepted})
+
+
+def load_checkpoint(path):
+    """Reads a TensorZoo checkpoint; returns ``(model, metadata)`` with the weights loaded, in eval mode."""
+    tensors, metadata = safetensors_format.load_file(path)
+    name, config = read_model_entry(metadata, path)
+    model = build(name, config)
+    weights = {key: value for key, value in tensors.items() if not key.startswith(OPTIMIZER_PREFIX)}
+    expected = model.state_dict()
+    for key, value in weights.items():
+        if key in expected and expected[key].dtype.is_floating_point:
+            weights[key] = value.to(expected[key].dtype)
+    model.load_state_dict(weights, strict=True)
+    return model.eval(), metadata
+
+
+def load(path):
+    """The zoo model stored in a TensorZoo checkpoint (weights loaded, eval mode).
+
+    >>> model = tensorzoo_torch.load('gpt-names.safetensors')
+    >>> logits = model(torch.tensor([[1, 5, 7]]))
+    """
+    return load_checkpoint(path)[0]
+
+
+def save(model, path, config=None, metadata=None, step=0, epoch=0):
+    """Writes ``model`` as a TensorZoo checkpoint (float32 weights + model metadata) that
+    ``loadCheckpoint`` / ``loadModel`` / ``tensorzoo sample`` read.
+
+    ``config`` defaults to ``model.config``; ``metadata`` adds string entries (e.g. the source
+    file's ``tensorzoo.tokenizer``); ``step``/``epoch`` record training progress.
+    """
+    name = model_name(model)
+    config = dict(config if config is not None else model.config)
+    entries = dict(metadata or {})
+    entries.pop(PROGRESS_KEY, None)
+    entry = {'name': name, 'config': config}
+    architecture = next((key for key, value in _ARCHITECTURES.items() if value == name), None)
+    if architecture:
+        entry['architecture'] = architecture
+    entries[MODEL_KEY] = json.dumps(entry)
+    entries['format'] = 'pt'
+    entries[PROGRESS_KEY] = json.dumps({'version': 1, 'step': int(step), 'epoch': int(epoch)})
+    tensors = {key: value.detach().float() if value.is_floating_point() else value.detach()
+               for key, value in model.state_dict().items()}
+    safetensors_format.save_file(tensors, path, entries)
