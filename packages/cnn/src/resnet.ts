@@ -1,7 +1,7 @@
 // A small ResNet (He et al., 2015) for 28x28 images: BasicBlocks with BatchNorm and identity
 // or 1x1-projection shortcuts, global average pooling, one linear layer.
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, BatchNorm2d, Conv2d, GlobalAvgPool2d, Linear, Module, Sequential, assertShape, resolveGenerator, type Generator } from '@tensorzoo/core';
+import { ArgumentError, BatchNorm2d, Conv2d, GlobalAvgPool2d, Linear, Module, Sequential, assertShape, resolveGenerator, type Generator, type Initializer } from '@tensorzoo/core';
 import { positiveInteger, positiveIntegers } from './validate';
 
 /** Options of {@link BasicBlock}. */
@@ -10,6 +10,8 @@ export interface BasicBlockOptions {
   stride?: number;
   /** Randomness for the initial weights: a Generator or a seed. Default: core's default generator. */
   rng?: Generator | number;
+  /** Initializer of the three convolutions' weights. Default: PyTorch's `nn.Conv2d` default. */
+  convInit?: Initializer;
 }
 
 /**
@@ -44,13 +46,25 @@ export class BasicBlock extends Module {
     this.outChannels = positiveInteger(where, 'outChannels', outChannels);
     this.stride = positiveInteger(where, 'stride', options.stride ?? 1);
     const rng = resolveGenerator(options.rng);
-    this.conv1 = new Conv2d(inChannels, outChannels, 3, { stride: this.stride, padding: 1, bias: false, rng: rng.fork() });
+    const weightInit = options.convInit;
+    this.conv1 = new Conv2d(inChannels, outChannels, 3, { stride: this.stride, padding: 1, bias: false, rng: rng.fork(), weightInit });
     this.bn1 = new BatchNorm2d(outChannels);
-    this.conv2 = new Conv2d(outChannels, outChannels, 3, { padding: 1, bias: false, rng: rng.fork() });
+    this.conv2 = new Conv2d(outChannels, outChannels, 3, { padding: 1, bias: false, rng: rng.fork(), weightInit });
     this.bn2 = new BatchNorm2d(outChannels);
     if (this.stride !== 1 || inChannels !== outChannels) {
-      this.downsample = new Sequential(new Conv2d(inChannels, outChannels, 1, { stride: this.stride, bias: false, rng: rng.fork() }), new BatchNorm2d(outChannels));
+      const projection = new Conv2d(inChannels, outChannels, 1, { stride: this.stride, bias: false, rng: rng.fork(), weightInit });
+      this.downsample = new Sequential(projection, new BatchNorm2d(outChannels));
     }
+  }
+
+  /** The constructor arguments, `{ inChannels, outChannels, stride }` (no rng or initializer). */
+  getConfig(): { inChannels: number; outChannels: number; stride: number } {
+    return { inChannels: this.inChannels, outChannels: this.outChannels, stride: this.stride };
+  }
+
+  /** Builds a BasicBlock (fresh random weights) from {@link BasicBlock.getConfig}'s output. */
+  static fromConfig(config: { inChannels: number; outChannels: number; stride?: number }): BasicBlock {
+    return new BasicBlock(config.inChannels, config.outChannels, { stride: config.stride });
   }
 
   protected forward(input: tf.Tensor): tf.Tensor {
@@ -144,6 +158,11 @@ export class ResNet extends Module {
   /** The configuration with every default filled in (a copy). */
   getConfig(): ResolvedResNetConfig {
     return { ...this.config, widths: [...this.config.widths], blocks: [...this.config.blocks] };
+  }
+
+  /** Builds a ResNet (fresh random weights) from {@link ResNet.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: ResNetConfig): ResNet {
+    return new ResNet(config);
   }
 
   protected forward(images: tf.Tensor): tf.Tensor {

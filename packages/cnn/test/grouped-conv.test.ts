@@ -27,7 +27,7 @@ const SLOW = 120_000;
 
 /** Torch NCHW values as a tfjs NHWC tensor. */
 function nhwc({ shape, values }: Recorded): tf.Tensor4D {
-  return tf.tidy(() => tf.transpose(tf.tensor(values, shape), [0, 2, 3, 1]) as tf.Tensor4D);
+  return tf.tidy(() => tf.transpose(tf.tensor4d(values, shape as [number, number, number, number]), [0, 2, 3, 1]));
 }
 
 /** Torch NCHW values reordered to NHWC. */
