@@ -76,7 +76,7 @@ function mergePair(symbols: number[], left: number, right: number, merged: numbe
  * and learned merges of frequent adjacent pairs make common words a single token.
  *
  * Ids: `0..255` are bytes, `256 + r` is the token made by merge `r` (merges in rank order),
- * then the special tokens. Text is first split into words with {@link GPT2_SPLIT_PATTERN};
+ * then the special tokens. Text is first split into words with GPT-2's split pattern (`GPT2_SPLIT_PATTERN`, not exported);
  * merges never cross a word boundary or a special token.
  *
  * Training counts word frequencies once, then repeatedly merges the most frequent pair
