@@ -1,8 +1,8 @@
-import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readFileBytes, writeFileAtomic } from './atomic-write';
+import { readFileBytes, tempFilePattern, writeFileAtomic } from './atomic-write';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
 /** Which step of writeFileAtomic should fail next (set per test, cleared after each). */
@@ -110,6 +110,35 @@ describe('writeFileAtomic', () => {
     expect(new Uint8Array(await readFile(real))).toEqual(new Uint8Array([2, 3]));
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect((await readdir(directory)).sort()).toEqual(['latest.safetensors', 'real.safetensors']);
+  });
+});
+
+describe('stale temp files', () => {
+  it('removes only temp files of the same target last modified before this process started', async () => {
+    const path = join(directory, 'model.safetensors');
+    const hex = (digit: string) => digit.repeat(16);
+    const longAgo = new Date('2020-01-01T00:00:00Z');
+    const names = {
+      stale: `.model.safetensors.${hex('a')}.tmp`, // a killed write of an earlier process
+      live: `.model.safetensors.${hex('b')}.tmp`, // being written now (modified after we started)
+      otherTarget: `.other.safetensors.${hex('c')}.tmp`,
+      notHex: '.model.safetensors.xyzxyzxyzxyzxyzx.tmp',
+      shortHex: `.model.safetensors.${'d'.repeat(8)}.tmp`,
+      similar: `.model.safetensors.${hex('e')}.tmp.bak`,
+    };
+    for (const name of Object.values(names)) await writeFile(join(directory, name), 'partial');
+    for (const name of [names.stale, names.otherTarget, names.notHex, names.shortHex, names.similar]) await utimes(join(directory, name), longAgo, longAgo);
+    await writeFileAtomic(path, new Uint8Array([1, 2, 3]));
+    const left = (await readdir(directory)).sort();
+    expect(left).toEqual([names.live, names.notHex, names.otherTarget, names.shortHex, names.similar, 'model.safetensors'].sort());
+  });
+
+  it('tempFilePattern matches exactly the names writeFileAtomic uses', () => {
+    const pattern = tempFilePattern('a+b (1).bin');
+    expect(pattern.test('.a+b (1).bin.0123456789abcdef.tmp')).toBe(true);
+    expect(pattern.test('.a+b (1).bin.0123456789ABCDEF.tmp')).toBe(false);
+    expect(pattern.test('.aab (1).bin.0123456789abcdef.tmp')).toBe(false);
+    expect(pattern.test('x.a+b (1).bin.0123456789abcdef.tmp')).toBe(false);
   });
 });
 
