@@ -16,6 +16,7 @@ export default defineConfig({
   resolve: {
     // Tests run against sources; the packed-tarball smoke test covers the built dist.
     alias: [
+      { find: '#register-gradients', replacement: fileURLToPath(new URL('./packages/core/src/register-gradients.ts', import.meta.url)) },
       { find: '@tensorzoo/core/testing', replacement: fileURLToPath(new URL('./packages/core/src/testing.ts', import.meta.url)) },
       ...packages.map((name) => ({ find: new RegExp(`^@tensorzoo/${name}$`), replacement: packageSource(name) })),
     ],

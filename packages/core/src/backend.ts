@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, BackendError } from './errors';
-import { importOptional } from './optional-import';
+import { gradientsReady } from '#register-gradients';
+import { importCpuBackend, importOptional } from './optional-import';
 import { installFastKernels } from './kernels/register';
 
 /** Every backend TensorZoo can select. `'tensorflow'` is libtensorflow through tfjs-node(-gpu). */
@@ -88,16 +89,26 @@ async function ensureNodeWebGpu(): Promise<string | undefined> {
   return undefined;
 }
 
+/** True when the backend's package has already registered it (imported by the app). */
+const isRegistered = (name: BackendName): boolean => tf.findBackendFactory(name) !== null;
+
+/** Imports a backend package unless it is registered already; returns a reason when it cannot. */
+async function importBackend(name: BackendName, specifier: string): Promise<string | undefined> {
+  if (isRegistered(name)) return undefined;
+  return (await tryImport(specifier)) ? undefined : 'package missing';
+}
+
 /** Loads a backend's package; returns a reason string when it cannot be used here. */
 async function load(name: BackendName, options: SetBackendOptions, byName: boolean): Promise<string | undefined> {
   switch (name) {
     case 'cpu':
-      return (await tryImport('@tensorflow/tfjs-backend-cpu')) ? undefined : 'package missing';
+      if (!isRegistered('cpu')) await importCpuBackend();
+      return undefined;
     case 'wasm':
-      return (await tryImport('@tensorflow/tfjs-backend-wasm')) ? undefined : 'package missing';
+      return importBackend('wasm', '@tensorflow/tfjs-backend-wasm');
     case 'webgl':
       if (isNode()) return 'WebGL needs a browser';
-      return (await tryImport('@tensorflow/tfjs-backend-webgl')) ? undefined : 'package missing';
+      return importBackend('webgl', '@tensorflow/tfjs-backend-webgl');
     case 'webgpu': {
       if (isNode()) {
         const problem = await ensureNodeWebGpu();
@@ -110,10 +121,11 @@ async function load(name: BackendName, options: SetBackendOptions, byName: boole
       const fallback = adapter.isFallbackAdapter ?? adapter.info?.isFallbackAdapter ?? false;
       if (fallback && !(options.allowFallbackAdapter ?? byName))
         return 'only a software (fallback) adapter exists; pass { allowFallbackAdapter: true } to use it';
-      return (await tryImport('@tensorflow/tfjs-backend-webgpu')) ? undefined : 'package missing';
+      return importBackend('webgpu', '@tensorflow/tfjs-backend-webgpu');
     }
     case 'tensorflow': {
       if (!isNode()) return 'tfjs-node needs Node';
+      if (isRegistered('tensorflow')) return undefined;
       if (await tryImport('@tensorflow/tfjs-node-gpu')) return undefined;
       if (await tryImport('@tensorflow/tfjs-node')) return undefined;
       return 'package missing';
@@ -122,14 +134,26 @@ async function load(name: BackendName, options: SetBackendOptions, byName: boole
 }
 
 function describeMissing(name: BackendName, reason: string): string {
-  return reason === 'package missing' ? `install ${packagesFor(name)}` : reason;
+  if (reason !== 'package missing') return reason;
+  if (isNode() || name === 'tensorflow') return `install ${packagesFor(name)}`;
+  // In a bundled app a package is only there if the app imports it.
+  return `not loaded: install ${packagesFor(name)} and add \`import '${packagesFor(name)}'\` to your app before setBackend (bundlers only include packages the app imports)`;
 }
 
 /**
- * Selects the tensor backend, loading its package on first use with dynamic `import()`.
+ * Selects the tensor backend, loading its package on first use.
  *
  * `'auto'` tries, in a browser: webgpu, webgl, wasm, cpu; in Node: tensorflow
  * (tfjs-node-gpu, then tfjs-node), webgpu (the `webgpu` package with a hardware adapter), cpu.
+ *
+ * Loading: a backend whose package the app has imported (it registers itself) is used as
+ * is. Otherwise Node imports the package by name when it is installed. Bundled browser apps
+ * must import the optional backends they want, because bundlers include only what the app
+ * imports: `import '@tensorflow/tfjs-backend-webgpu'` (and for wasm also `setWasmPaths`).
+ * `cpu` always works: `@tensorflow/tfjs-backend-cpu` is a dependency, loaded on first use.
+ *
+ * Selecting `cpu` or `wasm` installs TensorZoo's faster kernels for it
+ * ({@link installFastKernels}); {@link restoreStockKernels} puts tfjs's back.
  *
  * @returns the backend now active.
  * @throws {BackendError} naming the package to install and the backends that are available.
@@ -140,6 +164,7 @@ function describeMissing(name: BackendName, reason: string): string {
  * ```
  */
 export async function setBackend(name: BackendName | 'auto', options: SetBackendOptions = {}): Promise<BackendName> {
+  await gradientsReady;
   if (name !== 'auto' && !(BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new ArgumentError(
       'unknown-backend',

@@ -1,4 +1,6 @@
-import './register-gradients';
+// Gradients and chained ops (tfjs-core registers neither): `#register-gradients` maps to
+// register-gradients.ts in bundlers and register-gradients-node*.ts in plain Node.
+import '#register-gradients';
 
 export * from './errors';
 export * from './types';

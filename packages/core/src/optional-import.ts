@@ -1,24 +1,26 @@
 /**
- * Imports an optional peer dependency.
+ * Imports an optional peer dependency by name.
  *
- * Browser backends are written as literal `import()`s so bundlers (Vite, webpack,
- * esbuild) see and bundle them when installed; Node-only packages go through a
- * computed specifier so browser bundlers never try to resolve them. Kept in its
- * own module so tests can substitute a mocked package (e.g.
- * `@tensorflow/tfjs-node-gpu`, which cannot be installed without a CUDA download).
+ * The specifier is computed, never a literal, so no bundler (Vite, webpack, esbuild, Rollup)
+ * tries to resolve a package the app did not install: a literal `import('pkg')` fails the
+ * build in webpack and esbuild when `pkg` is absent. Node and browsers with import maps
+ * resolve the name at run time; in a bundled app the user imports the backend package
+ * (`import '@tensorflow/tfjs-backend-webgpu'`), which registers it, and `setBackend` then
+ * finds it registered without calling this. Kept in its own module so tests can substitute
+ * a mocked package (e.g. `@tensorflow/tfjs-node-gpu`, which cannot be installed without a
+ * CUDA download).
  * @internal
  */
 export async function importOptional(specifier: string): Promise<unknown> {
-  switch (specifier) {
-    case '@tensorflow/tfjs-backend-cpu':
-      return import('@tensorflow/tfjs-backend-cpu');
-    case '@tensorflow/tfjs-backend-wasm':
-      return import('@tensorflow/tfjs-backend-wasm');
-    case '@tensorflow/tfjs-backend-webgl':
-      return import('@tensorflow/tfjs-backend-webgl');
-    case '@tensorflow/tfjs-backend-webgpu':
-      return import('@tensorflow/tfjs-backend-webgpu');
-    default:
-      return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
-  }
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
+}
+
+/**
+ * Imports `@tensorflow/tfjs-backend-cpu`, a regular dependency of `@tensorzoo/core`: a literal
+ * `import()` so bundlers put it in a chunk of its own, loaded only when the cpu backend is
+ * selected.
+ * @internal
+ */
+export async function importCpuBackend(): Promise<unknown> {
+  return import('@tensorflow/tfjs-backend-cpu');
 }
