@@ -35,7 +35,7 @@ function randomValues(shape: number[], seed: number): { values: Float32Array; sh
 describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () => {
   it('is installed by setBackend("wasm"), and the stock backend cannot train a convolution', async () => {
     await setBackend('wasm');
-    expect(fastKernelsInstalled('wasm')).toEqual(['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad']);
+    expect(fastKernelsInstalled('wasm')).toEqual(['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum']);
     restoreStockKernels('wasm');
     const x = tf.ones([1, 3, 3, 1]) as tf.Tensor4D;
     const filter = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
@@ -180,7 +180,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
       tf.dispose([x, filter, transposed, poolGradient]);
       installFastKernels('wasm');
     }
-    expect(fastKernelsInstalled('wasm')).toEqual(['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad']);
+    expect(fastKernelsInstalled('wasm')).toEqual(['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum']);
   });
 });
 
@@ -202,5 +202,26 @@ describe('wasm kernels installed before the backend is initialised', () => {
     tf.dispose([x, filter, ours, stock]);
     installFastKernels('wasm');
     await setBackend('wasm');
+  });
+});
+
+describe('wasm UnsortedSegmentSum (stock tfjs-wasm has none: embeddings could not train)', () => {
+  it('equals the cpu backend on float32 and int32 values, ids out of range dropped', async () => {
+    const ids = Int32Array.from({ length: 50 }, (_, i) => ((i * 7) % 13) - 1); // -1 and 11 fall outside 11 segments
+    for (const dtype of ['float32', 'int32'] as const) {
+      const values = Float32Array.from({ length: 50 * 6 }, (_, i) => (dtype === 'int32' ? (i % 9) - 4 : Math.sin(i) * 5));
+      const results: Record<string, { dtype: string; shape: number[]; values: number[] }> = {};
+      for (const backend of ['cpu', 'wasm'] as const) {
+        await setBackend(backend);
+        const x = tf.tensor(values, [50, 2, 3], dtype);
+        const segmentIds = tf.tensor1d(ids, 'int32');
+        const sum = tf.unsortedSegmentSum(x, segmentIds, 11);
+        results[backend] = { dtype: sum.dtype, shape: sum.shape, values: Array.from(await sum.data()) };
+        tf.dispose([x, segmentIds, sum]);
+      }
+      expect(results.wasm.shape).toEqual([11, 2, 3]);
+      expect(results.wasm.values).toEqual(results.cpu.values);
+      expect(results.wasm.dtype).toBe(dtype);
+    }
   });
 });

@@ -11,7 +11,9 @@
  *   - `Sum` over contiguous axes (every bias gradient) with a transpose-free reduction;
  *   - float32 `Add`, `Sub`, `Multiply` (same shape, scalar or bias-style broadcasts),
  *     `Relu`, `Step` (ReLU's gradient) and `Transpose` (weight layouts, `Flatten`) with
- *     plain loops, bit-identical to tfjs's.
+ *     plain loops, bit-identical to tfjs's;
+ *   - float32 `UnsortedSegmentSum` (every embedding gradient) with one scatter-add pass
+ *     (tfjs's masks the input once per segment: 1 s for a GPT's token embedding).
  *
  *   Cases they do not cover (NCHW, other dtypes, other broadcasts) go to the stock kernel,
  *   which is kept and put back by {@link restoreStockKernels}.
@@ -19,7 +21,8 @@
  *   replaces `Conv2DBackpropInput` (a direct loop there, 10x slower than ours; it is also
  *   the transposed convolution's forward pass) and `MaxPoolGrad` (tfjs 4.22's wasm
  *   version drops the gradient of windows whose maximum is negative). They read and write
- *   the wasm heap directly; XNNPACK keeps the forward `Conv2D`.
+ *   the wasm heap directly; XNNPACK keeps the forward `Conv2D`. Adds the missing
+ *   `UnsortedSegmentSum` (float32 and int32), without which no embedding trains on wasm.
  *
  * Every other backend is left alone.
  * @packageDocumentation
@@ -31,11 +34,12 @@ import { maxPoolBackprop, maxPoolForward } from './pool';
 import { contiguousReduction, sumContiguous } from './reduce';
 import { broadcastBinary, relu, step, transpose, type BinaryOperation } from './elementwise';
 import { batchMatMul } from './matmul';
+import { unsortedSegmentSum } from './segment';
 
 /** What the cpu backend exposes: its data store and a tensor factory. */
 interface CpuBackendLike {
   data: { get(dataId: object): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array): TensorInfo;
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array | Int32Array): TensorInfo;
 }
 
 /** What the wasm backend exposes: heap views of tensors and output allocation. */
@@ -61,9 +65,18 @@ type Attrs = NamedAttrMap & {
   transposeB?: boolean;
 };
 
-/** A fast path: returns the output values, or `undefined` to defer to the stock kernel. */
-type FastPath = (inputs: Record<string, TensorInfo>, attrs: Attrs, read: (info: TensorInfo) => Float32Array | undefined) =>
-  | { shape: number[]; values: Float32Array }
+/** Reads a tensor's values when its storage has the asked type (`undefined` otherwise). */
+interface Readers {
+  (info: TensorInfo): Float32Array | undefined;
+  int32(info: TensorInfo): Int32Array | undefined;
+}
+
+/**
+ * A fast path: returns the output values (float32, or int32 for an `Int32Array`), or
+ * `undefined` to defer to the stock kernel.
+ */
+type FastPath = (inputs: Record<string, TensorInfo>, attrs: Attrs & { numSegments?: number }, read: Readers) =>
+  | { shape: number[]; values: Float32Array | Int32Array }
   | undefined;
 
 const channelsLast = (attrs: Attrs) => (attrs.dataFormat ?? 'NHWC') === 'NHWC';
@@ -172,6 +185,19 @@ const FAST_PATHS: Record<string, FastPath> = {
     const values = batchMatMul(aValues, bValues, { batch: Math.max(aBatch, bBatch), aBatch, bBatch, rows, columns, depth, transposeA, transposeB });
     return { shape: [...outer, rows, columns], values };
   },
+  UnsortedSegmentSum({ x, segmentIds }, attrs, read) {
+    const numSegments = attrs.numSegments;
+    // tfjs documents 1-D ids (its cpu kernel gives other ranks a meaning of its own: left to it).
+    const idsRank = 1;
+    if (numSegments === undefined || segmentIds.shape.length !== 1 || x.shape.length < 1 || segmentIds.shape[0] !== x.shape[0]) return undefined;
+    const ids = read.int32(segmentIds);
+    const values = x.dtype === 'float32' ? read(x) : x.dtype === 'int32' && tf.getBackend() !== 'cpu' ? read.int32(x) : undefined;
+    if (!ids || !values) return undefined; // cpu int32: stock answers (in float32)
+    const shape = [numSegments, ...x.shape.slice(idsRank)];
+    const out = values instanceof Int32Array ? new Int32Array(tf.util.sizeFromShape(shape)) : new Float32Array(tf.util.sizeFromShape(shape));
+    unsortedSegmentSum(values, ids, numSegments, out);
+    return { shape, values: out };
+  },
   Transpose({ x }, attrs, read) {
     const perm = attrs.perm;
     if (!isFloat(x) || !perm || perm.length !== x.shape.length || x.shape.length === 0) return undefined;
@@ -197,8 +223,8 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'Relu', 'Step', 'Transpose'],
-  wasm: ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad'],
+  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'Relu', 'Step', 'Transpose', 'UnsortedSegmentSum'],
+  wasm: ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum'],
 };
 
 /** Per `backend/kernel`: the stock kernel we replaced (`null`: there was none) and ours. */
@@ -210,15 +236,26 @@ function isActive(backendName: string, name: string): boolean {
   return entry !== undefined && tf.getKernel(name, backendName)?.kernelFunc === entry.ours;
 }
 
+const dtypeOf = (values: Float32Array | Int32Array): tf.DataType => (values instanceof Int32Array ? 'int32' : 'float32');
+
+function readers(storage: (info: TensorInfo) => unknown): Readers {
+  const read = ((info: TensorInfo) => {
+    const values = storage(info);
+    return values instanceof Float32Array ? values : undefined;
+  }) as Readers;
+  read.int32 = (info) => {
+    const values = storage(info);
+    return values instanceof Int32Array ? values : undefined;
+  };
+  return read;
+}
+
 function cpuKernel(name: string, fast: FastPath, stock: KernelConfig | null): KernelFunc {
   return (args) => {
     const backend = args.backend as CpuBackendLike;
-    const read = (info: TensorInfo) => {
-      const values = backend.data.get(info.dataId).values;
-      return values instanceof Float32Array ? values : undefined;
-    };
+    const read = readers((info) => backend.data.get(info.dataId).values);
     const result = fast(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as Attrs, read);
-    if (result) return backend.makeTensorInfo(result.shape, 'float32', result.values);
+    if (result) return backend.makeTensorInfo(result.shape, dtypeOf(result.values), result.values);
     if (!stock) throw new Error(`TensorZoo ${name} (cpu): unsupported arguments and no stock kernel to fall back to.`);
     return stock.kernelFunc(args);
   };
@@ -228,14 +265,11 @@ function wasmKernel(name: string, fast: FastPath, stock: KernelConfig | null): K
   return (args) => {
     const backend = args.backend as WasmBackendLike;
     // Heap views go stale when the heap grows, so they are read before the output is allocated.
-    const read = (info: TensorInfo) => {
-      const values = backend.typedArrayFromHeap(info);
-      return values instanceof Float32Array ? values : undefined;
-    };
+    const read = readers((info) => backend.typedArrayFromHeap(info));
     const result = fast(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as Attrs, read);
     if (result) {
-      const output = backend.makeOutput(result.shape, 'float32');
-      (backend.typedArrayFromHeap(output) as Float32Array).set(result.values);
+      const output = backend.makeOutput(result.shape, dtypeOf(result.values));
+      (backend.typedArrayFromHeap(output) as Float32Array | Int32Array).set(result.values);
       return output;
     }
     if (!stock) {
@@ -258,8 +292,8 @@ function setUp(kernel: KernelConfig | null, backendName: string): void {
 /**
  * Registers TensorZoo's fast kernels for a backend (`cpu`: convolution and both its
  * gradients, max pooling and its gradient, `Sum`, and the float32 `Add`/`Sub`/`Multiply`/
- * `Relu`/`Step`/`Transpose`; `wasm`: the missing `Conv2DBackpropFilter`, a faster
- * `Conv2DBackpropInput` and a correct `MaxPoolGrad`).
+ * `Relu`/`Step`/`Transpose`, `UnsortedSegmentSum`; `wasm`: the missing `Conv2DBackpropFilter`
+ * and `UnsortedSegmentSum`, a faster `Conv2DBackpropInput` and a correct `MaxPoolGrad`).
  * {@link setBackend} calls it for you; call it yourself only after `tf.setBackend`.
  * Idempotent.
  *
