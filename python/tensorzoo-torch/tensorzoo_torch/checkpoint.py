@@ -3,9 +3,11 @@
 A TensorZoo checkpoint is a safetensors file whose tensors are the model's ``state_dict`` (PyTorch
 names and layouts), optionally ``optimizer/...`` slots, and string metadata:
 
-- ``tensorzoo.model``: JSON ``{"name": "GPT", "config": {...}}`` (``saveModel`` in
-  ``@tensorzoo/core``) or ``{"architecture": "gpt", "config": {...}}`` (the CLI's language models);
-  ``save`` writes both keys so either reader accepts the file;
+- ``tensorzoo.architecture``: JSON ``{"name": "GPT", "config": {...}}`` (``saveModel`` /
+  ``loadModel`` in ``@tensorzoo/core``; the name is the TypeScript class's ``moduleName``);
+- ``tensorzoo.model``: JSON ``{"architecture": "gpt", "config": {...}}`` (the CLI's language models,
+  read by ``tensorzoo sample`` with ``tensorzoo.tokenizer`` and ``tensorzoo.generation``);
+  ``save`` writes it for a GPT, so both readers accept the file;
 - ``tensorzoo``: JSON ``{"version": 1, "step", "epoch", ...}`` (training progress);
 - anything else (the CLI stores ``tensorzoo.tokenizer`` and ``tensorzoo.generation``), kept as is.
 """
@@ -15,7 +17,8 @@ from . import safetensors_format
 from .cnn import LeNet5, MLPClassifier, ResNet, SimpleCNN
 from .gpt import GPT
 
-MODEL_KEY = 'tensorzoo.model'
+ARCHITECTURE_KEY = 'tensorzoo.architecture'
+LANGUAGE_MODEL_KEY = 'tensorzoo.model'
 PROGRESS_KEY = 'tensorzoo'
 OPTIMIZER_PREFIX = 'optimizer/'
 
@@ -33,18 +36,20 @@ def model_name(model):
 
 
 def read_model_entry(metadata, path='checkpoint'):
-    """``(name, config)`` from a checkpoint's ``tensorzoo.model`` metadata (either form)."""
-    if MODEL_KEY not in metadata:
-        raise ValueError(f'{path}: no "{MODEL_KEY}" metadata, so the model cannot be rebuilt; save it with saveModel() '
-                         'or a tensorzoo CLI example, or build the model yourself and call load_state_dict.')
-    entry = json.loads(metadata[MODEL_KEY])
+    """``(name, config)`` from a checkpoint's ``tensorzoo.architecture`` (or the CLI's ``tensorzoo.model``) metadata."""
+    key = ARCHITECTURE_KEY if ARCHITECTURE_KEY in metadata else LANGUAGE_MODEL_KEY
+    if key not in metadata:
+        raise ValueError(f'{path}: no "{ARCHITECTURE_KEY}" (or "{LANGUAGE_MODEL_KEY}") metadata, so the model cannot be '
+                         'rebuilt; save it with saveModel() or a tensorzoo CLI example, or build the model yourself and '
+                         'call load_state_dict.')
+    entry = json.loads(metadata[key])
     name = entry.get('name') or _ARCHITECTURES.get(entry.get('architecture'))
     if name not in MODELS:
         raise ValueError(f'{path}: model {entry.get("name") or entry.get("architecture")!r} has no PyTorch twin; '
                          f'supported: {", ".join(MODELS)}.')
     config = entry.get('config')
     if not isinstance(config, dict):
-        raise ValueError(f'{path}: "{MODEL_KEY}" must hold a config object, received {config!r}.')
+        raise ValueError(f'{path}: "{key}" must hold a config object, received {config!r}.')
     return name, config
 
 
@@ -90,11 +95,10 @@ def save(model, path, config=None, metadata=None, step=0, epoch=0):
     config = dict(config if config is not None else model.config)
     entries = dict(metadata or {})
     entries.pop(PROGRESS_KEY, None)
-    entry = {'name': name, 'config': config}
+    entries[ARCHITECTURE_KEY] = json.dumps({'name': name, 'config': config})
     architecture = next((key for key, value in _ARCHITECTURES.items() if value == name), None)
     if architecture:
-        entry['architecture'] = architecture
-    entries[MODEL_KEY] = json.dumps(entry)
+        entries[LANGUAGE_MODEL_KEY] = json.dumps({'architecture': architecture, 'config': config})
     entries['format'] = 'pt'
     entries[PROGRESS_KEY] = json.dumps({'version': 1, 'step': int(step), 'epoch': int(epoch)})
     tensors = {key: value.detach().float() if value.is_floating_point() else value.detach()

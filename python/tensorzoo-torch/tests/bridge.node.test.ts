@@ -1,0 +1,101 @@
+// The PyTorch bridge, TypeScript side (no Python at test time):
+// - torch -> file -> TypeScript: checkpoints written by `tensorzoo_torch.save` (write_fixtures.py)
+//   load into the zoo models, which reproduce torch's float64 outputs within 1e-5;
+// - TypeScript -> file -> torch: the checkpoints and outputs test_roundtrip.py checks in PyTorch
+//   are still what the zoo writes today (run with TENSORZOO_UPDATE_FIXTURES=1 to rewrite them).
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeCheckpoint, decodeSafetensors, encodeCheckpoint, parseSafetensorsHeader, type Module } from '@tensorzoo/core';
+import { LeNet5, MLPClassifier, ResNet, SimpleCNN } from '@tensorzoo/cnn';
+import { GPT } from '@tensorzoo/transformer';
+import torchOutputs from './fixtures/torch-outputs.json';
+
+type AnyModel = Module<never, unknown, never> & { eval(): unknown };
+type Constructor = new (config: never) => AnyModel;
+
+/** Mirrors cases.py. */
+const CASES: Record<string, { name: string; config: Record<string, unknown>; input: { shape: number[]; dtype: 'int32' | 'float32' } }> = {
+  gpt: { name: 'GPT', config: { vocabSize: 11, contextLength: 8, dModel: 16, numHeads: 4, numLayers: 2, initStd: 0.3 }, input: { shape: [2, 6], dtype: 'int32' } },
+  'gpt-untied-tanh': {
+    name: 'GPT',
+    config: { vocabSize: 13, contextLength: 8, dModel: 8, numHeads: 2, numLayers: 1, dimFeedforward: 24, tieWeights: false, activation: 'gelu-tanh', initStd: 0.3 },
+    input: { shape: [2, 5], dtype: 'int32' },
+  },
+  'simple-cnn': { name: 'SimpleCNN', config: { inputShape: [12, 12, 1], channels: [4, 8], hidden: 16, numClasses: 3 }, input: { shape: [2, 12, 12, 1], dtype: 'float32' } },
+  lenet5: { name: 'LeNet5', config: { channels: [2, 4], hidden: [8, 6], numClasses: 3, activation: 'tanh' }, input: { shape: [1, 28, 28, 1], dtype: 'float32' } },
+  mlp: { name: 'MLPClassifier', config: { inputSize: 12, hiddenSizes: [8], numClasses: 3 }, input: { shape: [2, 12], dtype: 'float32' } },
+  resnet: { name: 'ResNet', config: { inputChannels: 1, widths: [4, 8], blocks: [1, 1], numClasses: 3 }, input: { shape: [2, 8, 8, 1], dtype: 'float32' } },
+};
+const MODELS: Record<string, Constructor> = { GPT, SimpleCNN, LeNet5, MLPClassifier, ResNet } as unknown as Record<string, Constructor>;
+const ARCHITECTURE_KEY = 'tensorzoo.architecture';
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
+const update = process.env.TENSORZOO_UPDATE_FIXTURES === '1';
+const maxErrors: string[] = [];
+afterAll(() => console.log(`bridge max |error| per case:\n  ${maxErrors.join('\n  ')}`));
+
+async function maxError(output: tf.Tensor, expected: ArrayLike<number>): Promise<number> {
+  const values = await output.data();
+  expect(values.length).toBe(expected.length);
+  let largest = 0;
+  for (let index = 0; index < values.length; index++) largest = Math.max(largest, Math.abs(values[index] - expected[index]));
+  return largest;
+}
+
+function inputOf(key: string): tf.Tensor {
+  const { shape, dtype } = CASES[key].input;
+  return tf.tensor(torchOutputs[key as keyof typeof torchOutputs].input, shape, dtype);
+}
+
+describe('torch -> safetensors -> TypeScript', () => {
+  for (const key of Object.keys(CASES)) {
+    it(`${key}: the file rebuilds the model from its metadata and matches torch within 1e-5`, async () => {
+      const bytes = readFileSync(fixture(`torch-${key}.safetensors`));
+      const { name, config } = JSON.parse(parseSafetensorsHeader(bytes).metadata[ARCHITECTURE_KEY]) as { name: string; config: never };
+      expect(name).toBe(CASES[key].name);
+      const model = new MODELS[name](config);
+      await decodeCheckpoint(bytes, model);
+      model.eval();
+      const input = inputOf(key);
+      const output = (model as unknown as { call(x: tf.Tensor): tf.Tensor }).call(input);
+      const expected = torchOutputs[key as keyof typeof torchOutputs].output;
+      expect(output.shape).toEqual(expected.shape);
+      const error = await maxError(output, expected.data);
+      maxErrors.push(`torch -> TS ${key}: ${error.toExponential(2)}`);
+      expect(error).toBeLessThan(1e-5);
+      tf.dispose([input, output]);
+      model.dispose();
+    });
+  }
+});
+
+describe('TypeScript -> safetensors (checked in torch by test_roundtrip.py)', () => {
+  it('the committed TypeScript checkpoints and outputs are what the zoo writes today', async () => {
+    const outputs: Record<string, { output: { shape: number[]; data: number[] } }> = {};
+    for (const [key, { name, config }] of Object.entries(CASES)) {
+      const model = new MODELS[name]({ ...config, rng: 7 } as never);
+      model.eval();
+      const input = inputOf(key);
+      const output = (model as unknown as { call(x: tf.Tensor): tf.Tensor }).call(input);
+      outputs[key] = { output: { shape: output.shape, data: Array.from(await output.data()) } };
+      const bytes = await encodeCheckpoint(model, { metadata: { [ARCHITECTURE_KEY]: JSON.stringify({ name, config }) } });
+      if (update) writeFileSync(fixture(`ts-${key}.safetensors`), bytes);
+      const committed = decodeSafetensors(readFileSync(fixture(`ts-${key}.safetensors`)));
+      const fresh = decodeSafetensors(bytes);
+      expect(committed.metadata[ARCHITECTURE_KEY]).toBe(fresh.metadata[ARCHITECTURE_KEY]);
+      expect(Object.keys(committed.tensors)).toEqual(Object.keys(fresh.tensors));
+      for (const [tensorName, raw] of Object.entries(fresh.tensors)) {
+        expect(Array.from(committed.tensors[tensorName].data as ArrayLike<number>), `${key} ${tensorName}`).toEqual(Array.from(raw.data as ArrayLike<number>));
+      }
+      tf.dispose([input, output]);
+      model.dispose();
+    }
+    if (update) writeFileSync(fixture('ts-outputs.json'), `${JSON.stringify(outputs)}\n`);
+    const committed = JSON.parse(readFileSync(fixture('ts-outputs.json'), 'utf8')) as typeof outputs;
+    for (const [key, { output }] of Object.entries(outputs)) {
+      expect(committed[key].output.shape).toEqual(output.shape);
+      const error = committed[key].output.data.reduce((largest, value, index) => Math.max(largest, Math.abs(value - output.data[index])), 0);
+      expect(error, key).toBeLessThan(1e-6);
+    }
+  });
+});

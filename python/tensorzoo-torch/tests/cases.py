@@ -1,0 +1,31 @@
+"""The round-trip cases shared by write_fixtures.py, test_roundtrip.py and bridge.node.test.ts:
+one small config per zoo model, and its input (images channels-last, as TypeScript takes them)."""
+import torch
+
+CASES = {
+    'gpt': {'name': 'GPT', 'config': {'vocabSize': 11, 'contextLength': 8, 'dModel': 16, 'numHeads': 4, 'numLayers': 2,
+                                      'initStd': 0.3},
+            'input': {'shape': [2, 6], 'dtype': 'int32'}},
+    'gpt-untied-tanh': {'name': 'GPT', 'config': {'vocabSize': 13, 'contextLength': 8, 'dModel': 8, 'numHeads': 2,
+                                                  'numLayers': 1, 'dimFeedforward': 24, 'tieWeights': False,
+                                                  'activation': 'gelu-tanh', 'initStd': 0.3},
+                        'input': {'shape': [2, 5], 'dtype': 'int32'}},
+    'simple-cnn': {'name': 'SimpleCNN', 'config': {'inputShape': [12, 12, 1], 'channels': [4, 8], 'hidden': 16,
+                                                   'numClasses': 3},
+                   'input': {'shape': [2, 12, 12, 1], 'dtype': 'float32'}},
+    'lenet5': {'name': 'LeNet5', 'config': {'channels': [2, 4], 'hidden': [8, 6], 'numClasses': 3, 'activation': 'tanh'},
+               'input': {'shape': [1, 28, 28, 1], 'dtype': 'float32'}},
+    'mlp': {'name': 'MLPClassifier', 'config': {'inputSize': 12, 'hiddenSizes': [8], 'numClasses': 3},
+            'input': {'shape': [2, 12], 'dtype': 'float32'}},
+    'resnet': {'name': 'ResNet', 'config': {'inputChannels': 1, 'widths': [4, 8], 'blocks': [1, 1], 'numClasses': 3},
+               'input': {'shape': [2, 8, 8, 1], 'dtype': 'float32'}},
+}
+
+
+def model_input(case, values):
+    """The torch input for a case from its row-major values: long ids, or images permuted to [N, C, H, W]."""
+    shape = case['input']['shape']
+    if case['input']['dtype'] == 'int32':
+        return torch.tensor(values, dtype=torch.long).reshape(shape)
+    tensor = torch.tensor(values, dtype=torch.float64).reshape(shape)
+    return tensor.permute(0, 3, 1, 2) if len(shape) == 4 else tensor
