@@ -13,12 +13,27 @@ export type ModuleChild = Module<never, unknown, never> | tf.Variable;
 /**
  * Base class of every layer and model.
  *
- * A model is a tree of modules. Parameters are `tf.Variable` fields (or arrays of them);
- * sub-modules are `Module` fields or arrays of modules. They are found by walking the
- * fields in declaration order, so names come out as PyTorch's `state_dict` names
- * (`encoder.layers.0.attn.q.weight`) when fields are declared in the same order as the
- * reference `nn.Module`. Non-trainable variables (`trainable: false`) are buffers, like
- * BatchNorm's running statistics: saved in checkpoints, not optimised.
+ * A model is a tree of modules. Parameters are `tf.Variable` fields; sub-modules are
+ * `Module` fields. They are found by walking the fields in declaration order, so names come
+ * out as PyTorch's `state_dict` names (`encoder.layers.0.attn.q.weight`) when fields are
+ * declared in the same order as the reference `nn.Module`. Non-trainable variables
+ * (`trainable: false`) are buffers, like BatchNorm's running statistics: saved in
+ * checkpoints, not optimised.
+ *
+ * Discovery is complete or loud (like Equinox's pytrees). For each own field, in order:
+ * - a `Module` or `tf.Variable` is a child, named by the field (`fc`, `weight`);
+ * - arrays (nested too), plain objects (`{}` literals) and `Map`s with string keys are
+ *   walked recursively, their indices and keys joining the name: `blocks.0.attn`,
+ *   `heads.query.weight`, `grid.1.0.weight`;
+ * - everything else (numbers, strings, tensors that are not variables, functions, class
+ *   instances such as a `Generator` or a tokenizer) is ignored, as are the base class's
+ *   `training` and `modulePath`;
+ * - fields whose name starts with `_` are private and not walked, but one holding a module
+ *   or variable anywhere inside throws an `ArgumentError` (`hidden-parameter`) naming it, as
+ *   do modules in a `Set` or under a non-string `Map` key (`unnamed-children`), because they
+ *   would silently be left out of training and checkpoints;
+ * - a container that contains itself throws (`module-cycle`); a module reached twice
+ *   (shared, or a reference back to a parent) is listed once, under its first name.
  *
  * Subclasses implement {@link Module.forward}; users call {@link Module.call}, which
  * names the tree (for error messages) and runs `forward` inside `tf.tidy`.
@@ -80,22 +95,51 @@ export abstract class Module<Input = tf.Tensor, Output = tf.Tensor, Options = un
   }
 
   /**
-   * Local children in order: `[name, module | variable]`. The default walks the
-   * instance's own fields (arrays become `name.0`, `name.1`, ...). Override only for
-   * containers whose children have no field names (see `Sequential`).
+   * Local children in order: `[name, module | variable]`. The default walks the instance's
+   * own fields by the rule in the class documentation (arrays, plain objects and Maps are
+   * walked recursively). Override only for containers whose children have no field names
+   * (see `Sequential`).
+   * @throws {ArgumentError} `hidden-parameter` when a `_`-prefixed field holds a module or
+   *   variable; `unnamed-children` for modules in a Set or under a non-string Map key;
+   *   `module-cycle` when an array, object or Map contains itself.
    */
   protected children(): Array<[string, ModuleChild]> {
     const found: Array<[string, ModuleChild]> = [];
     for (const [key, value] of Object.entries(this)) {
-      if (SKIPPED_FIELDS.has(key) || key.startsWith('_')) continue;
-      if (isChild(value)) found.push([key, value]);
-      else if (Array.isArray(value)) {
-        value.forEach((item, index) => {
-          if (isChild(item)) found.push([`${key}.${index}`, item]);
-        });
+      if (SKIPPED_FIELDS.has(key)) continue;
+      if (key.startsWith('_')) {
+        const hidden: Array<[string, ModuleChild]> = [];
+        collectChildren(this.typeName, key, value, hidden, []);
+        if (hidden.length > 0) {
+          throw new ArgumentError(
+            'hidden-parameter',
+            `${this.typeName}: field "${key}" holds a ${Module.isModule(hidden[0][1]) ? 'Module' : 'tf.Variable'} ("${hidden[0][0]}"), ` +
+              'but fields starting with "_" are private and never searched for parameters, so it would be left out of ' +
+              'parameters(), training and checkpoints. Rename the field without the leading "_".',
+          );
+        }
+        continue;
       }
+      collectChildren(this.typeName, key, value, found, []);
     }
     return found;
+  }
+
+  /**
+   * A snapshot of every variable (parameters and buffers) by dotted name, in PyTorch
+   * `state_dict` order - the input {@link loadStateDict} takes. Each value is a new tensor the
+   * caller owns and must dispose (it shares the variable's current data, so it costs no copy,
+   * and later updates of the variable do not change it).
+   * @example
+   * ```ts
+   * const saved = model.stateDict();   // { 'fc.weight': Tensor, 'fc.bias': Tensor }
+   * // ... train ...
+   * model.loadStateDict(saved);        // back to the snapshot
+   * tf.dispose(Object.values(saved));
+   * ```
+   */
+  stateDict(): Record<string, tf.Tensor> {
+    return Object.fromEntries(this.namedVariables().map(([name, variable]) => [name, tf.clone(variable)]));
   }
 
   /** Every sub-module with its dotted name, depth first, this module first (name `''`). */
@@ -169,28 +213,35 @@ export abstract class Module<Input = tf.Tensor, Output = tf.Tensor, Options = un
 
   /**
    * Copies values into this module's variables by name (like `load_state_dict(strict=True)`).
-   * Every variable must be present with the same shape; unknown names are rejected. The
-   * tensors are not disposed.
-   * @throws {CheckpointError} listing missing/unexpected names or the first shape mismatch.
+   * Every variable must be present with the same shape and dtype; unknown names are rejected.
+   * Everything is checked before any variable changes, so on error the module is unchanged.
+   * Only the record's own keys count (a key such as `__proto__` is an ordinary, unknown
+   * name). The tensors are not disposed.
+   * @throws {CheckpointError} listing missing/unexpected names (the first 10 of each) or the
+   *   first shape or dtype mismatch.
    */
   loadStateDict(values: Record<string, tf.Tensor>, options: { strict?: boolean } = {}): void {
     const strict = options.strict ?? true;
     const variables = this.namedVariables();
     const known = new Set(variables.map(([name]) => name));
-    const missing = variables.map(([name]) => name).filter((name) => !(name in values));
+    const has = (name: string) => Object.prototype.hasOwnProperty.call(values, name);
+    const missing = variables.map(([name]) => name).filter((name) => !has(name));
     const unexpected = Object.keys(values).filter((name) => !known.has(name)).sort();
     if (strict && (missing.length > 0 || unexpected.length > 0)) {
       throw new CheckpointError(
         'state-dict-mismatch',
         `${this.path}.loadStateDict: names do not match the model.` +
-          (missing.length ? ` Missing: ${missing.join(', ')}.` : '') +
-          (unexpected.length ? ` Unexpected: ${unexpected.join(', ')}.` : ''),
+          (missing.length ? ` Missing: ${listNames(missing)}.` : '') +
+          (unexpected.length ? ` Unexpected: ${listNames(unexpected)}.` : ''),
       );
     }
     for (const [name, variable] of variables) {
-      const value = values[name];
-      if (!value) continue;
-      if (value.shape.length !== variable.shape.length || value.shape.some((d, i) => d !== variable.shape[i])) {
+      if (!has(name)) continue;
+      const value: unknown = values[name];
+      if (!(value instanceof tf.Tensor)) {
+        throw new CheckpointError('bad-value', `${this.path}.loadStateDict: "${name}" must be a tf.Tensor, received ${typeof value}.`);
+      }
+      if (value.shape.length !== variable.shape.length || value.shape.some((d: number, i: number) => d !== variable.shape[i])) {
         throw new CheckpointError(
           'shape-mismatch',
           `${this.path}.loadStateDict: "${name}" expected shape ${formatShape(variable.shape)}, received ${formatShape(value.shape)}.`,
@@ -204,8 +255,7 @@ export abstract class Module<Input = tf.Tensor, Output = tf.Tensor, Options = un
       }
     }
     for (const [name, variable] of variables) {
-      const value = values[name];
-      if (value) variable.assign(value);
+      if (has(name)) variable.assign(values[name]);
     }
   }
 
@@ -225,6 +275,64 @@ export abstract class Module<Input = tf.Tensor, Output = tf.Tensor, Options = un
 
 function isChild(value: unknown): value is ModuleChild {
   return value instanceof tf.Variable || Module.isModule(value);
+}
+
+/** `a, b` for messages, cut after 10 names (each cut to 80 characters). */
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 10).map((name) => (name.length > 80 ? `${name.slice(0, 77)}...` : name));
+  return names.length > 10 ? `${shown.join(', ')} and ${names.length - 10} more` : shown.join(', ');
+}
+
+/** An object literal or `Object.create(null)`: walked for children (class instances are not). */
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * Adds the modules and variables inside `value` to `found` under dotted names: the value
+ * itself, or recursively the items of an array (`name.0`), the entries of a plain object
+ * (`name.key`) or of a Map with string keys (`name.key`). `ancestors` holds the containers
+ * being walked, to detect a container that contains itself.
+ */
+function collectChildren(owner: string, name: string, value: unknown, found: Array<[string, ModuleChild]>, ancestors: object[]): void {
+  if (isChild(value)) {
+    found.push([name, value]);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || value instanceof tf.Tensor) return;
+  const isContainer = Array.isArray(value) || value instanceof Map || value instanceof Set || isPlainObject(value);
+  if (!isContainer) return;
+  if (ancestors.includes(value)) {
+    throw new ArgumentError('module-cycle', `${owner}: field "${name}" contains itself; module fields must form a tree.`);
+  }
+  ancestors.push(value);
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => collectChildren(owner, `${name}.${index}`, item, found, ancestors));
+  } else if (value instanceof Map) {
+    for (const [key, item] of value) {
+      if (typeof key === 'string') collectChildren(owner, `${name}.${key}`, item, found, ancestors);
+      else rejectUnnamed(owner, `${name} (a Map key ${typeof key})`, item, ancestors);
+    }
+  } else if (value instanceof Set) {
+    for (const item of value) rejectUnnamed(owner, `${name} (a Set)`, item, ancestors);
+  } else {
+    for (const [key, item] of Object.entries(value)) collectChildren(owner, `${name}.${key}`, item, found, ancestors);
+  }
+  ancestors.pop();
+}
+
+/** Throws when `value` holds a module or variable that would have no name. */
+function rejectUnnamed(owner: string, where: string, value: unknown, ancestors: object[]): void {
+  const inside: Array<[string, ModuleChild]> = [];
+  collectChildren(owner, where, value, inside, ancestors);
+  if (inside.length > 0) {
+    throw new ArgumentError(
+      'unnamed-children',
+      `${owner}: field ${where} holds a module or variable, which gets no parameter name there; ` +
+        'use an array, a plain object or a Map with string keys.',
+    );
+  }
 }
 
 /**

@@ -2,9 +2,62 @@ import { ArgumentError } from './errors';
 
 /** Serialisable state of a {@link Generator}: four 32-bit words (xoshiro128**) plus a cached normal. */
 export interface GeneratorState {
+  /** Four integers in [0, 2^32), not all zero (xoshiro's one fixed point, which only ever returns 0). */
   words: [number, number, number, number];
-  /** Second Box-Muller value, or `null`. */
+  /** Second Box-Muller value (a finite number), or `null`. */
   spareNormal: number | null;
+}
+
+/** How many extra draws `normal()` makes when `uniform()` returns exactly 0 before using 2^-32. */
+const MAX_ZERO_REDRAWS = 8;
+
+/**
+ * Checks that `state` is a valid {@link GeneratorState} and returns a clean copy; used by
+ * {@link Generator.setState} and by checkpoint loading before anything is changed.
+ *
+ * @param where prefix for the error message, e.g. `'Generator.setState'`.
+ * @throws {ArgumentError} (`bad-state`) naming the offending field: `words` not four
+ *   integers in [0, 2^32), `words` all zero, or `spareNormal` neither `null` nor a finite number.
+ * @example
+ * ```ts
+ * checkGeneratorState({ words: [1, 2, 3, 4], spareNormal: null }); // ok
+ * checkGeneratorState({ words: [0, 0, 0, 0], spareNormal: null }); // throws: all zero
+ * ```
+ */
+export function checkGeneratorState(state: unknown, where = 'Generator.setState'): GeneratorState {
+  if (typeof state !== 'object' || state === null) {
+    throw new ArgumentError('bad-state', `${where}: expected { words, spareNormal } from getState(), received ${describeBriefly(state)}.`);
+  }
+  const { words, spareNormal } = state as { words?: unknown; spareNormal?: unknown };
+  if (!Array.isArray(words) || words.length !== 4) {
+    throw new ArgumentError('bad-state', `${where}: words must be an array of four uint32 integers, received ${describeBriefly(words)}.`);
+  }
+  words.forEach((word: unknown, index) => {
+    if (typeof word !== 'number' || !Number.isInteger(word) || word < 0 || word > 0xffffffff) {
+      throw new ArgumentError('bad-state', `${where}: words[${index}] (${describeBriefly(word)}) must be an integer in [0, 4294967295].`);
+    }
+  });
+  if (words.every((word) => word === 0)) {
+    throw new ArgumentError(
+      'bad-state',
+      `${where}: words are all zero, a state xoshiro128** never leaves (every draw would be 0); the state is corrupt. Seed a new Generator instead.`,
+    );
+  }
+  if (spareNormal !== undefined && spareNormal !== null && (typeof spareNormal !== 'number' || !Number.isFinite(spareNormal))) {
+    throw new ArgumentError('bad-state', `${where}: spareNormal (${describeBriefly(spareNormal)}) must be null or a finite number.`);
+  }
+  return { words: [words[0], words[1], words[2], words[3]], spareNormal: (spareNormal as number | null | undefined) ?? null };
+}
+
+/** A short description of an untrusted value for an error message (at most 100 characters). */
+function describeBriefly(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
 function splitMix32(seed: number): () => number {
@@ -44,6 +97,8 @@ export class Generator {
     }
     const mix = splitMix32(seed);
     this.words = new Uint32Array([mix(), mix(), mix(), mix()]);
+    // SplitMix32 never gives four zeros in a row in practice; guard the fixed point anyway.
+    if (this.words.every((word) => word === 0)) this.words[0] = 1;
   }
 
   /** Next raw 32-bit unsigned integer. */
@@ -65,7 +120,11 @@ export class Generator {
     return this.nextUint32() / 4294967296;
   }
 
-  /** Standard normal sample (Box-Muller; the second value of each pair is cached). */
+  /**
+   * Standard normal sample (Box-Muller; the second value of each pair is cached). Always
+   * finite and always returns: a draw of exactly 0 (probability 2^-32) is redrawn at most
+   * a few times, then replaced by 2^-32.
+   */
   normal(): number {
     if (this.spareNormal !== null) {
       const value = this.spareNormal;
@@ -73,7 +132,8 @@ export class Generator {
       return value;
     }
     let u = this.uniform();
-    while (u === 0) u = this.uniform();
+    for (let redraws = 0; u === 0 && redraws < MAX_ZERO_REDRAWS; redraws++) u = this.uniform();
+    if (u === 0) u = 2 ** -32;
     const v = this.uniform();
     const radius = Math.sqrt(-2 * Math.log(u));
     this.spareNormal = radius * Math.sin(2 * Math.PI * v);
@@ -129,14 +189,15 @@ export class Generator {
     return { words: [a, b, c, d], spareNormal: this.spareNormal };
   }
 
-  /** Restores a snapshot from {@link getState}. */
+  /**
+   * Restores a snapshot from {@link getState}. The state is checked first
+   * (see {@link checkGeneratorState}); on error the generator is unchanged.
+   * @throws {ArgumentError} (`bad-state`) naming the bad field.
+   */
   setState(state: GeneratorState): void {
-    const words = state?.words;
-    if (!Array.isArray(words) || words.length !== 4 || words.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {
-      throw new ArgumentError('bad-state', `Generator.setState: expected { words: four uint32 } but received ${JSON.stringify(state)}.`);
-    }
-    this.words = new Uint32Array(words);
-    this.spareNormal = state.spareNormal ?? null;
+    const checked = checkGeneratorState(state, 'Generator.setState');
+    this.words = new Uint32Array(checked.words);
+    this.spareNormal = checked.spareNormal;
   }
 }
 

@@ -33,8 +33,20 @@ export interface Optimizer {
   readonly iterations: number;
   /** Snapshot of the state (copies; the caller disposes `tensors`). */
   getState(): OptimizerState;
-  /** Restores a snapshot taken by `getState()` (copies the tensors). */
+  /**
+   * Restores a snapshot taken by `getState()` (copies the tensors). Should validate the
+   * whole state before changing anything, so that a rejected state leaves the optimizer as
+   * it was (checkpoint loading relies on this).
+   */
   setState(state: OptimizerState): void;
+  /**
+   * Optional: checks, without changing anything, that `state` fits the `parameters` it will
+   * update (keyed by dotted name), throwing a typed error otherwise. Checkpoint loading calls
+   * it before touching the model; without it the generic rules of `checkOptimizerState` apply
+   * (slots are `<parameter>.<slot>` with the parameter's shape, the same slots for every
+   * parameter with state, dotted scalars name parameters).
+   */
+  checkState?(state: OptimizerState, parameters: Record<string, tf.Variable>): void;
   /** Frees the optimizer's slot tensors. */
   dispose(): void;
 }
