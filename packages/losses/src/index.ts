@@ -15,6 +15,8 @@ export {
   sparseCategoricalCrossEntropy,
 } from './classification';
 export type { BinaryCrossEntropyOptions, CrossEntropyOptions, LogLossOptions } from './classification';
+export { maskedCrossEntropy } from './masked';
+export type { MaskedCrossEntropyOptions } from './masked';
 export { klDivergence } from './divergence';
 export { cosineSimilarityLoss } from './similarity';
 export { l1Penalty, l2Penalty, withWeightPenalty } from './regularizers';
