@@ -16,3 +16,5 @@ export {
 } from './torchvision-resnet';
 export { MobileNetV2, InvertedResidual, ReLU6, makeDivisible, mobilenetV2, type MobileNetV2Config, type ResolvedMobileNetV2Config } from './mobilenet-v2';
 export { cnnModels } from './models';
+export { preprocessImage, topK, IMAGENET_MEAN, IMAGENET_STD, type RgbaImage, type DrawableImage, type PreprocessOptions, type ClassScore } from './preprocess';
+export { IMAGENET_CLASSES } from './imagenet-classes';
