@@ -79,7 +79,7 @@ const ranks = Array.from({ length: world }, (_, rank) => {
   return new Promise((done) => child.on('close', (code) => done({ rank, code, output })));
 });
 for (const { rank, code, output } of await Promise.all(ranks)) {
-  if (rank === 0) process.stdout.write(output.replace(/^/gm, '   rank 0| '));
+  if (rank === 0) console.log(output.trimEnd().replace(/^/gm, '   rank 0| '));
   if (code !== 0) fail(`rank ${rank} exited with ${code}:\n${output}`);
 }
 
