@@ -84,6 +84,11 @@ export interface DecodeSafetensorsOptions {
    * limit; a larger length field means a corrupt file or not a safetensors file at all.
    */
   maxHeaderBytes?: number;
+  /**
+   * Most tensor entries accepted. Default 100,000 (large language models hold a few
+   * thousand); a header of millions of tiny entries is rejected before it is parsed.
+   */
+  maxTensors?: number;
 }
 
 /** Tensors and metadata decoded from a safetensors file. */
@@ -96,6 +101,18 @@ export interface DecodedSafetensors {
 
 /** The reference implementation's header limit (100 MB). */
 export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
+
+/** Default of {@link DecodeSafetensorsOptions.maxTensors}. */
+export const SAFETENSORS_MAX_TENSORS = 100_000;
+
+/**
+ * Deepest JSON nesting accepted in a header. A valid header nests 3 deep (the object, an
+ * entry, its shape); the limit only keeps hostile input from exhausting the stack.
+ */
+const MAX_HEADER_DEPTH = 32;
+
+/** Longest quotation of the input in an error message. */
+const MAX_QUOTE = 300;
 
 type TypedArrayConstructor = new (buffer: ArrayBuffer) => SafetensorsArrayTypes[SafetensorsDtype];
 
@@ -143,15 +160,68 @@ function isNonNegativeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-/** A value for an error message: JSON where possible, cut to 80 characters. */
-function describe(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
+/**
+ * A value for an error message: JSON-like, at most `budget` characters, and safe on any
+ * input (deep, huge or cyclic values are cut, never walked in full).
+ */
+function describe(value: unknown, budget = 80): string {
+  const text = preview(value, budget + 1, 0);
+  return text.length > budget ? `${text.slice(0, budget - 3)}...` : text;
+}
+
+function preview(value: unknown, budget: number, depth: number): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > budget ? value.slice(0, budget) : value);
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (depth >= 4) return Array.isArray(value) ? '[...]' : '{...}';
+  const isArray = Array.isArray(value);
+  const parts: string[] = [];
+  let used = 2;
+  const keys = isArray ? null : Object.keys(value);
+  const count = isArray ? (value as unknown[]).length : keys!.length;
+  for (let index = 0; index < count && used < budget; index++) {
+    const item = isArray ? (value as unknown[])[index] : (value as Record<string, unknown>)[keys![index]];
+    const part = (isArray ? '' : `${JSON.stringify(keys![index].slice(0, budget))}:`) + preview(item, budget - used, depth + 1);
+    parts.push(part);
+    used += part.length + 1;
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  const more = parts.length < count ? ',...' : '';
+  return isArray ? `[${parts.join(',')}${more}]` : `{${parts.join(',')}${more}}`;
+}
+
+/** A tensor name or metadata key for an error message, quoted and cut to 300 characters. */
+function quoteName(name: string | undefined): string {
+  if (name === undefined) return 'undefined';
+  return name.length > MAX_QUOTE ? `'${name.slice(0, MAX_QUOTE)}...' (${name.length} characters)` : `'${name}'`;
+}
+
+/**
+ * One pass over the header text, outside strings: the deepest nesting and the number of
+ * top-level entries. Lets hostile headers be rejected before `JSON.parse` builds them.
+ */
+function scanHeader(text: string): { depth: number; entries: number } {
+  let depth = 0;
+  let deepest = 0;
+  let entries = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c) index++; // backslash: skip the escaped character
+      else if (code === 0x22) inString = false;
+      continue;
+    }
+    if (code === 0x22) {
+      inString = true;
+      if (depth === 1 && entries === 0) entries = 1; // the first key of the top-level object
+    } else if (code === 0x2c && depth === 1) {
+      entries++; // a comma between top-level entries
+    } else if (code === 0x7b || code === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > MAX_HEADER_DEPTH) break;
+    } else if (code === 0x7d || code === 0x5d) depth--;
+  }
+  return { depth: deepest, entries };
 }
 
 /** Product of a shape's dimensions (1 for a scalar). */
@@ -348,7 +418,7 @@ function fail(code: string, message: string, cause?: unknown): never {
 }
 
 function parseEntry(name: string, value: unknown): SafetensorsEntry {
-  const where = `tensor '${name}'`;
+  const where = `tensor ${quoteName(name)}`;
   if (!isPlainObject(value)) {
     fail('bad-entry', `${where}: expected an object { dtype, shape, data_offsets }; received ${describe(value)}.`);
   }
@@ -394,7 +464,7 @@ function parseMetadata(value: unknown): Record<string, string> {
   const metadata: Record<string, string> = {};
   for (const [key, entry] of Object.entries(value)) {
     if (typeof entry !== 'string') {
-      fail('bad-metadata', `'${METADATA_KEY}'['${key}'] must be a string; received ${describe(entry)}.`);
+      fail('bad-metadata', `'${METADATA_KEY}'[${quoteName(key)}] must be a string; received ${describe(entry)}.`);
     }
     defineEntry(metadata, key, entry);
   }
@@ -421,7 +491,8 @@ function defineEntry<T>(target: Record<string, T>, key: string, value: T): void 
  * @throws {@link CheckpointError} with one of these codes:
  *   - `truncated`: under 8 bytes, or the file ends inside the header or before the last tensor's data;
  *   - `header-too-large`: the length field is above `maxHeaderBytes`;
- *   - `header-json`: the header is not UTF-8, not JSON, or not a JSON object;
+ *   - `header-json`: the header is not UTF-8, not JSON, not a JSON object, or nested over 32 deep;
+ *   - `too-many-tensors`: more entries than `maxTensors`;
  *   - `bad-entry`: a tensor entry is not an object or lacks `dtype`, `shape` or `data_offsets`;
  *   - `bad-dtype`: an unknown dtype;
  *   - `bad-shape`: a shape that is not a list of non-negative integers, or too large;
@@ -443,6 +514,10 @@ export function parseSafetensorsHeader(bytes: Uint8Array | ArrayBuffer, options:
   const maxHeaderBytes = options.maxHeaderBytes ?? SAFETENSORS_MAX_HEADER_BYTES;
   if (!isNonNegativeInteger(maxHeaderBytes)) {
     throw new ArgumentError('bad-option', `safetensors: maxHeaderBytes (${describe(maxHeaderBytes)}) must be a non-negative integer.`);
+  }
+  const maxTensors = options.maxTensors ?? SAFETENSORS_MAX_TENSORS;
+  if (!isNonNegativeInteger(maxTensors)) {
+    throw new ArgumentError('bad-option', `safetensors: maxTensors (${describe(maxTensors)}) must be a non-negative integer.`);
   }
 
   if (file.length < 8) {
@@ -472,12 +547,24 @@ export function parseSafetensorsHeader(bytes: Uint8Array | ArrayBuffer, options:
   } catch (error) {
     fail('header-json', `the ${headerLength}-byte header is not valid UTF-8.`, error);
   }
+  const scan = scanHeader(headerText);
+  if (scan.depth > MAX_HEADER_DEPTH) {
+    fail('header-json', `the header nests JSON more than ${MAX_HEADER_DEPTH} levels deep; a safetensors header nests 3.`);
+  }
+  // Counted from the text; one entry may be `__metadata__`.
+  if (scan.entries > maxTensors + 1) {
+    fail(
+      'too-many-tensors',
+      `the header has about ${scan.entries} entries, above the limit of ${maxTensors} tensors (options.maxTensors); ` +
+        'the file is corrupt or hostile.',
+    );
+  }
   let header: unknown;
   try {
     header = JSON.parse(headerText);
   } catch (error) {
     const start = describe(headerText.slice(0, 40));
-    fail('header-json', `the header is not valid JSON (${(error as Error).message}); it starts with ${start}.`, error);
+    fail('header-json', `the header is not valid JSON (${describe((error as Error).message, MAX_QUOTE)}); it starts with ${start}.`, error);
   }
   if (!isPlainObject(header)) {
     fail('header-json', `the header must be a JSON object of tensor entries; received ${describe(header)}.`);
@@ -497,7 +584,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array | ArrayBuffer, options:
     if (dataOffsets[1] > bufferLength) {
       fail(
         'truncated',
-        `tensor '${name}' ends at byte ${dataOffsets[1]} of the data buffer, ` +
+        `tensor ${quoteName(name)} ends at byte ${dataOffsets[1]} of the data buffer, ` +
           `but the buffer has only ${bufferLength} bytes; the file is truncated.`,
       );
     }
@@ -510,15 +597,15 @@ export function parseSafetensorsHeader(bytes: Uint8Array | ArrayBuffer, options:
     if (begin < cursor) {
       fail(
         'overlap',
-        `tensor '${name}' [${begin}, ${end}] overlaps tensor '${previous}' which ends at ${cursor}; ` +
+        `tensor ${quoteName(name)} [${begin}, ${end}] overlaps tensor ${quoteName(previous)} which ends at ${cursor}; ` +
           'each byte of the data buffer must belong to exactly one tensor.',
       );
     }
     if (begin > cursor) {
-      const after = previous === undefined ? 'the start of the buffer' : `tensor '${previous}'`;
+      const after = previous === undefined ? 'the start of the buffer' : `tensor ${quoteName(previous)}`;
       fail(
         'gap',
-        `bytes [${cursor}, ${begin}) of the data buffer, between ${after} and tensor '${name}', belong to no tensor; ` +
+        `bytes [${cursor}, ${begin}) of the data buffer, between ${after} and tensor ${quoteName(name)}, belong to no tensor; ` +
           'tensors must be packed back to back.',
       );
     }
