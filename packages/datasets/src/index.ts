@@ -15,19 +15,6 @@ export { batches, batchCount, type Batch, type BatchOptions } from './batching';
 export { linearRegressionData, sineData, type LinearRegressionOptions, type SineOptions } from './synthetic';
 export { loadBostonHousing, BOSTON_FEATURE_NAMES, type BostonFeatureName, type BostonHousing } from './boston';
 export {
-  loadMnist,
-  loadFashionMnist,
-  MNIST_IMAGE_SIZE,
-  MNIST_IMAGE_SHAPE,
-  MNIST_CLASS_NAMES,
-  FASHION_MNIST_CLASS_NAMES,
-  type MnistDataset,
-  type MnistOptions,
-  type MnistSplit,
-  type PixelRange,
-  type LabelEncoding,
-} from './mnist';
-export {
   loadMobyDick,
   loadMobyDickChapters,
   loadFemaleFirstNames,

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Flatten, Generator, Linear, ReLU, Sequential, fit, type StepInfo } from '@tensorzoo/core';
-import { loadMnist, type MnistDataset } from '@tensorzoo/datasets';
+import { loadMnist, type MnistDataset } from '@tensorzoo/datasets/mnist';
 import { DCGANDiscriminator, DCGANGenerator, GANTrainer, nonSaturatingGANLoss } from '@tensorzoo/gan';
 import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { adam } from '@tensorzoo/optimizers';
