@@ -15,4 +15,5 @@ export * from './safetensors';
 export * from './atomic-write';
 export * from './value-range';
 export * from './checkpoint';
-export { fastKernelsInstalled, installFastKernels, restoreStockKernels } from './kernels/index';
+export { ADAM_UPDATE_KERNEL, fastKernelsInstalled, fusedAdamUpdate, installFastKernels, restoreStockKernels } from './kernels/index';
+export type { AdamUpdateInputs, AdamUpdateResult, AdamUpdateSettings } from './kernels/index';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, assertInRange, describeValue } from '@tensorzoo/core';
+import { ArgumentError, assertInRange, describeValue, fusedAdamUpdate } from '@tensorzoo/core';
 import { checkClipOptions, type ClipOptions } from './clipping';
 import { addWeightDecay, createOptimizer, type ConfiguredOptimizer, type OptimizerName, type UpdateContext } from './optimizer';
 import { checkLearningRate, type LearningRate } from './schedules';
@@ -54,8 +54,31 @@ function checkAdamOptions(name: OptimizerName, options: AdamOptions, defaultWeig
   };
 }
 
-/** One Adam / AdamW step, in torch's order of operations (`_single_tensor_adam(w)`). */
+/**
+ * One Adam / AdamW step: one fused kernel where the backend has it (cpu, wasm), else the
+ * composite ops below.
+ */
 function adamUpdate(settings: AdamSettings, context: UpdateContext): tf.Tensor {
+  const { gradient, lr, step, slot, setSlot } = context;
+  const fused = fusedAdamUpdate(
+    {
+      parameter: context.parameter,
+      gradient,
+      expAvg: slot('exp_avg'),
+      expAvgSq: slot('exp_avg_sq'),
+      maxExpAvgSq: settings.amsgrad ? slot('max_exp_avg_sq') : undefined,
+    },
+    { ...settings, lr, step },
+  );
+  if (!fused) return compositeAdamUpdate(settings, context);
+  setSlot('exp_avg', fused.expAvg);
+  setSlot('exp_avg_sq', fused.expAvgSq);
+  if (fused.maxExpAvgSq) setSlot('max_exp_avg_sq', fused.maxExpAvgSq);
+  return fused.parameter;
+}
+
+/** One Adam / AdamW step as tensor ops, in torch's order of operations (`_single_tensor_adam(w)`). */
+function compositeAdamUpdate(settings: AdamSettings, context: UpdateContext): tf.Tensor {
   const { beta1, beta2, eps, weightDecay, amsgrad, decoupled } = settings;
   const { gradient, lr, step, slot, setSlot } = context;
   let parameter: tf.Tensor = context.parameter;

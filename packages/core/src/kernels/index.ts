@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export { fastKernelsInstalled, installFastKernels, restoreStockKernels } from './register';
+export { ADAM_UPDATE_KERNEL, fusedAdamUpdate, type AdamUpdateInputs, type AdamUpdateResult, type AdamUpdateSettings } from './adam';

@@ -35,6 +35,7 @@ import { contiguousReduction, sumContiguous } from './reduce';
 import { broadcastBinary, relu, step, transpose, type BinaryOperation } from './elementwise';
 import { batchMatMul } from './matmul';
 import { unsortedSegmentSum } from './segment';
+import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
 
 /** What the cpu backend exposes: its data store and a tensor factory. */
 interface CpuBackendLike {
@@ -71,13 +72,14 @@ interface Readers {
   int32(info: TensorInfo): Int32Array | undefined;
 }
 
-/**
- * A fast path: returns the output values (float32, or int32 for an `Int32Array`), or
- * `undefined` to defer to the stock kernel.
- */
-type FastPath = (inputs: Record<string, TensorInfo>, attrs: Attrs & { numSegments?: number }, read: Readers) =>
-  | { shape: number[]; values: Float32Array | Int32Array }
-  | undefined;
+/** One output of a fast path: float32, or int32 for an `Int32Array`. */
+interface Output {
+  shape: number[];
+  values: Float32Array | Int32Array;
+}
+
+/** A fast path: returns the output(s), or `undefined` to defer to the stock kernel. */
+type FastPath = (inputs: Record<string, TensorInfo>, attrs: Attrs & { numSegments?: number }, read: Readers) => Output | Output[] | undefined;
 
 const channelsLast = (attrs: Attrs) => (attrs.dataFormat ?? 'NHWC') === 'NHWC';
 const isFloat = (...infos: TensorInfo[]) => infos.every((info) => info.dtype === 'float32');
@@ -198,6 +200,22 @@ const FAST_PATHS: Record<string, FastPath> = {
     unsortedSegmentSum(values, ids, numSegments, out);
     return { shape, values: out };
   },
+  [ADAM_UPDATE_KERNEL](inputs, attrs, read) {
+    const settings = attrs as unknown as AdamUpdateSettings;
+    const arrays: AdamUpdateArrays = { parameter: read(inputs.parameter)!, gradient: read(inputs.gradient)! };
+    for (const name of ['expAvg', 'expAvgSq', 'maxExpAvgSq'] as const) if (inputs[name]) arrays[name] = read(inputs[name]);
+    if (Object.values(arrays).some((values) => values === undefined)) return undefined;
+    const { shape } = inputs.parameter;
+    const size = arrays.parameter.length;
+    const outputs = {
+      parameter: new Float32Array(size),
+      expAvg: new Float32Array(size),
+      expAvgSq: new Float32Array(size),
+      maxExpAvgSq: settings.amsgrad ? new Float32Array(size) : undefined,
+    };
+    adamUpdateArrays(arrays, settings, outputs);
+    return [outputs.parameter, outputs.expAvg, outputs.expAvgSq, outputs.maxExpAvgSq].filter((values) => values !== undefined).map((values) => ({ shape, values }));
+  },
   Transpose({ x }, attrs, read) {
     const perm = attrs.perm;
     if (!isFloat(x) || !perm || perm.length !== x.shape.length || x.shape.length === 0) return undefined;
@@ -223,8 +241,8 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'Relu', 'Step', 'Transpose', 'UnsortedSegmentSum'],
-  wasm: ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum'],
+  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'Relu', 'Step', 'Transpose', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL],
+  wasm: ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL],
 };
 
 /** Per `backend/kernel`: the stock kernel we replaced (`null`: there was none) and ours. */
@@ -255,7 +273,8 @@ function cpuKernel(name: string, fast: FastPath, stock: KernelConfig | null): Ke
     const backend = args.backend as CpuBackendLike;
     const read = readers((info) => backend.data.get(info.dataId).values);
     const result = fast(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as Attrs, read);
-    if (result) return backend.makeTensorInfo(result.shape, dtypeOf(result.values), result.values);
+    const make = ({ shape, values }: Output) => backend.makeTensorInfo(shape, dtypeOf(values), values);
+    if (result) return Array.isArray(result) ? result.map(make) : make(result);
     if (!stock) throw new Error(`TensorZoo ${name} (cpu): unsupported arguments and no stock kernel to fall back to.`);
     return stock.kernelFunc(args);
   };
@@ -267,13 +286,14 @@ function wasmKernel(name: string, fast: FastPath, stock: KernelConfig | null): K
     // Heap views go stale when the heap grows, so they are read before the output is allocated.
     const read = readers((info) => backend.typedArrayFromHeap(info));
     const result = fast(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as Attrs, read);
-    if (result) {
-      const output = backend.makeOutput(result.shape, dtypeOf(result.values));
-      (backend.typedArrayFromHeap(output) as Float32Array | Int32Array).set(result.values);
+    const make = ({ shape, values }: Output) => {
+      const output = backend.makeOutput(shape, dtypeOf(values));
+      (backend.typedArrayFromHeap(output) as Float32Array | Int32Array).set(values);
       return output;
-    }
+    };
+    if (result) return Array.isArray(result) ? result.map(make) : make(result);
     if (!stock) {
-      throw new Error(`TensorZoo ${name} (wasm): only NHWC float32 is supported, and the wasm backend has no ${name} kernel of its own.`);
+      throw new Error(`TensorZoo ${name} (wasm): these arguments (dtypes ${Object.values(args.inputs).map((info) => info?.dtype).join(', ')}) are not supported, and the wasm backend has no ${name} kernel of its own.`);
     }
     return stock.kernelFunc(args);
   };
