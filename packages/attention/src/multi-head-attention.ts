@@ -46,6 +46,12 @@ export interface MultiHeadAttentionOptions {
 }
 
 /** Input of {@link MultiHeadAttention}: one tensor for self-attention, or query/key/value. */
+/** {@link MultiHeadAttention}'s constructor arguments as one JSON object (what `getConfig()` returns). */
+export interface MultiHeadAttentionConfig extends Omit<MultiHeadAttentionOptions, 'rng'> {
+  embedDim: number;
+  numHeads: number;
+}
+
 export type AttentionInput =
   | tf.Tensor
   | {
@@ -165,6 +171,29 @@ export class MultiHeadAttention extends Module<AttentionInput, tf.Tensor, MultiH
       this.rotary = new RotaryPositionalEncoding(this.headDim, options.rotary === true ? {} : options.rotary);
     }
     this._rng = rng;
+  }
+
+  /**
+   * The constructor arguments with every default filled in (no `rng`):
+   * `MultiHeadAttention.fromConfig(attention.getConfig())` builds the same architecture.
+   */
+  getConfig(): MultiHeadAttentionConfig {
+    return {
+      embedDim: this.embedDim,
+      numHeads: this.numHeads,
+      keyDim: this.keyDim,
+      valueDim: this.valueDim,
+      dropout: this.dropout,
+      bias: this.in_proj_bias !== undefined,
+      packed: this.packed,
+      rotary: this.rotary ? { base: this.rotary.base } : false,
+    };
+  }
+
+  /** Builds a MultiHeadAttention (fresh random weights) from {@link MultiHeadAttention.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: MultiHeadAttentionConfig): MultiHeadAttention {
+    const { embedDim, numHeads, ...options } = config;
+    return new MultiHeadAttention(embedDim, numHeads, options);
   }
 
   /**

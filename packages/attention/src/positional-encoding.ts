@@ -79,6 +79,16 @@ export class SinusoidalPositionalEncoding extends Module<tf.Tensor, tf.Tensor, P
     this.base = assertInRange('SinusoidalPositionalEncoding', 'base', options.base ?? 10000, 1, Infinity);
   }
 
+  /** The constructor arguments, `{ dim, base }`. */
+  getConfig(): { dim: number; base: number } {
+    return { dim: this.dim, base: this.base };
+  }
+
+  /** Builds the layer from {@link SinusoidalPositionalEncoding.getConfig}'s output. */
+  static fromConfig(config: { dim: number; base?: number }): SinusoidalPositionalEncoding {
+    return new SinusoidalPositionalEncoding(config.dim, { base: config.base });
+  }
+
   protected forward(input: tf.Tensor, options?: PositionOptions): tf.Tensor {
     assertShape(this.path, 'input', input, ['...', null, this.dim], 'float32');
     const offset = checkOffset(this.path, options);
@@ -117,6 +127,16 @@ export class LearnedPositionalEncoding extends Module<tf.Tensor, tf.Tensor, Posi
     this.maxLength = assertInteger('LearnedPositionalEncoding', 'maxLength', maxLength);
     this.dim = assertInteger('LearnedPositionalEncoding', 'dim', dim);
     this.weight = parameter((options.init ?? normal())([maxLength, dim], resolveGenerator(options.rng)));
+  }
+
+  /** The constructor arguments, `{ maxLength, dim }` (no rng or initializer). */
+  getConfig(): { maxLength: number; dim: number } {
+    return { maxLength: this.maxLength, dim: this.dim };
+  }
+
+  /** Builds the layer (fresh random weights) from {@link LearnedPositionalEncoding.getConfig}'s output. */
+  static fromConfig(config: { maxLength: number; dim: number }): LearnedPositionalEncoding {
+    return new LearnedPositionalEncoding(config.maxLength, config.dim);
   }
 
   protected forward(input: tf.Tensor, options?: PositionOptions): tf.Tensor {
@@ -190,6 +210,16 @@ export class RotaryPositionalEncoding extends Module<tf.Tensor, tf.Tensor, Posit
     this.dim = assertInteger('RotaryPositionalEncoding', 'dim', dim);
     if (dim % 2 !== 0) throw new ArgumentError('bad-argument', `RotaryPositionalEncoding: dim (${dim}) must be even.`);
     this.base = assertInRange('RotaryPositionalEncoding', 'base', options.base ?? 10000, 1, Infinity);
+  }
+
+  /** The constructor arguments, `{ dim, base }`. */
+  getConfig(): { dim: number; base: number } {
+    return { dim: this.dim, base: this.base };
+  }
+
+  /** Builds the layer from {@link RotaryPositionalEncoding.getConfig}'s output. */
+  static fromConfig(config: { dim: number; base?: number }): RotaryPositionalEncoding {
+    return new RotaryPositionalEncoding(config.dim, { base: config.base });
   }
 
   protected forward(input: tf.Tensor, options?: PositionOptions): tf.Tensor {

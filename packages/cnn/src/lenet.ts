@@ -97,6 +97,11 @@ export class LeNet5 extends Module {
     return { ...this.config, inputShape: [...inputShape], channels: [...channels], hidden: [...hidden] };
   }
 
+  /** Builds a LeNet5 (fresh random weights) from {@link LeNet5.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: LeNet5Config): LeNet5 {
+    return new LeNet5(config);
+  }
+
   protected forward(images: tf.Tensor): tf.Tensor {
     const [height, width, channels] = this.config.inputShape;
     assertShape(this.path, 'images', images, [null, height, width, channels], 'float32');

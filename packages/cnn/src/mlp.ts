@@ -76,6 +76,11 @@ export class MLPClassifier extends Module {
     return { ...this.config, hiddenSizes: [...this.config.hiddenSizes] };
   }
 
+  /** Builds an MLPClassifier (fresh random weights) from {@link MLPClassifier.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: MLPClassifierConfig): MLPClassifier {
+    return new MLPClassifier(config);
+  }
+
   protected forward(input: tf.Tensor): tf.Tensor {
     const { inputSize } = this.config;
     assertShape(this.path, 'input', input, ['...', null], 'float32');

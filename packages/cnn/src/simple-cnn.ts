@@ -121,6 +121,11 @@ export class SimpleCNN extends Module {
     return { ...this.config, inputShape: [...this.config.inputShape], channels: [...this.config.channels] };
   }
 
+  /** Builds a SimpleCNN (fresh random weights) from {@link SimpleCNN.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: SimpleCNNConfig): SimpleCNN {
+    return new SimpleCNN(config);
+  }
+
   protected forward(images: tf.Tensor): tf.Tensor {
     const [height, width, channels] = this.config.inputShape;
     assertShape(this.path, 'images', images, [null, height, width, channels], 'float32');

@@ -17,3 +17,4 @@ export * from './value-range';
 export * from './checkpoint';
 export { ADAM_UPDATE_KERNEL, fastKernelsInstalled, fusedAdamUpdate, installFastKernels, restoreStockKernels } from './kernels/index';
 export type { AdamUpdateInputs, AdamUpdateResult, AdamUpdateSettings } from './kernels/index';
+export * from './model-io';

@@ -7,7 +7,12 @@
  * - every parameter receives a finite gradient, and at least one element of each is non-zero;
  * - save -> load through safetensors is bit-exact (variables and outputs);
  * - repeated training steps leak no tensors;
- * - a few dozen steps overfit one fixed batch.
+ * - a few dozen steps overfit one fixed batch;
+ * - with `modelClass`: `fromConfig(getConfig())` rebuilds the same architecture, and
+ *   `encodeModel` -> `loadModel` rebuilds the model with bit-identical outputs.
+ *
+ * {@link describeModuleNames} checks that a package's Module classes keep their names when
+ * minified (a static `moduleName` each) and that its model list can be loaded by `loadModel`.
  *
  * @example
  * ```ts
@@ -22,7 +27,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { decodeCheckpoint, encodeCheckpoint, type Module } from '@tensorzoo/core';
+import { Module, decodeCheckpoint, encodeCheckpoint, encodeModel, loadModel, type ModelClass, type SerializableModule } from '@tensorzoo/core';
 
 /** Options of {@link describeModuleConformance}. */
 export interface ConformanceOptions<Input> {
@@ -46,6 +51,15 @@ export interface ConformanceOptions<Input> {
   zeroGradientAllowed?: string[];
   /** Per-test timeout in ms (CNNs on the cpu backend are slow). Default 60,000. */
   timeout?: number;
+  /**
+   * The module's class (with `static moduleName` and `static fromConfig`): adds the model
+   * round-trip check. Give it for every model whose instances have `getConfig()`.
+   */
+  modelClass?: ModelClass;
+}
+
+function variableShapes(module: Module<never, unknown, never>): Array<[string, number[]]> {
+  return module.namedVariables().map(([name, variable]) => [name, variable.shape]);
 }
 
 function disposeInput(input: unknown): void {
@@ -141,6 +155,36 @@ export function describeModuleConformance<Input = tf.Tensor>(name: string, optio
       module.dispose();
     }, timeout);
 
+    const modelClass = options.modelClass;
+    if (modelClass) {
+      it('getConfig -> fromConfig -> encodeModel -> loadModel rebuilds the model exactly', async () => {
+        const source = options.create(7) as unknown as SerializableModule & Module<Input, tf.Tensor, never>;
+        expect(Object.prototype.hasOwnProperty.call(modelClass, 'moduleName'), 'the class declares its own static moduleName').toBe(true);
+        expect(source.typeName).toBe(modelClass.moduleName);
+        expect(typeof source.getConfig, 'getConfig()').toBe('function');
+        const config = source.getConfig();
+        const json: unknown = JSON.parse(JSON.stringify(config));
+        expect(json, 'the config survives JSON').toEqual(config);
+        const rebuilt = modelClass.fromConfig(json as never) as unknown as SerializableModule;
+        expect(rebuilt.getConfig(), 'fromConfig(getConfig()).getConfig()').toEqual(config);
+        expect(variableShapes(rebuilt), 'parameter names and shapes').toEqual(variableShapes(source));
+        rebuilt.dispose();
+
+        source.eval();
+        const loaded = await loadModel<Module<Input, tf.Tensor, never>>(await encodeModel(source), { models: [modelClass] });
+        loaded.eval();
+        expect(loaded.typeName).toBe(modelClass.moduleName);
+        const input = options.input();
+        const expected = source.call(input);
+        const actual = loaded.call(input);
+        expect(Array.from(await actual.data()), 'outputs after loadModel').toEqual(Array.from(await expected.data()));
+        tf.dispose([expected, actual]);
+        disposeInput(input);
+        source.dispose();
+        loaded.dispose();
+      }, timeout);
+    }
+
     if (options.overfit !== false) {
       it('overfits one batch', async () => {
         const requested = { steps: 60, lr: 0.05, factor: 0.5, ...(options.overfit || {}) };
@@ -169,6 +213,42 @@ export function describeModuleConformance<Input = tf.Tensor>(name: string, optio
         disposeInput(input);
         module.dispose();
       }, timeout);
+    }
+  });
+}
+
+/**
+ * Registers checks of a package's public classes: every exported `Module` subclass declares
+ * its own `static moduleName` equal to its export name (bundlers minify class names, and
+ * errors and checkpoints use this one), and every class in `models` (the package's list for
+ * `loadModel`) has `static fromConfig` and an instance `getConfig()`.
+ * @example
+ * ```ts
+ * import * as cnn from '@tensorzoo/cnn';
+ * describeModuleNames('@tensorzoo/cnn', cnn, cnn.cnnModels);
+ * ```
+ */
+export function describeModuleNames(packageName: string, exports: Record<string, unknown>, models: readonly ModelClass[] = []): void {
+  describe(`${packageName} module names`, () => {
+    const moduleClasses = Object.entries(exports).filter(
+      ([, value]) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Module,
+    ) as Array<[string, ModelClass]>;
+
+    it('every exported Module class declares its own static moduleName, equal to its export name', () => {
+      expect(moduleClasses.length).toBeGreaterThan(0);
+      const names = moduleClasses.map(([exportName, value]) => [exportName, Object.prototype.hasOwnProperty.call(value, 'moduleName') ? value.moduleName : undefined]);
+      expect(names).toEqual(moduleClasses.map(([exportName]) => [exportName, exportName]));
+    });
+
+    if (models.length > 0) {
+      it('every listed model has static fromConfig and getConfig(), and is exported', () => {
+        for (const model of models) {
+          const name = model.moduleName ?? '(no moduleName)';
+          expect(typeof model.fromConfig, `${name}.fromConfig`).toBe('function');
+          expect(typeof (model as unknown as { prototype: { getConfig?: unknown } }).prototype.getConfig, `${name}.prototype.getConfig`).toBe('function');
+          expect(exports[name], `${name} is exported under its moduleName`).toBe(model);
+        }
+      });
     }
   });
 }

@@ -50,6 +50,9 @@ export interface DCGANGeneratorOptions {
   rng?: Generator | number;
 }
 
+/** The resolved options of a {@link DCGANGenerator} (every default filled in, no `rng`): what `getConfig()` returns. */
+export type DCGANGeneratorConfig = Required<Omit<DCGANGeneratorOptions, 'rng' | 'channels'>> & { channels: number[] };
+
 /** `[padding, outputPadding]` that make a stride-2 transposed convolution double the size exactly. */
 function doublingPadding(kernelSize: number): [number, number] {
   return kernelSize % 2 === 0 ? [(kernelSize - 2) / 2, 0] : [(kernelSize - 1) / 2, 1];
@@ -81,6 +84,8 @@ export class DCGANGenerator extends Module {
   readonly outChannels: number;
   /** The whole network, PyTorch `nn.Sequential` indices. */
   layers: Sequential;
+  /** The resolved options (see {@link DCGANGenerator.getConfig}). */
+  private readonly config: DCGANGeneratorConfig;
 
   constructor(options: DCGANGeneratorOptions = {}) {
     super();
@@ -91,6 +96,7 @@ export class DCGANGenerator extends Module {
     const channels = checkChannels(where, options.channels ?? [256, 128]);
     const kernelSize = assertInteger(where, 'kernelSize', options.kernelSize ?? 5, 2);
     const batchNorm = options.batchNorm ?? false;
+    this.config = { latentDim: this.latentDim, channels, outChannels: this.outChannels, imageSize: this.imageSize, kernelSize, batchNorm };
     const scale = 2 ** channels.length;
     if (this.imageSize % scale !== 0) {
       throw new ArgumentError(
@@ -117,6 +123,16 @@ export class DCGANGenerator extends Module {
   }
 
   /** `z` `[N, latentDim]` -> images `[N, imageSize, imageSize, outChannels]` in [-1, 1]. */
+  /** The options with every default filled in (a copy, no `rng`): `new DCGANGenerator(generator.getConfig())` builds the same architecture. */
+  getConfig(): DCGANGeneratorConfig {
+    return { ...this.config, channels: [...this.config.channels] };
+  }
+
+  /** Builds a generator (fresh random weights) from {@link DCGANGenerator.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: DCGANGeneratorOptions): DCGANGenerator {
+    return new DCGANGenerator(config);
+  }
+
   protected forward(z: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'z', z, [null, this.latentDim], 'float32');
     return this.layers.call(z);
@@ -151,6 +167,9 @@ export interface DCGANDiscriminatorOptions {
   rng?: Generator | number;
 }
 
+/** The resolved options of a {@link DCGANDiscriminator} (every default filled in, no `rng`): what `getConfig()` returns. */
+export type DCGANDiscriminatorConfig = Required<Omit<DCGANDiscriminatorOptions, 'rng' | 'channels'>> & { channels: number[] };
+
 /**
  * DCGAN discriminator: image -> one score per image (probability of "real", or a logit).
  *
@@ -174,6 +193,8 @@ export class DCGANDiscriminator extends Module {
   readonly outputActivation: 'sigmoid' | 'none';
   /** The whole network, PyTorch `nn.Sequential` indices. */
   layers: Sequential;
+  /** The resolved options (see {@link DCGANDiscriminator.getConfig}). */
+  private readonly config: DCGANDiscriminatorConfig;
 
   constructor(options: DCGANDiscriminatorOptions = {}) {
     super();
@@ -189,6 +210,7 @@ export class DCGANDiscriminator extends Module {
       throw new ArgumentError('bad-argument', `${where}: outputActivation (${JSON.stringify(activation)}) must be 'sigmoid' or 'none'.`);
     }
     this.outputActivation = activation;
+    this.config = { inChannels: this.inChannels, imageSize: this.imageSize, channels, kernelSize, stride, negativeSlope, outputActivation: activation };
     const rng = resolveGenerator(options.rng);
     const padding = Math.floor((kernelSize - 1) / 2);
     const modules: TensorModule[] = [];
@@ -208,6 +230,16 @@ export class DCGANDiscriminator extends Module {
   }
 
   /** Images `[N, imageSize, imageSize, inChannels]` -> scores `[N, 1]`. */
+  /** The options with every default filled in (a copy, no `rng`): `new DCGANDiscriminator(discriminator.getConfig())` builds the same architecture. */
+  getConfig(): DCGANDiscriminatorConfig {
+    return { ...this.config, channels: [...this.config.channels] };
+  }
+
+  /** Builds a discriminator (fresh random weights) from {@link DCGANDiscriminator.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: DCGANDiscriminatorOptions): DCGANDiscriminator {
+    return new DCGANDiscriminator(config);
+  }
+
   protected forward(images: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'images', images, [null, this.imageSize, this.imageSize, this.inChannels], 'float32');
     return this.layers.call(images);

@@ -1,4 +1,12 @@
-export { DCGANGenerator, DCGANDiscriminator, type DCGANGeneratorOptions, type DCGANDiscriminatorOptions } from './dcgan';
+export {
+  DCGANGenerator,
+  DCGANDiscriminator,
+  type DCGANGeneratorOptions,
+  type DCGANDiscriminatorOptions,
+  type DCGANGeneratorConfig,
+  type DCGANDiscriminatorConfig,
+} from './dcgan';
+export { ganModels } from './models';
 export {
   nonSaturatingDiscriminatorLoss,
   nonSaturatingGeneratorLoss,

@@ -49,6 +49,9 @@ export interface GPTOptions {
   rng?: Generator | number;
 }
 
+/** A {@link GPT}'s options with every default filled in (no `rng`): what `getConfig()` returns. */
+export type ResolvedGPTOptions = Required<Omit<GPTOptions, 'rng'>>;
+
 /** Call options of {@link GPT}. */
 export interface GPTCallOptions {
   /** KV caches from {@link GPT.createGenerationState}; the input continues the cached tokens. */
@@ -109,6 +112,8 @@ export class GPT extends Module<tf.Tensor, tf.Tensor, GPTCallOptions> implements
   norm: LayerNorm;
   /** Output projection `[V, E]`, absent when tied to `token_embedding`. */
   lm_head?: Linear;
+  /** The resolved options (see {@link GPT.getConfig}). */
+  private readonly _config: ResolvedGPTOptions;
 
   constructor(options: GPTOptions) {
     super();
@@ -130,6 +135,8 @@ export class GPT extends Module<tf.Tensor, tf.Tensor, GPTCallOptions> implements
       throw new ArgumentError('bad-argument', `${where}: activation (${describeValue(activation)}) must be 'gelu' or 'gelu-tanh'.`);
     }
     this.tieWeights = options.tieWeights ?? true;
+    const dimFeedforward = options.dimFeedforward ?? 4 * this.dModel;
+    this._config = { vocabSize: this.vocabSize, contextLength: this.contextLength, dModel: this.dModel, numHeads, numLayers, dimFeedforward, dropout, tieWeights: this.tieWeights, bias, initStd, activation };
     const rng = resolveGenerator(options.rng);
     this.token_embedding = new Embedding(this.vocabSize, this.dModel, { rng });
     this.position_embedding = new LearnedPositionalEncoding(this.contextLength, this.dModel, { rng });
@@ -140,7 +147,7 @@ export class GPT extends Module<tf.Tensor, tf.Tensor, GPTCallOptions> implements
         new TransformerEncoderLayer({
           dModel: this.dModel,
           numHeads,
-          dimFeedforward: options.dimFeedforward ?? 4 * this.dModel,
+          dimFeedforward,
           dropout,
           activation: activation === 'gelu-tanh' ? geluTanh : 'gelu',
           normFirst: true,
@@ -151,6 +158,16 @@ export class GPT extends Module<tf.Tensor, tf.Tensor, GPTCallOptions> implements
     this.norm = new LayerNorm(this.dModel);
     if (!this.tieWeights) this.lm_head = new Linear(this.dModel, this.vocabSize, { bias: false, rng });
     this.initialize(initStd, numLayers, rng);
+  }
+
+  /** The options with every default filled in (a copy, no `rng`): `new GPT(gpt.getConfig())` builds the same architecture. */
+  getConfig(): ResolvedGPTOptions {
+    return { ...this._config };
+  }
+
+  /** Builds a GPT (fresh random weights) from {@link GPT.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: GPTOptions): GPT {
+    return new GPT(config);
   }
 
   /** nanoGPT's initialisation: N(0, std²) weights and embeddings, zero biases, residual projections scaled by 1/√(2·numLayers). */

@@ -17,6 +17,9 @@ export {
   type TransformerLayerOptions,
   type TransformerOptions,
   type TransformerStackOptions,
+  type TransformerLayerConfig,
+  type TransformerStackConfig,
+  type TransformerConfig,
 } from './transformer';
 export {
   Seq2SeqDecodingState,
@@ -25,8 +28,9 @@ export {
   type Seq2SeqGenerateOptions,
   type Seq2SeqInput,
   type Seq2SeqTransformerOptions,
+  type ResolvedSeq2SeqTransformerOptions,
 } from './seq2seq';
-export { GPT, GPTCache, type GPTCallOptions, type GPTOptions } from './gpt';
+export { GPT, GPTCache, type GPTCallOptions, type GPTOptions, type ResolvedGPTOptions } from './gpt';
 export { GPT2_NAME_MAP, gpt2Options, gpt2StateDictToZoo, loadGPT2, type GPT2Config } from './gpt2';
 export { GPT2Tokenizer, gpt2ByteCharacters, type GPT2TokenizerJSON } from './gpt2-tokenizer';
 export {
@@ -52,3 +56,4 @@ export {
   type CharTokenizerOptions,
   type BytePairTrainOptions,
 } from './tokenizers/index';
+export { transformerModels } from './models';

@@ -44,6 +44,9 @@ export interface Seq2SeqTransformerOptions {
   rng?: Generator | number;
 }
 
+/** A {@link Seq2SeqTransformer}'s options with every default filled in (no `rng`): what `getConfig()` returns. */
+export type ResolvedSeq2SeqTransformerOptions = Required<Omit<Seq2SeqTransformerOptions, 'rng' | 'activation'>> & { activation: 'relu' | 'gelu' };
+
 /** Input of {@link Seq2SeqTransformer}. Padding masks are bool `[B, length]` with `true` at padding. */
 export interface Seq2SeqInput {
   /** Source ids `[B, S]` int32. */
@@ -174,6 +177,18 @@ export class Seq2SeqTransformer extends Module<Seq2SeqInput, tf.Tensor> {
     this.target_embedding = new Embedding(this.targetVocabSize, this.dModel, { rng });
     this.positional_encoding = new SinusoidalPositionalEncoding(this.dModel);
     this.dropout = new Dropout(dropout, { rng });
+  }
+
+  /** The options with every default filled in (no `rng`): `new Seq2SeqTransformer(model.getConfig())` builds the same architecture. */
+  getConfig(): ResolvedSeq2SeqTransformerOptions {
+    const { dModel, numHeads, numEncoderLayers, numDecoderLayers, dimFeedforward, dropout, activation, normFirst } = this.transformer.getConfig();
+    const { sourceVocabSize, targetVocabSize, maxLength } = this;
+    return { sourceVocabSize, targetVocabSize, dModel, numHeads, numEncoderLayers, numDecoderLayers, dimFeedforward, dropout, maxLength, activation, normFirst };
+  }
+
+  /** Builds a model (fresh random weights) from {@link Seq2SeqTransformer.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: Seq2SeqTransformerOptions): Seq2SeqTransformer {
+    return new Seq2SeqTransformer(config);
   }
 
   protected forward(input: Seq2SeqInput): tf.Tensor {

@@ -52,7 +52,24 @@ export interface EncoderLayerCallOptions {
   cache?: KVCache;
 }
 
+/** One encoder/decoder layer's options with every default filled in (no `rng`): what its `getConfig()` returns. */
+export type TransformerLayerConfig = Required<Omit<TransformerLayerOptions, 'rng' | 'activation'>> & { activation: 'relu' | 'gelu' };
+
+/** A layer's resolved options; `activation` is undefined when it was a custom function. */
+type StoredLayerConfig = Omit<TransformerLayerConfig, 'activation'> & { activation: 'relu' | 'gelu' | undefined };
+
+function serializableLayerConfig(where: string, config: StoredLayerConfig): TransformerLayerConfig {
+  if (config.activation === undefined) {
+    throw new ArgumentError(
+      'not-serializable',
+      `${where}.getConfig: the activation is a custom function, which a config cannot store; use activation 'relu' or 'gelu', or rebuild the model in code and load its weights with loadCheckpoint.`,
+    );
+  }
+  return { ...config, activation: config.activation };
+}
+
 interface ResolvedLayerOptions {
+  config: StoredLayerConfig;
   dModel: number;
   numHeads: number;
   dimFeedforward: number;
@@ -75,15 +92,20 @@ function resolveLayerOptions(where: string, options: TransformerLayerOptions): R
   if (activation !== 'relu' && activation !== 'gelu' && typeof activation !== 'function') {
     throw new ArgumentError('bad-argument', `${where}: activation (${describeValue(activation)}) must be 'relu', 'gelu' or a function.`);
   }
-  return {
+  const config: StoredLayerConfig = {
     dModel,
     numHeads,
     dimFeedforward: assertInteger(where, 'dimFeedforward', options.dimFeedforward ?? 2048),
     dropout: assertInRange(where, 'dropout', options.dropout ?? 0.1, 0, 1),
-    activation: activation === 'relu' ? tf.relu : activation === 'gelu' ? gelu : activation,
+    activation: typeof activation === 'function' ? undefined : activation,
     layerNormEps: assertInRange(where, 'layerNormEps', options.layerNormEps ?? 1e-5, 0, 1),
     normFirst: options.normFirst ?? false,
     bias: options.bias ?? true,
+  };
+  return {
+    ...config,
+    config,
+    activation: activation === 'relu' ? tf.relu : activation === 'gelu' ? gelu : activation,
     rng: resolveGenerator(options.rng),
   };
 }
@@ -115,6 +137,8 @@ export class TransformerEncoderLayer extends Module<tf.Tensor, tf.Tensor, Encode
   dropout1: Dropout;
   dropout2: Dropout;
   private readonly _activation: (input: tf.Tensor) => tf.Tensor;
+  /** The resolved options (see {@link TransformerEncoderLayer.getConfig}). */
+  private readonly _config: StoredLayerConfig;
 
   constructor(options: TransformerLayerOptions) {
     super();
@@ -131,6 +155,21 @@ export class TransformerEncoderLayer extends Module<tf.Tensor, tf.Tensor, Encode
     this.dropout1 = new Dropout(dropout, { rng });
     this.dropout2 = new Dropout(dropout, { rng });
     this._activation = settings.activation;
+    this._config = settings.config;
+  }
+
+  /**
+   * The options with every default filled in (no `rng`): `new TransformerEncoderLayer(layer.getConfig())`
+   * builds the same architecture.
+   * @throws {ArgumentError} when the activation is a custom function (a config stores only `'relu'` or `'gelu'`).
+   */
+  getConfig(): TransformerLayerConfig {
+    return serializableLayerConfig(this.path, this._config);
+  }
+
+  /** Builds a layer (fresh random weights) from {@link TransformerEncoderLayer.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: TransformerLayerOptions): TransformerEncoderLayer {
+    return new TransformerEncoderLayer(config);
   }
 
   protected forward(input: tf.Tensor, options: EncoderLayerCallOptions = {}): tf.Tensor {
@@ -216,6 +255,8 @@ export class TransformerDecoderLayer extends Module<DecoderInput, tf.Tensor, Dec
   dropout2: Dropout;
   dropout3: Dropout;
   private readonly _activation: (input: tf.Tensor) => tf.Tensor;
+  /** The resolved options (see {@link TransformerDecoderLayer.getConfig}). */
+  private readonly _config: StoredLayerConfig;
 
   constructor(options: TransformerLayerOptions) {
     super();
@@ -235,6 +276,21 @@ export class TransformerDecoderLayer extends Module<DecoderInput, tf.Tensor, Dec
     this.dropout2 = new Dropout(dropout, { rng });
     this.dropout3 = new Dropout(dropout, { rng });
     this._activation = settings.activation;
+    this._config = settings.config;
+  }
+
+  /**
+   * The options with every default filled in (no `rng`): `new TransformerDecoderLayer(layer.getConfig())`
+   * builds the same architecture.
+   * @throws {ArgumentError} when the activation is a custom function (a config stores only `'relu'` or `'gelu'`).
+   */
+  getConfig(): TransformerLayerConfig {
+    return serializableLayerConfig(this.path, this._config);
+  }
+
+  /** Builds a layer (fresh random weights) from {@link TransformerDecoderLayer.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: TransformerLayerOptions): TransformerDecoderLayer {
+    return new TransformerDecoderLayer(config);
   }
 
   protected forward(input: DecoderInput, options: DecoderLayerCallOptions = {}): tf.Tensor {
@@ -282,6 +338,9 @@ export interface TransformerStackOptions extends TransformerLayerOptions {
   norm?: boolean;
 }
 
+/** A {@link TransformerEncoder} / {@link TransformerDecoder}'s options with every default filled in: what `getConfig()` returns. */
+export type TransformerStackConfig = TransformerLayerConfig & { numLayers: number; norm: boolean };
+
 /** Call options of {@link TransformerEncoder}: a layer's, with one cache per layer. */
 export interface EncoderCallOptions extends Omit<EncoderLayerCallOptions, 'cache'> {
   /** One self-attention cache per layer, for incremental (causal) decoding. */
@@ -323,6 +382,16 @@ export class TransformerEncoder extends Module<tf.Tensor, tf.Tensor, EncoderCall
     if (options.norm) this.norm = new LayerNorm(options.dModel, { eps: options.layerNormEps ?? 1e-5 });
   }
 
+  /** The options with every default filled in (no `rng`): `new TransformerEncoder(stack.getConfig())` builds the same architecture. */
+  getConfig(): TransformerStackConfig {
+    return { ...this.layers[0].getConfig(), numLayers: this.layers.length, norm: this.norm !== undefined };
+  }
+
+  /** Builds a stack (fresh random weights) from {@link TransformerEncoder.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: TransformerStackOptions): TransformerEncoder {
+    return new TransformerEncoder(config);
+  }
+
   protected forward(input: tf.Tensor, options: EncoderCallOptions = {}): tf.Tensor {
     const { caches, ...layerOptions } = options;
     checkCaches(this.path, caches, this.layers.length);
@@ -360,6 +429,16 @@ export class TransformerDecoder extends Module<DecoderInput, tf.Tensor, DecoderC
     if (options.norm) this.norm = new LayerNorm(options.dModel, { eps: options.layerNormEps ?? 1e-5 });
   }
 
+  /** The options with every default filled in (no `rng`): `new TransformerDecoder(stack.getConfig())` builds the same architecture. */
+  getConfig(): TransformerStackConfig {
+    return { ...this.layers[0].getConfig(), numLayers: this.layers.length, norm: this.norm !== undefined };
+  }
+
+  /** Builds a stack (fresh random weights) from {@link TransformerDecoder.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: TransformerStackOptions): TransformerDecoder {
+    return new TransformerDecoder(config);
+  }
+
   protected forward(input: DecoderInput, options: DecoderCallOptions = {}): tf.Tensor {
     const { caches, ...layerOptions } = options;
     checkCaches(this.path, caches, this.layers.length);
@@ -378,6 +457,9 @@ export interface TransformerOptions extends Partial<Omit<TransformerLayerOptions
   /** Randomness for initialisation and dropout. */
   rng?: Generator | number;
 }
+
+/** A {@link Transformer}'s options with every default filled in (no `rng`): what `getConfig()` returns. */
+export type TransformerConfig = TransformerLayerConfig & { numEncoderLayers: number; numDecoderLayers: number };
 
 /** Input of {@link Transformer}: embedded source and target sequences. */
 export interface TransformerInput {
@@ -430,6 +512,17 @@ export class Transformer extends Module<TransformerInput, tf.Tensor, Transformer
     const layer: TransformerLayerOptions = { ...options, dModel: options.dModel ?? 512, numHeads: options.numHeads ?? 8, rng };
     this.encoder = new TransformerEncoder({ ...layer, numLayers: options.numEncoderLayers ?? 6, norm: true, rng: rng.fork() });
     this.decoder = new TransformerDecoder({ ...layer, numLayers: options.numDecoderLayers ?? 6, norm: true, rng: rng.fork() });
+  }
+
+  /** The options with every default filled in (no `rng`): `new Transformer(transformer.getConfig())` builds the same architecture. */
+  getConfig(): TransformerConfig {
+    const { numLayers, norm, ...layer } = this.encoder.getConfig();
+    return { ...layer, numEncoderLayers: numLayers, numDecoderLayers: this.decoder.layers.length };
+  }
+
+  /** Builds a Transformer (fresh random weights) from {@link Transformer.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: TransformerOptions): Transformer {
+    return new Transformer(config);
   }
 
   protected forward(input: TransformerInput, options: TransformerCallOptions = {}): tf.Tensor {

@@ -167,6 +167,9 @@ export interface VAEOptions {
   noise?: Generator;
 }
 
+/** The resolved options of a {@link VAE} (every default filled in, no `rng`/`noise`): what `getConfig()` returns. */
+export type VAEConfig = { imageShape: [number, number, number]; hiddenDims: number[]; latentDim: number };
+
 /**
  * Fully connected VAE (Kingma & Welling 2014; the PyTorch examples' MNIST VAE is
  * `new VAE()`: 784-400-20).
@@ -194,6 +197,8 @@ export class VAE extends VariationalAutoencoder {
   decoder: Sequential;
   private readonly flatten = new Flatten();
   private readonly unflatten: Reshape;
+  /** The resolved options (see {@link VAE.getConfig}). */
+  private readonly config: VAEConfig;
 
   constructor(options: VAEOptions = {}) {
     const where = 'VAE';
@@ -225,6 +230,17 @@ export class VAE extends VariationalAutoencoder {
     this.logVar = logVar;
     this.decoder = new Sequential(...decoder);
     this.unflatten = new Reshape([channels, height, width]);
+    this.config = { imageShape: [height, width, channels], hiddenDims, latentDim };
+  }
+
+  /** The options with every default filled in (a copy, no `rng`/`noise`): `new VAE(vae.getConfig())` builds the same architecture. */
+  getConfig(): VAEConfig {
+    return { imageShape: [...this.config.imageShape], hiddenDims: [...this.config.hiddenDims], latentDim: this.config.latentDim };
+  }
+
+  /** Builds a VAE (fresh random weights) from {@link VAE.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: VAEOptions): VAE {
+    return new VAE(config);
   }
 
   protected encodeImages(images: tf.Tensor): [tf.Tensor, tf.Tensor] {
@@ -256,6 +272,9 @@ export interface ConvVAEOptions {
   noise?: Generator;
 }
 
+/** The resolved options of a {@link ConvVAE} (every default filled in, no `rng`/`noise`): what `getConfig()` returns. */
+export type ConvVAEConfig = { inChannels: number; imageSize: number; channels: number[]; latentDim: number };
+
 /**
  * Convolutional VAE with seed 001's widths (32, 64): every convolution is 4x4, stride 2,
  * padding 1, so each halves (encoder) or doubles (decoder) the image size.
@@ -274,6 +293,8 @@ export interface ConvVAEOptions {
  */
 export class ConvVAE extends VariationalAutoencoder {
   static override readonly moduleName: string = 'ConvVAE';
+  /** The resolved options (see {@link ConvVAE.getConfig}). */
+  private readonly config: ConvVAEConfig;
   encoder: Sequential;
   mu: Linear;
   logVar: Linear;
@@ -314,6 +335,17 @@ export class ConvVAE extends VariationalAutoencoder {
     this.mu = mu;
     this.logVar = logVar;
     this.decoder = new Sequential(...decoder);
+    this.config = { inChannels, imageSize, channels, latentDim };
+  }
+
+  /** The options with every default filled in (a copy, no `rng`/`noise`): `new ConvVAE(vae.getConfig())` builds the same architecture. */
+  getConfig(): ConvVAEConfig {
+    return { ...this.config, channels: [...this.config.channels] };
+  }
+
+  /** Builds a ConvVAE (fresh random weights) from {@link ConvVAE.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: ConvVAEOptions): ConvVAE {
+    return new ConvVAE(config);
   }
 
   protected encodeImages(images: tf.Tensor): [tf.Tensor, tf.Tensor] {

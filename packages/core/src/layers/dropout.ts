@@ -21,6 +21,16 @@ export class Dropout extends Module {
     this._rng = resolveGenerator(options.rng);
   }
 
+  /** The constructor arguments, `{ p }` (no rng). */
+  getConfig(): { p: number } {
+    return { p: this.p };
+  }
+
+  /** Builds a Dropout layer from {@link Dropout.getConfig}'s output. */
+  static fromConfig(config: { p?: number }): Dropout {
+    return new Dropout(config.p);
+  }
+
   protected forward(input: tf.Tensor): tf.Tensor {
     if (!this.training || this.p === 0) return input.clone();
     const keep = tf.greaterEqual(tf.randomUniform(input.shape, 0, 1, 'float32', this._rng.seed()), this.p);

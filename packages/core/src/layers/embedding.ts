@@ -47,6 +47,16 @@ export class Embedding extends Module {
     this.weight = parameter(init([numEmbeddings, embeddingDim], resolveGenerator(options.rng)));
   }
 
+  /** The constructor arguments, `{ numEmbeddings, embeddingDim }` (no rng or initializer). */
+  getConfig(): { numEmbeddings: number; embeddingDim: number } {
+    return { numEmbeddings: this.numEmbeddings, embeddingDim: this.embeddingDim };
+  }
+
+  /** Builds an Embedding (fresh random weights) from {@link Embedding.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: { numEmbeddings: number; embeddingDim: number }): Embedding {
+    return new Embedding(config.numEmbeddings, config.embeddingDim);
+  }
+
   protected forward(ids: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'ids', ids, ['...'], 'int32');
     if (this.validateIds) this.assertIdsInVocabulary(ids);

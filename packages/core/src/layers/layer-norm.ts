@@ -28,6 +28,16 @@ export class LayerNorm extends Module {
     }
   }
 
+  /** The constructor arguments, `{ normalizedShape, eps, elementwiseAffine }`. */
+  getConfig(): { normalizedShape: number; eps: number; elementwiseAffine: boolean } {
+    return { normalizedShape: this.normalizedShape, eps: this.eps, elementwiseAffine: this.weight !== undefined };
+  }
+
+  /** Builds a LayerNorm from {@link LayerNorm.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: { normalizedShape: number; eps?: number; elementwiseAffine?: boolean }): LayerNorm {
+    return new LayerNorm(config.normalizedShape, { eps: config.eps, elementwiseAffine: config.elementwiseAffine });
+  }
+
   protected forward(input: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'input', input, ['...', this.normalizedShape], 'float32');
     const { mean, variance } = tf.moments(input, -1, true);

@@ -49,6 +49,16 @@ export class Linear extends Module {
     }
   }
 
+  /** The constructor arguments, `{ inFeatures, outFeatures, bias }` (no rng or initializers). */
+  getConfig(): { inFeatures: number; outFeatures: number; bias: boolean } {
+    return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== undefined };
+  }
+
+  /** Builds a Linear layer (fresh random weights) from {@link Linear.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: { inFeatures: number; outFeatures: number; bias?: boolean }): Linear {
+    return new Linear(config.inFeatures, config.outFeatures, { bias: config.bias });
+  }
+
   protected forward(input: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'input', input, ['...', this.inFeatures], 'float32');
     const leading = input.shape.slice(0, -1);
