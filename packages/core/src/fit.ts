@@ -96,7 +96,10 @@ export interface History {
  * gradients (keyed by parameter name) to the optimizer and disposes every temporary, so
  * `tf.memory().numTensors` stays flat. A non-finite loss stops training with a
  * `TrainingError` (code `'non-finite-loss'`) naming the step; the parameters are left as
- * they were before that step.
+ * they were before that step. After every update the parameters are checked too (one fused
+ * reduction and one read per step, see {@link checkFiniteParameters}): an update that
+ * overflows stops training with a `TrainingError` (`'non-finite-parameters'`) naming the step
+ * and the parameter, so `fit` never returns normally with NaN or infinite weights.
  *
  * @param data a whole dataset `{x, y}` (batched and shuffled here), or an iterable of
  *   batches you own (not disposed here; not shuffled).
@@ -237,6 +240,7 @@ async function trainStep(
     }
     if (options.transformGradients) transformed = options.transformGradients(byName);
     options.optimizer.step(parameters, transformed);
+    await checkFiniteParameters(parameters, `fit: after the update at step ${step}`);
     const metricValues = await computeMetrics(metrics, batch.y, prediction!);
     return { loss: lossValue, metricValues, size: batch.x.shape[0] };
   } finally {
@@ -244,6 +248,41 @@ async function trainStep(
     prediction?.dispose();
     tf.dispose(Object.values(byName));
     if (transformed !== byName) tf.dispose(Object.values(transformed).filter((t) => !Object.values(byName).includes(t)));
+  }
+}
+
+/**
+ * Throws when any parameter holds NaN or an infinity. Costs one fused reduction over all
+ * parameters (`sum(p * 0)` is 0 for finite values and NaN otherwise, so no sum can overflow)
+ * and one scalar read; only when it fails are the parameters checked one by one, to name
+ * the first bad one.
+ *
+ * @param parameters variables by name (e.g. `model.parameterRecord()`).
+ * @param where start of the message, e.g. `'fit: after the update at step 12'`.
+ * @throws {TrainingError} (`non-finite-parameters`) naming the parameter.
+ * @example
+ * ```ts
+ * optimizer.step(parameters, gradients);
+ * await checkFiniteParameters(parameters, `after step ${step}`);
+ * ```
+ */
+export async function checkFiniteParameters(parameters: Record<string, tf.Variable>, where: string): Promise<void> {
+  const entries = Object.entries(parameters).filter(([, variable]) => variable.dtype === 'float32');
+  if (entries.length === 0) return;
+  const poison = (variable: tf.Variable) => tf.sum(tf.mul(variable, 0));
+  const total = tf.tidy(() => tf.addN(entries.map(([, variable]) => poison(variable))));
+  const finite = Number.isFinite((await total.data())[0]);
+  total.dispose();
+  if (finite) return;
+  for (const [name, variable] of entries) {
+    const values = await variable.data();
+    const index = values.findIndex((value) => !Number.isFinite(value));
+    if (index < 0) continue;
+    throw new TrainingError(
+      'non-finite-parameters',
+      `${where}, parameter "${name}" ${formatShape(variable.shape)} holds ${values[index]} at flat index ${index}. The update overflowed: ` +
+        'lower the learning rate, clip gradients, or resume from the last good checkpoint (these weights are unusable).',
+    );
   }
 }
 

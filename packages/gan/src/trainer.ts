@@ -9,6 +9,8 @@ import {
   ShapeError,
   TrainingError,
   assertInteger,
+  checkFiniteParameters,
+  checkOptimizerState,
   decodeCheckpoint,
   encodeCheckpoint,
   formatShape,
@@ -127,6 +129,19 @@ export interface GANHistory {
 }
 
 /** Both optimizers as one, so a checkpoint stores them under `generator.` and `discriminator.` prefixes. */
+/** The part of a paired state under `prefix` (`generator` or `discriminator`), prefix removed. */
+function splitState(state: OptimizerState, prefix: 'generator' | 'discriminator'): OptimizerState {
+  const scalars = state.scalars[prefix];
+  if (scalars === null || typeof scalars !== 'object' || Array.isArray(scalars)) {
+    throw new CheckpointError('bad-optimizer-state', `GANTrainer: the checkpoint has no "${prefix}" optimizer state.`);
+  }
+  const tensors: Record<string, tf.Tensor> = {};
+  for (const [name, tensor] of Object.entries(state.tensors)) {
+    if (name.startsWith(`${prefix}.`)) tensors[name.slice(prefix.length + 1)] = tensor;
+  }
+  return { tensors, scalars };
+}
+
 function pairOptimizer(generator: Optimizer, discriminator: Optimizer): Optimizer {
   const parts = { generator, discriminator } as const;
   return {
@@ -146,17 +161,31 @@ function pairOptimizer(generator: Optimizer, discriminator: Optimizer): Optimize
       }
       return { tensors, scalars };
     },
+    checkState(state: OptimizerState, parameters: Record<string, tf.Variable>) {
+      for (const [prefix, optimizer] of Object.entries(parts) as Array<[keyof typeof parts, Optimizer]>) {
+        const part = splitState(state, prefix);
+        const own = Object.fromEntries(
+          Object.entries(parameters).filter(([name]) => name.startsWith(`${prefix}.`)).map(([name, variable]) => [name.slice(prefix.length + 1), variable]),
+        );
+        if (optimizer.checkState) optimizer.checkState(part, own);
+        else checkOptimizerState(part, new Map(Object.entries(own)), `GANTrainer: ${prefix} optimizer`);
+      }
+    },
     setState(state: OptimizerState) {
-      for (const [prefix, optimizer] of Object.entries(parts)) {
-        const scalars = state.scalars[prefix];
-        if (scalars === null || typeof scalars !== 'object' || Array.isArray(scalars)) {
-          throw new CheckpointError('bad-optimizer-state', `GANTrainer: the checkpoint has no "${prefix}" optimizer state.`);
+      const generatorPart = splitState(state, 'generator');
+      const discriminatorPart = splitState(state, 'discriminator');
+      // Each optimizer validates before changing anything; undo the first if the second refuses.
+      const previous = generator.getState();
+      try {
+        generator.setState(generatorPart);
+        try {
+          discriminator.setState(discriminatorPart);
+        } catch (error) {
+          generator.setState(previous);
+          throw error;
         }
-        const tensors: Record<string, tf.Tensor> = {};
-        for (const [name, tensor] of Object.entries(state.tensors)) {
-          if (name.startsWith(`${prefix}.`)) tensors[name.slice(prefix.length + 1)] = tensor;
-        }
-        optimizer.setState({ tensors, scalars });
+      } finally {
+        tf.dispose(Object.values(previous.tensors));
       }
     },
     dispose() {},
@@ -170,7 +199,8 @@ function pairOptimizer(generator: Optimizer, discriminator: Optimizer): Optimize
  *
  * Every step runs under `tf.variableGrads` over one network's parameters and disposes all
  * temporaries (`tf.memory().numTensors` stays flat). A non-finite loss stops training with a
- * `TrainingError` (`'non-finite-loss'`) before the update is applied.
+ * `TrainingError` (`'non-finite-loss'`) before the update is applied; an update that leaves
+ * NaN or infinite weights stops it with `'non-finite-parameters'` naming the parameter.
  *
  * Checkpoints ({@link GANTrainer.save}) are ONE safetensors file: both networks (through
  * {@link GANPair}: `generator.*`, `discriminator.*`), both optimizers' slots
@@ -412,6 +442,7 @@ export class GANTrainer {
         );
       }
       optimizer.step(parameters, byName);
+      await checkFiniteParameters(parameters, `GANTrainer: after the ${which} update at step ${this.generatorSteps + 1}`);
       return loss;
     } finally {
       tf.dispose([value, ...Object.values(byName)]);
