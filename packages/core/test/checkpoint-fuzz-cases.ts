@@ -135,7 +135,7 @@ function headerLength(bytes: Uint8Array): number {
  * Re-encodes a decoded file after `change`, without checksums (as a file saved with
  * `checksum: false`), so that the semantic checks behind the checksum are exercised.
  */
-function reencode(
+export function reencode(
   bytes: Uint8Array,
   change: (tensors: Record<string, RawTensor>, stored: Record<string, unknown>, metadata: Record<string, string>) => void,
 ): Uint8Array {
