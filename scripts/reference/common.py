@@ -39,12 +39,17 @@ def randn(*shape, scale=1.0, generator=None):
 
 
 def encode(tensor, digits=10, key='data'):
-    """The fixture form of a tensor: ``{"shape": [...], key: [...]}`` in row-major order."""
+    """The fixture form of a tensor: ``{"shape": [...], key: [...]}`` in row-major order.
+
+    Floats keep ``digits`` significant digits (10: exact for float32 inputs, small files), or full
+    precision with ``digits=None``; integers and bools are written as such."""
     tensor = tensor.detach()
     if tensor.dtype == torch.bool:
         values = [bool(x) for x in tensor.reshape(-1).tolist()]
     elif not tensor.is_floating_point():
         values = [int(x) for x in tensor.reshape(-1).tolist()]
+    elif digits is None:
+        values = [float(x) for x in tensor.reshape(-1).tolist()]
     else:
         values = [float(f'%.{digits}g' % x) for x in tensor.reshape(-1).tolist()]
     return {'shape': list(tensor.shape), key: values}

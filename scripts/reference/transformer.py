@@ -26,46 +26,19 @@ target length 7, source length 5, d_model 16, 4 heads, feed-forward 32, dropout 
 and inputs are random and rounded to float32 first, so float32 tensors hold exactly the
 numbers torch used.
 """
-import json
 import math
-import pathlib
 
 import torch
 from torch import nn
 
+from common import encode, fixtures_dir, randn, randomize, to_float32, write_json
+
 DTYPE = torch.float64
-FIXTURES = pathlib.Path(__file__).resolve().parents[2] / 'packages' / 'transformer' / 'fixtures'
+FIXTURES = fixtures_dir('transformer')
 torch.manual_seed(20261128)
 
 B, T, S, E, H, FF = 2, 7, 5, 16, 4, 32
 VOCAB = 11
-
-
-def to_float32(tensor):
-    return tensor.to(torch.float32).to(DTYPE)
-
-
-def randn(*shape, scale=1.0):
-    return to_float32(torch.randn(*shape, dtype=DTYPE) * scale)
-
-
-def encode(tensor, digits=10):
-    tensor = tensor.detach()
-    if tensor.dtype == torch.bool:
-        return {'shape': list(tensor.shape), 'data': [bool(x) for x in tensor.reshape(-1).tolist()]}
-    if not tensor.is_floating_point():
-        return {'shape': list(tensor.shape), 'data': [int(x) for x in tensor.reshape(-1).tolist()]}
-    return {'shape': list(tensor.shape), 'data': [float(f'%.{digits}g' % x) for x in tensor.reshape(-1).tolist()]}
-
-
-def randomize(module, scale=0.3):
-    """Random weights (LayerNorm weights around 1), so that every parameter matters."""
-    with torch.no_grad():
-        for name, parameter in module.named_parameters():
-            value = randn(*parameter.shape, scale=scale)
-            if 'norm' in name and name.endswith('weight'):
-                value = to_float32(1 + value)
-            parameter.copy_(value)
 
 
 def causal_blocked(length):
@@ -95,14 +68,6 @@ def record(module, run, with_grads=True, upstream_scale=1.0):
     return case
 
 
-def write(name, content):
-    path = FIXTURES / name
-    path.write_text(json.dumps(content))
-    print(f'wrote {path} ({path.stat().st_size} bytes)')
-
-
-FIXTURES.mkdir(parents=True, exist_ok=True)
-
 # Encoder layers ---------------------------------------------------------------------------
 x = randn(B, T, E)
 target_padding = padding(B, T, 2)
@@ -115,7 +80,7 @@ encoder_layers['post_relu'] = record(post, lambda: post(x, src_key_padding_mask=
 pre = nn.TransformerEncoderLayer(E, H, FF, dropout=0.0, activation='gelu', norm_first=True, batch_first=True).to(DTYPE)
 randomize(pre)
 encoder_layers['pre_gelu_causal'] = record(pre, lambda: pre(x, src_mask=causal_blocked(T), src_key_padding_mask=target_padding))
-write('encoder-layers.json', encoder_layers)
+write_json(FIXTURES / 'encoder-layers.json', encoder_layers)
 
 # Decoder layers ---------------------------------------------------------------------------
 memory = randn(B, S, E)
@@ -133,7 +98,7 @@ decoder_layers['post_relu_masked'] = record(post, lambda: post(
 pre = nn.TransformerDecoderLayer(E, H, FF, dropout=0.0, activation='gelu', norm_first=True, batch_first=True).to(DTYPE)
 randomize(pre)
 decoder_layers['pre_gelu_causal'] = record(pre, lambda: pre(x, memory, tgt_mask=causal_blocked(T)))
-write('decoder-layers.json', decoder_layers)
+write_json(FIXTURES / 'decoder-layers.json', decoder_layers)
 
 # Stacks -------------------------------------------------------------------------------------
 encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(E, H, FF, dropout=0.0, batch_first=True), 2,
@@ -151,7 +116,7 @@ stacks = {
     'decoder': record(decoder, lambda: decoder(x, memory, tgt_mask=causal_blocked(T), tgt_key_padding_mask=target_padding,
                                                memory_key_padding_mask=memory_padding), with_grads=False),
 }
-write('stacks.json', stacks)
+write_json(FIXTURES / 'stacks.json', stacks)
 
 
 # Seq2Seq ------------------------------------------------------------------------------------
@@ -201,7 +166,7 @@ seq2seq_case.update({
     'config': {'sourceVocabSize': VOCAB, 'targetVocabSize': VOCAB + 2, 'dModel': E, 'numHeads': H,
                'numEncoderLayers': 1, 'numDecoderLayers': 1, 'dimFeedforward': FF},
 })
-write('seq2seq.json', seq2seq_case)
+write_json(FIXTURES / 'seq2seq.json', seq2seq_case)
 
 
 # GPT ----------------------------------------------------------------------------------------
@@ -235,4 +200,4 @@ ids = torch.randint(0, VOCAB, (B, T))
 gpt_case = record(gpt, lambda: gpt(ids), upstream_scale=0.1)
 gpt_case.update({'ids': encode(ids), 'config': {'vocabSize': VOCAB, 'contextLength': CONTEXT, 'dModel': E, 'numHeads': H,
                                                 'numLayers': 2, 'dimFeedforward': FF}})
-write('gpt.json', gpt_case)
+write_json(FIXTURES / 'gpt.json', gpt_case)
