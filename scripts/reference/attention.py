@@ -22,31 +22,15 @@ Writes packages/attention/fixtures/attention.json, read by packages/attention/te
 Inputs and weights are rounded to float32 first so that the float32 tensors of the tests
 hold exactly the numbers torch used.
 """
-import json
 import math
-import pathlib
 
 import torch
 from torch import nn
 
-DTYPE = torch.float64
-OUTPUT = pathlib.Path(__file__).resolve().parents[2] / 'packages' / 'attention' / 'fixtures' / 'attention.json'
+from common import DTYPE, encode, fixtures_dir, randn, randomize, write_json
+
+OUTPUT = fixtures_dir('attention') / 'attention.json'
 torch.manual_seed(20261128)
-
-
-def to_float32(tensor):
-    return tensor.to(torch.float32).to(DTYPE)
-
-
-def randn(*shape, scale=1.0):
-    return to_float32(torch.randn(*shape, dtype=DTYPE) * scale)
-
-
-def encode(tensor, digits=10):
-    tensor = tensor.detach()
-    if tensor.dtype == torch.bool:
-        return {'shape': list(tensor.shape), 'data': [bool(x) for x in tensor.reshape(-1).tolist()]}
-    return {'shape': list(tensor.shape), 'data': [float(f'%.{digits}g' % x) for x in tensor.reshape(-1).tolist()]}
 
 
 def causal_allowed(queries, keys):
@@ -82,12 +66,6 @@ def random_bool_mask(*shape):
     mask = torch.rand(*shape) > 0.4
     mask[..., 0] = True  # every query keeps at least one key
     return mask
-
-
-def randomize(module, scale=0.3):
-    with torch.no_grad():
-        for parameter in module.parameters():
-            parameter.copy_(randn(*parameter.shape, scale=scale))
 
 
 def mha_case(mha, query, key, value, key_padding_mask=None, attn_mask=None):
@@ -185,6 +163,4 @@ out['sinusoidal'] = {
     'odd_offset': {'length': 4, 'dim': 5, 'offset': 9, 'table': encode(sinusoidal(4, 5, offset=9))},
 }
 
-OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-OUTPUT.write_text(json.dumps(out))
-print(f'wrote {OUTPUT} ({OUTPUT.stat().st_size} bytes)')
+write_json(OUTPUT, out)
