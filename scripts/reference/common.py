@@ -70,6 +70,15 @@ def randomize(module, scale=0.3):
             parameter.copy_(value)
 
 
+def round_module(module):
+    """Rounds every floating-point parameter and buffer of ``module`` to float32 values, in place."""
+    with torch.no_grad():
+        for value in module.state_dict().values():
+            if value.is_floating_point():
+                value.copy_(to_float32(value, value.dtype))
+    return module
+
+
 def write_json(path, content, newline=False):
     """Writes ``content`` as compact JSON to ``path`` (creating the folder); prints where."""
     path = pathlib.Path(path)

@@ -20,16 +20,14 @@ Images are NCHW here and NHWC in TypeScript; the fixture stores NHWC values. Eve
 weight is rounded to float32 first so the float32 tensors of the tests hold exactly these
 numbers.
 """
-import json
-import pathlib
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-DTYPE = torch.float64
+from common import DTYPE, encode as encode_digits, fixtures_dir, round_module, to_float32, write_json
+
 SEED = 1
-OUTPUT = pathlib.Path(__file__).resolve().parents[2] / 'packages' / 'gan' / 'fixtures' / 'gan.json'
+OUTPUT = fixtures_dir('gan') / 'gan.json'
 
 torch.manual_seed(SEED)
 
@@ -82,23 +80,6 @@ class DCGANDiscriminator(nn.Module):
         return self.layers(x)
 
 
-def to_float32(tensor):
-    return tensor.to(torch.float32).to(DTYPE)
-
-
-def round_module(module):
-    with torch.no_grad():
-        for value in module.state_dict().values():
-            if value.is_floating_point():
-                value.copy_(to_float32(value))
-    return module
-
-
-def encode(tensor):
-    tensor = tensor.detach()
-    return {'shape': list(tensor.shape), 'data': [float(x) for x in tensor.reshape(-1).tolist()]}
-
-
 def nhwc(tensor):
     return tensor.permute(0, 2, 3, 1) if tensor.dim() == 4 else tensor
 
@@ -107,8 +88,13 @@ def nchw_from(values):
     return values.permute(0, 3, 1, 2)
 
 
+def encode(tensor):
+    """Full precision, every value as a float (the schema gan's parity test reads)."""
+    return encode_digits(tensor.detach().to(DTYPE), digits=None)
+
+
 def state_dict(module):
-    return {name: encode(value.to(DTYPE) if value.is_floating_point() else value) for name, value in module.state_dict().items()}
+    return {name: encode(value) for name, value in module.state_dict().items()}
 
 
 def record(module, inputs, inputs_nhwc):
@@ -212,6 +198,4 @@ out['gradient_penalty'] = {
     },
 }
 
-OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-OUTPUT.write_text(json.dumps(out))
-print(f'wrote {OUTPUT} ({OUTPUT.stat().st_size} bytes)')
+write_json(OUTPUT, out)

@@ -31,9 +31,8 @@ import math
 import torch
 from torch import nn
 
-from common import encode, fixtures_dir, randn, randomize, to_float32, write_json
+from common import DTYPE, encode, fixtures_dir, randn, randomize, write_json
 
-DTYPE = torch.float64
 FIXTURES = fixtures_dir('transformer')
 torch.manual_seed(20261128)
 
