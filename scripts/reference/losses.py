@@ -19,26 +19,27 @@ Conventions matched here (see the TSDoc of each loss):
 """
 import json
 import math
-import pathlib
 import re
 
 import torch
 import torch.nn.functional as F
 
-DTYPE = torch.float64
+import common
+from common import DTYPE, fixtures_dir, to_float32
+
 SEED = 20261128
-OUTPUT = pathlib.Path(__file__).resolve().parents[2] / 'packages' / 'losses' / 'fixtures' / 'losses.json'
+OUTPUT = fixtures_dir('losses') / 'losses.json'
 
 generator = torch.Generator().manual_seed(SEED)
 
 
-def to_float32(tensor):
-    """Rounds to the nearest float32 and back, so float32 tensors hold exactly these values."""
-    return tensor.to(torch.float32).to(DTYPE)
-
-
 def randn(*shape, scale=1.0):
-    return to_float32(torch.randn(*shape, generator=generator, dtype=DTYPE) * scale)
+    return common.randn(*shape, scale=scale, generator=generator)
+
+
+def encode(tensor):
+    """A tensor as {shape, data} (row-major, full precision), the format the tests read."""
+    return common.encode(tensor, digits=None)
 
 
 def rand(*shape, low=0.0, high=1.0):
@@ -47,12 +48,6 @@ def rand(*shape, low=0.0, high=1.0):
 
 def randint(high, *shape):
     return torch.randint(0, high, shape, generator=generator)
-
-
-def encode(tensor):
-    """A tensor as {shape, data} (row-major), the format the tests read."""
-    tensor = tensor.detach()
-    return {'shape': list(tensor.shape), 'data': [float(x) for x in tensor.reshape(-1).tolist()]}
 
 
 def encode_labels(tensor):
