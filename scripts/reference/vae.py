@@ -20,16 +20,15 @@ Images are NCHW here and NHWC in TypeScript; the fixture stores NHWC values. Inp
 weights are rounded to float32 first so the float32 tensors of the tests hold exactly these
 numbers.
 """
-import json
-import pathlib
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-DTYPE = torch.float64
+import common
+from common import DTYPE, fixtures_dir, round_module, to_float32, write_json
+
 SEED = 2
-OUTPUT = pathlib.Path(__file__).resolve().parents[2] / 'packages' / 'vae' / 'fixtures' / 'vae.json'
+OUTPUT = fixtures_dir('vae') / 'vae.json'
 
 torch.manual_seed(SEED)
 
@@ -108,20 +107,8 @@ def negative_elbo(recon, x, mu, log_var, reconstruction='bce', beta=1.0):
     return rec + beta * kl, rec, kl
 
 
-def to_float32(tensor):
-    return tensor.to(torch.float32).to(DTYPE)
-
-
-def round_module(module):
-    with torch.no_grad():
-        for value in module.state_dict().values():
-            value.copy_(to_float32(value))
-    return module
-
-
 def encode(tensor):
-    tensor = tensor.detach()
-    return {'shape': list(tensor.shape), 'data': [float(x) for x in tensor.reshape(-1).tolist()]}
+    return common.encode(tensor, digits=None)
 
 
 def nhwc(tensor):
@@ -167,6 +154,4 @@ x = to_float32(torch.rand(2, 8, 8, 1, dtype=DTYPE))
 epsilon = to_float32(torch.randn(2, 3, dtype=DTYPE))
 out['conv_bce'] = record(conv, x, epsilon, 'bce', 1.0, {'inChannels': 1, 'imageSize': 8, 'channels': [2, 3], 'latentDim': 3})
 
-OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-OUTPUT.write_text(json.dumps(out))
-print(f'wrote {OUTPUT} ({OUTPUT.stat().st_size} bytes)')
+write_json(OUTPUT, out)
