@@ -395,11 +395,19 @@ export class GANTrainer {
 
   /**
    * The whole training state as safetensors bytes (one file; see the class notes for its
-   * names). `metadata` (strings) and `epoch` are stored too and returned by {@link load}.
+   * names). `metadata` (strings) and `epoch` are stored too and returned by {@link load};
+   * `checksum` (default true) stores SHA-256 checksums verified on load (see `encodeCheckpoint`).
    */
-  async save(options: { metadata?: Record<string, string>; epoch?: number } = {}): Promise<Uint8Array> {
+  async save(options: { metadata?: Record<string, string>; epoch?: number; checksum?: boolean } = {}): Promise<Uint8Array> {
     const epoch = assertInteger('GANTrainer.save', 'epoch', options.epoch ?? 0, 0);
-    return encodeCheckpoint(this.pair, { optimizer: this.optimizers, rng: this.rng, step: this.generatorSteps, epoch, metadata: options.metadata });
+    return encodeCheckpoint(this.pair, {
+      optimizer: this.optimizers,
+      rng: this.rng,
+      step: this.generatorSteps,
+      epoch,
+      metadata: options.metadata,
+      checksum: options.checksum,
+    });
   }
 
   /**
