@@ -13,12 +13,11 @@ gradients and the running statistics torch leaves behind, then eval mode), a sma
 Conv -> BN -> ReLU -> MaxPool -> Flatten -> Linear classifier loaded strictly from its
 state_dict, and a Linear -> view(C, H, W) -> ConvTranspose2d generator head.
 """
-import json
-import pathlib
-
 import torch
 from torch import nn
 import torch.nn.functional as F
+
+from common import encode, fixtures_dir, write_json
 
 torch.manual_seed(0)
 torch.set_default_dtype(torch.float64)
@@ -26,11 +25,11 @@ torch.set_default_dtype(torch.float64)
 
 def tolist(t):
     # 10 significant digits: far below the float32 tolerance, and a smaller file.
-    return [float(f"{v:.10g}") for v in t.detach().double().flatten().tolist()]
+    return encode(t, digits=10)["data"]
 
 
 def tensor(t):
-    return {"shape": list(t.shape), "values": tolist(t) if t.is_floating_point() else t.flatten().tolist()}
+    return encode(t, digits=10, key="values")
 
 
 def state(module):
@@ -183,6 +182,4 @@ class GeneratorHead(nn.Module):
 
 out["generator_head"] = record(GeneratorHead(), torch.randn(2, 5), {})
 
-path = pathlib.Path(__file__).resolve().parents[2] / "packages/core/fixtures/conv-layers.json"
-path.write_text(json.dumps(out))
-print("wrote", path, path.stat().st_size, "bytes")
+write_json(fixtures_dir("core") / "conv-layers.json", out)

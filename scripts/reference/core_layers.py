@@ -4,18 +4,17 @@ Writes packages/core/fixtures/layers.json: state_dicts (PyTorch names and layout
 outputs and parameter gradients of a small MLP with LayerNorm, GELU, an Embedding-based
 model, so the TypeScript layers can be checked against torch.nn numerically.
 """
-import json
-import pathlib
-
 import torch
 from torch import nn
+
+from common import encode, fixtures_dir, write_json
 
 torch.manual_seed(0)
 out = {}
 
 
 def tolist(t):
-    return t.detach().double().tolist()
+    return encode(t, digits=None)["data"]
 
 
 def record(model, inputs, loss_fn):
@@ -24,9 +23,9 @@ def record(model, inputs, loss_fn):
     loss = loss_fn(y)
     loss.backward()
     return {
-        "state_dict": {k: {"shape": list(v.shape), "values": tolist(v.flatten())} for k, v in model.state_dict().items()},
-        "input": {"shape": list(inputs.shape), "values": tolist(inputs.flatten()) if inputs.is_floating_point() else inputs.flatten().tolist()},
-        "output": {"shape": list(y.shape), "values": tolist(y.flatten())},
+        "state_dict": {k: encode(v, digits=None, key="values") for k, v in model.state_dict().items()},
+        "input": encode(inputs, digits=None, key="values"),
+        "output": encode(y, digits=None, key="values"),
         "loss": loss.item(),
         "grads": {k: tolist(p.grad.flatten()) for k, p in model.named_parameters()},
     }
@@ -63,6 +62,4 @@ embed = Embed().double()
 ids = torch.tensor([[0, 3, 6, 3], [1, 1, 2, 5]])
 out["embedding"] = record(embed, ids, lambda y: (y ** 2).sum())
 
-path = pathlib.Path(__file__).resolve().parents[2] / "packages/core/fixtures/layers.json"
-path.write_text(json.dumps(out))
-print("wrote", path)
+write_json(fixtures_dir("core") / "layers.json", out)
