@@ -11,6 +11,7 @@ const timeout = onCpu ? 60_000 : 300_000;
 const overfit = (lr: number, steps = 60) => ({ steps: onCpu ? steps : 5, lr, factor: 0.5 });
 
 describeModuleConformance('MultiHeadAttention (self, packed, causal)', {
+  modelClass: MultiHeadAttention,
   create: (seed) => new MultiHeadAttention(8, 2, { rng: seed }),
   input: input([2, 5, 8], 1),
   outputShape: [2, 5, 8],
@@ -19,6 +20,7 @@ describeModuleConformance('MultiHeadAttention (self, packed, causal)', {
 });
 
 describeModuleConformance('MultiHeadAttention (cross, separate q/k/v weights)', {
+  modelClass: MultiHeadAttention,
   create: (seed) => new MultiHeadAttention(8, 2, { keyDim: 6, valueDim: 4, dropout: 0.1, rng: seed }),
   input: () => ({
     query: tf.randomNormal([2, 4, 8], 0, 1, 'float32', 2),
@@ -51,6 +53,7 @@ describeModuleConformance('MultiHeadAttention (rotary, causal)', {
 });
 
 describeModuleConformance('LearnedPositionalEncoding', {
+  modelClass: LearnedPositionalEncoding,
   create: (seed) => new LearnedPositionalEncoding(7, 8, { rng: seed }),
   input: input([2, 5, 8], 6),
   outputShape: [2, 5, 8],

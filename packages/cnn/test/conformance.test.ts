@@ -10,6 +10,7 @@ const images = (height: number, width: number, channels: number) => () => tf.ran
 
 describeModuleConformance('SimpleCNN', {
   timeout,
+  modelClass: SimpleCNN,
   create: (seed) => new SimpleCNN({ inputShape: [8, 8, 1], channels: [4, 6, 8], padding: 'same', hidden: 16, numClasses: 3, rng: seed }),
   input: images(8, 8, 1),
   outputShape: [2, 3],
@@ -18,6 +19,7 @@ describeModuleConformance('SimpleCNN', {
 
 describeModuleConformance('SimpleCNN (sigmoid head)', {
   timeout,
+  modelClass: SimpleCNN,
   create: (seed) => new SimpleCNN({ inputShape: [10, 10, 1], channels: [4, 6], padding: 'valid', hidden: 16, output: 'sigmoid', rng: seed }),
   input: images(10, 10, 1),
   outputShape: [2, 1],
@@ -28,6 +30,7 @@ describeModuleConformance('SimpleCNN (sigmoid head)', {
 
 describeModuleConformance('LeNet5', {
   timeout,
+  modelClass: LeNet5,
   create: (seed) => new LeNet5({ inputShape: [12, 12, 1], channels: [4, 6], hidden: [8, 8], numClasses: 3, rng: seed }),
   input: images(12, 12, 1),
   outputShape: [2, 3],
@@ -35,6 +38,7 @@ describeModuleConformance('LeNet5', {
 
 describeModuleConformance('LeNet5 (tanh, average pooling)', {
   timeout,
+  modelClass: LeNet5,
   create: (seed) => new LeNet5({ inputShape: [12, 12, 2], channels: [2, 3], hidden: [5, 4], numClasses: 3, activation: 'tanh', pooling: 'avg', rng: seed }),
   input: images(12, 12, 2),
   outputShape: [2, 3],
@@ -42,6 +46,7 @@ describeModuleConformance('LeNet5 (tanh, average pooling)', {
 
 describeModuleConformance('BasicBlock (projection shortcut)', {
   timeout,
+  modelClass: BasicBlock,
   create: (seed) => new BasicBlock(2, 8, { stride: 2, rng: seed }),
   input: images(4, 4, 2),
   outputShape: [2, 2, 2, 8],
@@ -52,6 +57,7 @@ describeModuleConformance('BasicBlock (projection shortcut)', {
 
 describeModuleConformance('ResNet', {
   timeout,
+  modelClass: ResNet,
   create: (seed) => new ResNet({ inputChannels: 1, widths: [2, 3], blocks: [1, 1], numClasses: 3, rng: seed }),
   input: images(6, 6, 1),
   outputShape: [2, 3],
@@ -59,6 +65,7 @@ describeModuleConformance('ResNet', {
 
 describeModuleConformance('MLPClassifier', {
   timeout,
+  modelClass: MLPClassifier,
   create: (seed) => new MLPClassifier({ inputSize: 16, hiddenSizes: [8, 6], numClasses: 3, rng: seed }),
   input: images(4, 4, 1),
   outputShape: [2, 3],

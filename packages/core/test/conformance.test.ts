@@ -3,6 +3,7 @@ import { Dropout, Embedding, GELU, LayerNorm, Linear, Module, Sequential, Sigmoi
 import { describeModuleConformance } from '@tensorzoo/core/testing';
 
 describeModuleConformance('Linear', {
+  modelClass: Linear,
   create: (seed) => new Linear(3, 2, { rng: seed }),
   input: () => tf.randomNormal([4, 3], 0, 1, 'float32', 1),
   outputShape: [4, 2],

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   ArgumentError,
   CheckpointError,
+  Dropout,
+  Embedding,
   Generator,
   LayerNorm,
   Linear,
@@ -15,6 +17,8 @@ import {
   modelMetadata,
   parseSafetensorsHeader,
 } from '@tensorzoo/core';
+import * as core from '@tensorzoo/core';
+import { describeModuleNames } from '@tensorzoo/core/testing';
 
 interface TinyNetConfig {
   inputs: number;
@@ -239,3 +243,5 @@ describe('model-io errors', () => {
     model.dispose();
   });
 });
+
+describeModuleNames('@tensorzoo/core', core, [Linear, Embedding, LayerNorm, Dropout]);

@@ -5,6 +5,7 @@ import { describeModuleConformance } from '@tensorzoo/core/testing';
 import { DCGANDiscriminator, DCGANGenerator } from '../src/index';
 
 describeModuleConformance('DCGANGenerator (tiny, batch norm)', {
+  modelClass: DCGANGenerator,
   create: (seed) => new DCGANGenerator({ latentDim: 4, channels: [4, 2], imageSize: 8, batchNorm: true, rng: seed }),
   input: () => tf.randomNormal([2, 4], 0, 1, 'float32', 1),
   outputShape: [2, 8, 8, 1],
@@ -14,6 +15,7 @@ describeModuleConformance('DCGANGenerator (tiny, batch norm)', {
 });
 
 describeModuleConformance('DCGANGenerator (tiny, seed 001 layout)', {
+  modelClass: DCGANGenerator,
   create: (seed) => new DCGANGenerator({ latentDim: 3, channels: [3, 2], imageSize: 4, kernelSize: 4, rng: seed }),
   input: () => tf.randomNormal([2, 3], 0, 1, 'float32', 2),
   outputShape: [2, 4, 4, 1],
@@ -22,6 +24,7 @@ describeModuleConformance('DCGANGenerator (tiny, seed 001 layout)', {
 });
 
 describeModuleConformance('DCGANDiscriminator (tiny, sigmoid)', {
+  modelClass: DCGANDiscriminator,
   create: (seed) => new DCGANDiscriminator({ imageSize: 8, channels: [2, 3], rng: seed }),
   input: () => tf.randomUniform([2, 8, 8, 1], -1, 1, 'float32', 3),
   outputShape: [2, 1],
@@ -31,6 +34,7 @@ describeModuleConformance('DCGANDiscriminator (tiny, sigmoid)', {
 });
 
 describeModuleConformance('DCGANDiscriminator (tiny, stride 2, logits)', {
+  modelClass: DCGANDiscriminator,
   create: (seed) => new DCGANDiscriminator({ imageSize: 8, channels: [2, 3], stride: 2, outputActivation: 'none', rng: seed }),
   input: () => tf.randomUniform([2, 8, 8, 1], -1, 1, 'float32', 4),
   outputShape: [2, 1],

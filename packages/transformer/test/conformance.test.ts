@@ -22,6 +22,7 @@ const normal = (shape: number[], seed: number) => () => tf.randomNormal(shape, 0
 const ids = (rows: number[][]) => tf.tensor2d(rows, [rows.length, rows[0].length], 'int32');
 
 describeModuleConformance('TransformerEncoderLayer (post-norm, ReLU)', {
+  modelClass: TransformerEncoderLayer,
   create: (seed) => new TransformerEncoderLayer({ ...sizes, rng: seed }),
   input: normal([2, 5, 8], 1),
   outputShape: [2, 5, 8],
@@ -30,6 +31,7 @@ describeModuleConformance('TransformerEncoderLayer (post-norm, ReLU)', {
 });
 
 describeModuleConformance('TransformerEncoderLayer (pre-norm, GELU)', {
+  modelClass: TransformerEncoderLayer,
   create: (seed) => new TransformerEncoderLayer({ ...sizes, normFirst: true, activation: 'gelu', rng: seed }),
   input: normal([2, 5, 8], 2),
   outputShape: [2, 5, 8],
@@ -38,6 +40,7 @@ describeModuleConformance('TransformerEncoderLayer (pre-norm, GELU)', {
 });
 
 describeModuleConformance('TransformerDecoderLayer', {
+  modelClass: TransformerDecoderLayer,
   create: (seed) => new TransformerDecoderLayer({ ...sizes, rng: seed }),
   input: () => ({ target: normal([2, 4, 8], 3)(), memory: normal([2, 6, 8], 4)() }),
   outputShape: [2, 4, 8],
@@ -46,6 +49,7 @@ describeModuleConformance('TransformerDecoderLayer', {
 });
 
 describeModuleConformance('TransformerEncoder (2 layers + norm)', {
+  modelClass: TransformerEncoder,
   create: (seed) => new TransformerEncoder({ ...sizes, numLayers: 2, norm: true, rng: seed }),
   input: normal([2, 5, 8], 5),
   outputShape: [2, 5, 8],
@@ -54,6 +58,7 @@ describeModuleConformance('TransformerEncoder (2 layers + norm)', {
 });
 
 describeModuleConformance('TransformerDecoder (2 layers + norm, pre-norm)', {
+  modelClass: TransformerDecoder,
   create: (seed) => new TransformerDecoder({ ...sizes, numLayers: 2, norm: true, normFirst: true, rng: seed }),
   input: () => ({ target: normal([2, 4, 8], 6)(), memory: normal([2, 5, 8], 7)() }),
   outputShape: [2, 4, 8],
@@ -62,6 +67,7 @@ describeModuleConformance('TransformerDecoder (2 layers + norm, pre-norm)', {
 });
 
 describeModuleConformance('Transformer (1 + 1 layers)', {
+  modelClass: Transformer,
   create: (seed) => new Transformer({ ...sizes, numEncoderLayers: 1, numDecoderLayers: 1, rng: seed }),
   input: () => ({ source: normal([2, 6, 8], 8)(), target: normal([2, 4, 8], 9)() }),
   outputShape: [2, 4, 8],
@@ -70,6 +76,7 @@ describeModuleConformance('Transformer (1 + 1 layers)', {
 });
 
 describeModuleConformance('Seq2SeqTransformer', {
+  modelClass: Seq2SeqTransformer,
   create: (seed) =>
     new Seq2SeqTransformer({
       sourceVocabSize: 7,
@@ -98,6 +105,7 @@ describeModuleConformance('Seq2SeqTransformer', {
 
 for (const tieWeights of [true, false]) {
   describeModuleConformance(`GPT (${tieWeights ? 'tied' : 'untied'} lm_head)`, {
+    modelClass: GPT,
     create: (seed) => new GPT({ vocabSize: 10, contextLength: 7, dModel: 8, numHeads: 2, numLayers: 2, dropout: 0.1, tieWeights, rng: seed }),
     input: () =>
       ids([
