@@ -20,28 +20,14 @@ Writes, under packages/cnn/fixtures/:
 import json
 import math
 import pathlib
-import struct
+import sys
 
 import numpy as np
 import torch
 import torchvision
 
-
-def write_safetensors(tensors, metadata):
-    """The safetensors layout (the `safetensors` package is not installed here): u64 header
-    length, JSON header padded with spaces to 8 bytes, then little-endian data. F32 and I64 only."""
-    kinds = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}
-    header, chunks, offset = {"__metadata__": metadata}, [], 0
-    for name, tensor in tensors.items():
-        dtype, numpy_dtype = kinds[tensor.dtype]
-        data = np.ascontiguousarray(tensor.detach().numpy().astype(numpy_dtype)).tobytes()
-        header[name] = {"dtype": dtype, "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    header_bytes = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    header_bytes += b" " * ((8 - len(header_bytes) % 8) % 8)
-    return struct.pack("<Q", len(header_bytes)) + header_bytes + b"".join(chunks)
-
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from torchvision_safetensors import write_safetensors  # noqa: E402
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "packages/cnn/fixtures"
 NUM_CLASSES = 16
