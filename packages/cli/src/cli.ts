@@ -18,6 +18,15 @@ const processOutput: CliOutput = {
   err: (text) => process.stderr.write(text),
 };
 
+/** Parses a finite decimal number > 0 (`0.001`, `3e-4`). */
+function positiveNumberOption(flag: string): (text: string) => number {
+  return (text) => {
+    const value = /^\s*[0-9.eE+-]+\s*$/.test(text) ? Number(text) : NaN;
+    if (!(Number.isFinite(value) && value > 0)) throw new InvalidArgumentError(`${flag} must be a number > 0, e.g. 0.001 or 3e-4, received "${text}".`);
+    return value;
+  };
+}
+
 /** Parses a whole decimal integer in [min, max], rejecting `1.5`, `1e3`, `0x10` and blanks. */
 function integerOption(flag: string, min: number, max: number): (text: string) => number {
   return (text) => {
@@ -56,8 +65,12 @@ export function createProgram(output: CliOutput = processOutput, extra: Pick<Run
     .option('--seed <n>', `random seed (default: ${DEFAULT_SEED}, or the checkpoint's with --resume)`, integerOption('--seed', 0, 0xffffffff))
     .option('--out <dir>', 'output folder (default: runs/<example>)')
     .option('--resume <checkpoint>', 'continue a run from its checkpoint.safetensors')
-    .action(async (name: string, flags: { backend: RunExampleOptions['backend']; epochs?: number; seed?: number; out?: string; resume?: string }) => {
+    .option('--lr <rate>', "peak learning rate (default: the example's, or the checkpoint's with --resume)", positiveNumberOption('--lr'))
+    .option('--batch-size <n>', "examples per step (default: the example's)", integerOption('--batch-size', 1, 1_000_000))
+    .option('--steps <n>', "optimizer steps per epoch (default: the example's, or one pass over the data)", integerOption('--steps', 1, 1_000_000))
+    .action(async (name: string, flags: { backend: RunExampleOptions['backend']; epochs?: number; seed?: number; out?: string; resume?: string; lr?: number; batchSize?: number; steps?: number }) => {
       await runExample(name, {
+        hyperparameters: { learningRate: flags.lr, batchSize: flags.batchSize, stepsPerEpoch: flags.steps },
         backend: flags.backend,
         epochs: flags.epochs,
         seed: flags.seed,

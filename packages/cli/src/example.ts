@@ -41,6 +41,41 @@ export interface CustomTraining {
 }
 
 /**
+ * The hyper-parameters every example lets the user change (`--lr`, `--batch-size`, `--steps`).
+ * Each is `undefined` unless given; examples fall back to their own defaults with
+ * {@link hyperparameters}.
+ */
+export interface Hyperparameters {
+  /** Peak learning rate: where the example's schedule starts (after any warmup). */
+  learningRate?: number;
+  /** Examples (rows, images, sequences) per optimizer step. */
+  batchSize?: number;
+  /** Optimizer steps per epoch. Examples that pass over a fixed dataset draw this many random batches per epoch instead. */
+  stepsPerEpoch?: number;
+}
+
+/**
+ * The run's hyper-parameters: the user's overrides from `context`, else `defaults`.
+ * `stepsPerEpoch` stays `undefined` when neither gives one (a full pass over the data).
+ *
+ * @example
+ * ```ts
+ * const { learningRate, batchSize, stepsPerEpoch } = hyperparameters(context, { learningRate: 1e-3, batchSize: 64, stepsPerEpoch: 25 });
+ * ```
+ */
+export function hyperparameters<D extends { learningRate: number; batchSize: number; stepsPerEpoch?: number }>(
+  context: Pick<ExampleContext, 'hyperparameters'>,
+  defaults: D,
+): { learningRate: number; batchSize: number; stepsPerEpoch: D['stepsPerEpoch'] extends number ? number : number | undefined } {
+  const given = context.hyperparameters;
+  return {
+    learningRate: given.learningRate ?? defaults.learningRate,
+    batchSize: given.batchSize ?? defaults.batchSize,
+    stepsPerEpoch: (given.stepsPerEpoch ?? defaults.stepsPerEpoch) as D['stepsPerEpoch'] extends number ? number : number | undefined,
+  };
+}
+
+/**
  * What `Example.run` receives: the run's settings and a `train` function that wraps
  * `fit` with the progress display, `--resume` and the checkpoint.
  */
@@ -53,6 +88,8 @@ export interface ExampleContext {
   log(line: string): void;
   /** The run's output folder (`--out`), for files of the example's own, e.g. image grids. */
   readonly outDir: string;
+  /** The user's `--lr`, `--batch-size` and `--steps` (read them through {@link hyperparameters}). */
+  readonly hyperparameters: Readonly<Hyperparameters>;
   /**
    * Trains `model` on `data` up to {@link ExampleContext.epochs} epochs and writes the
    * checkpoint. When the run resumes, it first loads the weights, optimizer and generator

@@ -10,7 +10,7 @@ import {
   type BackendName,
   type History,
 } from '@tensorzoo/core';
-import type { CustomTraining, ExampleContext, ExampleSummary } from './example';
+import type { CustomTraining, ExampleContext, ExampleSummary, Hyperparameters } from './example';
 import { findExample } from './examples/index';
 import { plotLossCurve } from './plot';
 import type { ProgressMode } from './progress';
@@ -40,6 +40,11 @@ export interface RunExampleOptions {
   log?: (line: string) => void;
   /** Receives notices, e.g. backends `'auto'` skipped. Default `console.warn`. */
   warn?: (line: string) => void;
+  /**
+   * `--lr`, `--batch-size`, `--steps`: overrides of the example's peak learning rate, batch size
+   * and steps per epoch. Default: the example's own, or the checkpoint's when resuming.
+   */
+  hyperparameters?: Hyperparameters;
   /**
    * Stops training after the current step: the last finished epoch is written to the
    * checkpoint and the run rejects with a `TrainingError` (code `'aborted'`) saying so.
@@ -111,6 +116,7 @@ export async function runExample(name: string, options: RunExampleOptions = {}):
   }
   const resume = options.resume === undefined ? undefined : await readResumePoint(options.resume, example.name);
   const seed = checkSeed(options.seed, resume);
+  const hyperparameters = checkHyperparameters({ ...resume?.hyperparameters, ...definedOnly(options.hyperparameters ?? {}) });
   const log = options.log ?? ((line: string) => console.log(line));
   const outDir = options.outDir ?? join('runs', example.name);
   const files: RunFiles = {
@@ -121,10 +127,11 @@ export async function runExample(name: string, options: RunExampleOptions = {}):
 
   await createOutputFolder(outDir);
   const backend = await setBackend(backendName as BackendName | 'auto', { warn: options.warn ?? ((line) => console.warn(line)) });
-  log(`${example.name}: backend ${backend}, seed ${seed}, ${epochs} epochs${resume ? `, resuming from ${resume.path}` : ''}`);
+  const given = Object.entries(hyperparameters).map(([key, value]) => `${key} ${value}`);
+  log(`${example.name}: backend ${backend}, seed ${seed}, ${epochs} epochs${given.length ? `, ${given.join(', ')}` : ''}${resume ? `, resuming from ${resume.path}` : ''}`);
 
   let trained: { history: History; valLabel: string; lossLabel?: string } | undefined;
-  const run: TrainingRun = { example: example.name, seed, epochs, resume, checkpoint: files.checkpoint, progress: options.progress ?? 'auto', signal: options.signal };
+  const run: TrainingRun = { example: example.name, seed, hyperparameters, epochs, resume, checkpoint: files.checkpoint, progress: options.progress ?? 'auto', signal: options.signal };
   const trainOnce = async (training: CustomTraining) => {
     if (trained) throw new ArgumentError('train-twice', `${example.name}: context.train may be called once per run.`);
     const history = await runTraining(training, run);
@@ -136,6 +143,7 @@ export async function runExample(name: string, options: RunExampleOptions = {}):
     epochs,
     log,
     outDir,
+    hyperparameters,
     trainCustom: trainOnce,
     train: (model, data, setup) => trainOnce(fitTraining(model, data, setup)),
   };
@@ -203,10 +211,35 @@ async function readResumePoint(path: string, example: string): Promise<ResumePoi
     const history = JSON.parse(metadata[METADATA.history]) as { loss: number[]; valLoss: number[] };
     const seed = Number(metadata[METADATA.seed]);
     if (!Array.isArray(history.loss) || !Array.isArray(history.valLoss) || !Number.isInteger(seed)) throw new Error('unexpected values');
-    return { path, bytes, seed, loss: history.loss, valLoss: history.valLoss };
+    const saved = metadata[METADATA.hyperparameters];
+    const hyperparameters = saved === undefined ? {} : checkHyperparameters(JSON.parse(saved) as Hyperparameters);
+    return { path, bytes, seed, hyperparameters, loss: history.loss, valLoss: history.valLoss };
   } catch (error) {
     throw new CheckpointError('bad-metadata', `${path}: the ${METADATA.history} or ${METADATA.seed} metadata is damaged (${(error as Error).message}).`, { cause: error });
   }
+}
+
+/** `values` without its `undefined` entries. */
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** Checks the overrides: a finite learning rate > 0, whole batch size and steps >= 1, no other keys. */
+function checkHyperparameters(values: Hyperparameters): Hyperparameters {
+  const rules: Record<keyof Hyperparameters, (value: number) => boolean> = {
+    learningRate: (value) => Number.isFinite(value) && value > 0,
+    batchSize: (value) => Number.isInteger(value) && value >= 1,
+    stepsPerEpoch: (value) => Number.isInteger(value) && value >= 1,
+  };
+  for (const [key, value] of Object.entries(values)) {
+    const rule = rules[key as keyof Hyperparameters];
+    if (!rule) throw new ArgumentError('bad-argument', `runExample: unknown hyper-parameter "${key}"; use learningRate, batchSize or stepsPerEpoch.`);
+    if (typeof value !== 'number' || !rule(value)) {
+      const expected = key === 'learningRate' ? 'a finite number > 0' : 'an integer >= 1';
+      throw new ArgumentError('bad-argument', `runExample: ${key} (${String(value)}) must be ${expected}.`);
+    }
+  }
+  return values;
 }
 
 /** The run's seed: the option, else the checkpoint's, else {@link DEFAULT_SEED}; a resumed run must keep its seed. */

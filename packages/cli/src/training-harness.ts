@@ -14,11 +14,17 @@ import {
   type History,
   type Module,
 } from '@tensorzoo/core';
-import type { CustomTraining, TrainSetup } from './example';
+import type { CustomTraining, Hyperparameters, TrainSetup } from './example';
 import { createProgressReporter, type ProgressMode } from './progress';
 
 /** Metadata keys the CLI adds to its checkpoints. */
-export const METADATA = { example: 'tensorzoo.cli.example', seed: 'tensorzoo.cli.seed', history: 'tensorzoo.cli.history' } as const;
+export const METADATA = {
+  example: 'tensorzoo.cli.example',
+  seed: 'tensorzoo.cli.seed',
+  history: 'tensorzoo.cli.history',
+  /** The `--lr` / `--batch-size` / `--steps` overrides of the run (JSON), reused by `--resume`. */
+  hyperparameters: 'tensorzoo.cli.hyperparameters',
+} as const;
 
 /**
  * Least time between two checkpoint writes. Every epoch's state is encoded when the epoch
@@ -36,6 +42,8 @@ export interface ResumePoint {
   path: string;
   bytes: Uint8Array;
   seed: number;
+  /** The overrides the checkpoint's run used (empty for checkpoints that predate them). */
+  hyperparameters: Hyperparameters;
   loss: number[];
   valLoss: number[];
 }
@@ -44,6 +52,8 @@ export interface ResumePoint {
 export interface TrainingRun {
   example: string;
   seed: number;
+  /** The user's overrides, saved in the checkpoint. */
+  hyperparameters: Hyperparameters;
   /** Total epochs, resumed ones included. */
   epochs: number;
   resume?: ResumePoint;
@@ -95,6 +105,7 @@ export async function runTraining(training: CustomTraining, run: TrainingRun): P
   const metadata = () => ({
     [METADATA.example]: run.example,
     [METADATA.seed]: String(run.seed),
+    [METADATA.hyperparameters]: JSON.stringify(run.hyperparameters),
     [METADATA.history]: JSON.stringify({ loss: history.loss, valLoss: history.valLoss }),
   });
   const writer = new CheckpointWriter(run.checkpoint);

@@ -3,9 +3,10 @@
 import { stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '@tensorzoo/core';
-import { loadMnist } from '@tensorzoo/datasets/mnist';
+import { loadMnist } from '@tensorzoo/datasets';
 import { describe, expect, it } from 'vitest';
-import { confusionMatrix, formatConfusion, imageEpochs } from '../src/examples/cnn-mnist';
+import { confusionMatrix, formatConfusion } from '../src/examples/helpers/confusion';
+import { imageEpochs } from '../src/examples/helpers/images';
 import { runExample, type RunResult } from '../src/index';
 import { lineCollector, temporaryFolders } from './helpers';
 

@@ -4,11 +4,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '@tensorzoo/core';
 import { SimpleCNN } from '@tensorzoo/cnn';
-import { loadFashionMnist } from '@tensorzoo/datasets/fashion-mnist';
+import { loadFashionMnist } from '@tensorzoo/datasets';
 import { binaryCrossEntropy } from '@tensorzoo/losses';
 import { adam, cosineDecay } from '@tensorzoo/optimizers';
 import type { Example } from '../example';
-import { confusionMatrix, firstImages, formatConfusion, imageEpochs, predictLabels } from './cnn-mnist';
+import { confusionMatrix, formatConfusion } from './helpers/confusion';
+import { firstImages, imageEpochs, predictLabels } from './helpers/images';
 
 /** Settings of the run. */
 const CONFIG = {

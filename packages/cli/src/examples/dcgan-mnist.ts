@@ -5,13 +5,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { Flatten, Generator, Linear, ReLU, Sequential, fit, type StepInfo } from '@tensorzoo/core';
-import { loadMnist, type MnistDataset } from '@tensorzoo/datasets/mnist';
+import { Generator, type StepInfo } from '@tensorzoo/core';
+import { loadMnist } from '@tensorzoo/datasets';
 import { DCGANDiscriminator, DCGANGenerator, GANTrainer, nonSaturatingGANLoss } from '@tensorzoo/gan';
-import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { adam } from '@tensorzoo/optimizers';
 import type { CustomTraining, Example } from '../example';
 import { imageGrid } from '../image-grid';
+import { ImageJudge, entropyBits } from '../lib/image-judge';
+import { imageRows } from './helpers/images';
 
 /** Settings of the run: the defaults take about 12-20 minutes of one cpu core (0.4-0.6 s per generator step). */
 const CONFIG = {
@@ -55,13 +56,6 @@ const CONFIG = {
 
 const PIXELS = 28 * 28;
 
-/** Images `rows` of `dataset` as `[n, 28, 28, 1]`. */
-function imagesOf(dataset: MnistDataset, rows: ArrayLike<number>): tf.Tensor4D {
-  const pixels = new Float32Array(rows.length * PIXELS);
-  for (let i = 0; i < rows.length; i++) pixels.set(dataset.features.subarray(rows[i] * PIXELS, (rows[i] + 1) * PIXELS), i * PIXELS);
-  return tf.tensor4d(pixels, [rows.length, 28, 28, 1]);
-}
-
 /** Per-pixel mean and standard deviation of `count` images `[count * 784]`. */
 function pixelStatistics(values: ArrayLike<number>, count: number): { mean: Float64Array; std: Float64Array } {
   const mean = new Float64Array(PIXELS);
@@ -81,97 +75,6 @@ function pixelStatistics(values: ArrayLike<number>, count: number): { mean: Floa
   return { mean, std };
 }
 
-/**
- * Eigen-decomposition of a symmetric matrix (cyclic Jacobi, float64): `matrix = V diag(values) Vᵀ`,
- * `vectors` row-major with eigenvectors as columns.
- */
-function symmetricEigen(matrix: Float64Array, size: number): { values: Float64Array; vectors: Float64Array } {
-  const a = Float64Array.from(matrix);
-  const v = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) v[i * size + i] = 1;
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    for (let p = 0; p < size; p++) for (let q = p + 1; q < size; q++) off += a[p * size + q] ** 2;
-    if (off < 1e-22) break;
-    for (let p = 0; p < size; p++) {
-      for (let q = p + 1; q < size; q++) {
-        const apq = a[p * size + q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q * size + q] - a[p * size + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < size; k++) {
-          const akp = a[k * size + p];
-          const akq = a[k * size + q];
-          a[k * size + p] = c * akp - s * akq;
-          a[k * size + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < size; k++) {
-          const apk = a[p * size + k];
-          const aqk = a[q * size + k];
-          a[p * size + k] = c * apk - s * aqk;
-          a[q * size + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < size; k++) {
-          const vkp = v[k * size + p];
-          const vkq = v[k * size + q];
-          v[k * size + p] = c * vkp - s * vkq;
-          v[k * size + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  return { values: Float64Array.from({ length: size }, (_, i) => a[i * size + i]), vectors: v };
-}
-
-/** Mean and covariance (float64) of `count` feature rows of width `size`. */
-function gaussianOf(features: ArrayLike<number>, count: number, size: number): { mean: Float64Array; covariance: Float64Array } {
-  const mean = new Float64Array(size);
-  for (let row = 0; row < count; row++) for (let j = 0; j < size; j++) mean[j] += features[row * size + j] / count;
-  const covariance = new Float64Array(size * size);
-  const centred = new Float64Array(size);
-  for (let row = 0; row < count; row++) {
-    for (let j = 0; j < size; j++) centred[j] = features[row * size + j] - mean[j];
-    for (let i = 0; i < size; i++) for (let j = i; j < size; j++) covariance[i * size + j] += (centred[i] * centred[j]) / (count - 1);
-  }
-  for (let i = 0; i < size; i++) for (let j = 0; j < i; j++) covariance[i * size + j] = covariance[j * size + i];
-  return { mean, covariance };
-}
-
-/**
- * Fréchet distance between two Gaussians (the FID formula, Heusel et al. 2017):
- * `|μ1 - μ2|² + Tr(Σ1 + Σ2 - 2 (Σ1^½ Σ2 Σ1^½)^½)`.
- */
-function frechetDistance(a: { mean: Float64Array; covariance: Float64Array }, b: { mean: Float64Array; covariance: Float64Array }): number {
-  const size = a.mean.length;
-  const { values, vectors } = symmetricEigen(a.covariance, size);
-  const root = new Float64Array(size * size); // Σ1^½
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j < size; j++) {
-      let sum = 0;
-      for (let k = 0; k < size; k++) sum += vectors[i * size + k] * Math.sqrt(Math.max(values[k], 0)) * vectors[j * size + k];
-      root[i * size + j] = sum;
-    }
-  }
-  const product = multiply(multiply(root, b.covariance, size), root, size); // Σ1^½ Σ2 Σ1^½
-  const cross = symmetricEigen(product, size).values.reduce((sum, value) => sum + Math.sqrt(Math.max(value, 0)), 0);
-  let distance = 0;
-  for (let i = 0; i < size; i++) distance += (a.mean[i] - b.mean[i]) ** 2 + a.covariance[i * size + i] + b.covariance[i * size + i];
-  return distance - 2 * cross;
-}
-
-function multiply(x: Float64Array, y: Float64Array, size: number): Float64Array {
-  const out = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) {
-    for (let k = 0; k < size; k++) {
-      const xik = x[i * size + k];
-      for (let j = 0; j < size; j++) out[i * size + j] += xik * y[k * size + j];
-    }
-  }
-  return out;
-}
-
 /** Noise `[count, latentDim]` from `rng`. */
 const noiseOf = (rng: Generator, count: number) => tf.tensor2d(rng.normalArray(count * CONFIG.latentDim), [count, CONFIG.latentDim]);
 
@@ -185,61 +88,6 @@ async function generate(generator: DCGANGenerator, noise: tf.Tensor): Promise<Fl
   images.dispose();
   return values;
 }
-
-/** What the classifier says about a set of images. */
-interface Judgement {
-  /** Mean over images of the largest softmax probability. */
-  confidence: number;
-  /** Images per predicted digit. */
-  histogram: number[];
-  /** Their hidden-layer features, `[count * hidden]`. */
-  features: Float32Array;
-}
-
-/** The judge: `features` (Flatten, Linear, ReLU) then `head` (Linear to 10 logits). */
-interface Classifier {
-  features: Sequential;
-  head: Linear;
-  /** Both, for training. */
-  whole: Sequential;
-}
-
-function createClassifier(rng: Generator): Classifier {
-  const features = new Sequential(new Flatten(), new Linear(PIXELS, CONFIG.classifierHidden, { rng }), new ReLU());
-  const head = new Linear(CONFIG.classifierHidden, 10, { rng });
-  return { features, head, whole: new Sequential(features, head) };
-}
-
-/** Classifies `images` `[n, 28, 28, 1]` (in [-1, 1]) in batches of 250. */
-async function judge({ features, head }: Classifier, images: tf.Tensor): Promise<Judgement> {
-  const count = images.shape[0];
-  const hidden = new Float32Array(count * CONFIG.classifierHidden);
-  const histogram = new Array<number>(10).fill(0);
-  let confidence = 0;
-  for (let start = 0; start < count; start += 250) {
-    const size = Math.min(250, count - start);
-    const [batchFeatures, probabilities] = tf.tidy(() => {
-      const batch = tf.slice(images, [start, 0, 0, 0], [size, 28, 28, 1]);
-      const h = features.call(batch); // [size, hidden]
-      return [h, tf.softmax(head.call(h))];
-    });
-    hidden.set(await batchFeatures.data(), start * CONFIG.classifierHidden);
-    const p = await probabilities.data();
-    for (let row = 0; row < size; row++) {
-      let best = 0;
-      for (let digit = 1; digit < 10; digit++) if (p[row * 10 + digit] > p[row * 10 + best]) best = digit;
-      histogram[best]++;
-      confidence += p[row * 10 + best];
-    }
-    tf.dispose([batchFeatures, probabilities]);
-  }
-  return { confidence: confidence / count, histogram, features: hidden };
-}
-
-const entropyBits = (histogram: readonly number[]) => {
-  const total = histogram.reduce((a, b) => a + b, 0);
-  return -histogram.reduce((sum, count) => (count > 0 ? sum + (count / total) * Math.log2(count / total) : sum), 0);
-};
 
 /** `tensorzoo train dcgan-mnist`: DCGAN on MNIST with sample grids and a classifier's verdict. */
 export const dcganMnist: Example = {
@@ -299,7 +147,7 @@ export const dcganMnist: Example = {
         const order = trainer.rng.permutation(trainSet.size); // this epoch's real images
         function* realBatches() {
           for (let step = 0; step < stepsPerEpoch; step++) {
-            const batch = imagesOf(trainSet, order.subarray(step * CONFIG.batchSize, (step + 1) * CONFIG.batchSize));
+            const batch = imageRows(trainSet, order.subarray(step * CONFIG.batchSize, (step + 1) * CONFIG.batchSize));
             try {
               yield batch;
             } finally {
@@ -332,8 +180,7 @@ export const dcganMnist: Example = {
       save: ({ epoch, metadata }) => trainer.save({ epoch, metadata }),
       load: async (bytes) => (await trainer.load(bytes)).epoch,
     };
-    const classifier = createClassifier(classifierRng);
-    const classifierOptimizer = adam({ lr: CONFIG.classifierLearningRate });
+    const judge = new ImageJudge({ hidden: CONFIG.classifierHidden, rng: classifierRng });
     const owned: tf.Tensor[] = [curveNoise];
     try {
       const history = await trainCustom(training);
@@ -345,36 +192,23 @@ export const dcganMnist: Example = {
       log(`wrote ${finalGrid} (64 fixed-noise samples) and a grid every ${CONFIG.sampleEvery} steps in ${samplesDir}`);
 
       // The judge: a small MNIST classifier trained on the real training images.
-      const trainImages = imagesOf(trainSet, Int32Array.from({ length: trainSet.size }, (_, i) => i));
+      const trainImages = imageRows(trainSet, Int32Array.from({ length: trainSet.size }, (_, i) => i));
       const trainLabels = tf.tensor1d(trainSet.targets as Int32Array, 'int32');
-      const testImages = imagesOf(testSet, Int32Array.from({ length: testSet.size }, (_, i) => i));
+      const testImages = imageRows(testSet, Int32Array.from({ length: testSet.size }, (_, i) => i));
       owned.push(trainImages, trainLabels, testImages);
-      await fit(classifier.whole, { x: trainImages, y: trainLabels }, {
-        loss: (yTrue, yPred) => sparseCategoricalCrossEntropy(yTrue, yPred, { fromLogits: true }),
-        optimizer: classifierOptimizer,
-        epochs: CONFIG.classifierEpochs,
-        batchSize: CONFIG.batchSize,
-        rng: classifierRng,
-      });
-      classifier.whole.eval();
-      const real = await judge(classifier, testImages);
-      const predictions = tf.tidy(() => tf.argMax(classifier.whole.call(testImages), 1));
-      const predicted = await predictions.data();
-      predictions.dispose();
-      let correct = 0;
-      for (let i = 0; i < testSet.size; i++) if (predicted[i] === testSet.targets[i]) correct++;
-      const accuracy = correct / testSet.size;
+      await judge.train(trainImages, trainLabels, { epochs: CONFIG.classifierEpochs, batchSize: CONFIG.batchSize, learningRate: CONFIG.classifierLearningRate });
+      const real = await judge.judge(testImages);
+      const accuracy = await judge.accuracy(testImages, testSet.targets);
       const evaluationNoise = noiseOf(evaluationRng, CONFIG.evaluationSamples);
       const generatedImages = tf.tensor4d(await generate(generator, evaluationNoise), [CONFIG.evaluationSamples, 28, 28, 1]);
       owned.push(evaluationNoise, generatedImages);
-      const fake = await judge(classifier, generatedImages);
+      const fake = await judge.judge(generatedImages);
       const trainSubset = tf.slice(trainImages, [0, 0, 0, 0], [testSet.size, 28, 28, 1]);
       owned.push(trainSubset);
-      const realTrain = await judge(classifier, trainSubset);
+      const realTrain = await judge.judge(trainSubset);
       const hidden = CONFIG.classifierHidden;
-      const testGaussian = gaussianOf(real.features, testSet.size, hidden);
-      const fakeDistance = frechetDistance(gaussianOf(fake.features, CONFIG.evaluationSamples, hidden), testGaussian);
-      const realDistance = frechetDistance(gaussianOf(realTrain.features.subarray(0, CONFIG.evaluationSamples * hidden), CONFIG.evaluationSamples, hidden), testGaussian);
+      const fakeDistance = judge.frechetDistance(fake, real);
+      const realDistance = judge.frechetDistance(realTrain, real, CONFIG.evaluationSamples);
       log(`judge: MLP 784-${hidden}-10 trained ${CONFIG.classifierEpochs} passes on the training images: test accuracy ${(100 * accuracy).toFixed(1)}%`);
       log(`                                         generated (${CONFIG.evaluationSamples})   real test (${testSet.size})`);
       log(`  mean max-softmax confidence            ${fake.confidence.toFixed(3).padStart(10)}   ${real.confidence.toFixed(3).padStart(14)}`);
@@ -397,8 +231,7 @@ export const dcganMnist: Example = {
       discriminator.dispose();
       trainer.generatorOptimizer.dispose();
       trainer.discriminatorOptimizer.dispose();
-      classifier.whole.dispose();
-      classifierOptimizer.dispose();
+      judge.dispose();
     }
   },
 };

@@ -1,13 +1,13 @@
 // A character-level GPT learns to spell English first names (makemore-style), checked against
 // the unigram baseline: the entropy of the character distribution.
 import * as tf from '@tensorflow/tfjs-core';
-import { Generator, type LossFn, type Module } from '@tensorzoo/core';
+import { Generator, type Module } from '@tensorzoo/core';
 import { loadFemaleFirstNames, padSequences, sequenceBatches, shuffleSplit, type PaddedSequences } from '@tensorzoo/datasets';
-import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
+import { maskedCrossEntropy, sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { CharTokenizer, generate } from '@tensorzoo/transformer';
 import type { Example } from '../example';
 import { languageModelMetadata } from '../sample';
-import { createCharGpt } from './char-gpt';
+import { createCharGpt } from './helpers/char-gpt';
 
 /** Settings of the run: a few minutes on the cpu backend, validation loss near 2.2 nats vs the unigram 3.1. */
 const CONFIG = {
@@ -37,19 +37,6 @@ const CONFIG = {
 } as const;
 
 const SPECIAL_TOKENS = ['<pad>', '<bos>', '<eos>'];
-
-/**
- * Mean cross-entropy of logits `[B, T, V]` against integer targets `[B, T]`, ignoring
- * positions whose target is `padId` (PyTorch's `ignore_index`).
- */
-export function maskedCrossEntropy(padId: number): LossFn {
-  return (yTrue, logits) =>
-    tf.tidy(() => {
-      const perToken = sparseCategoricalCrossEntropy(yTrue, logits, { fromLogits: true, reduction: 'none' }); // [B, T]
-      const mask = tf.cast(tf.notEqual(yTrue, padId), 'float32'); // [B, T]
-      return tf.div(tf.sum(tf.mul(perToken, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
-    });
-}
 
 /** Padded rows as `{ x, y }` int32 tensors `[n, length]`; the caller disposes them. */
 function rowTensors(rows: PaddedSequences, count = rows.size): { x: tf.Tensor; y: tf.Tensor } {
@@ -116,7 +103,7 @@ export const gptNames: Example = {
     const validation = rowTensors(validationRows, Math.min(CONFIG.validationCurveNames, validationRows.size));
     try {
       await train(model, data, {
-        loss: maskedCrossEntropy(padId),
+        loss: (targets, logits) => maskedCrossEntropy(targets, logits, { ignoreIndex: padId, fromLogits: true }),
         optimizer,
         rng: batchRng,
         batchSize: CONFIG.batchSize,

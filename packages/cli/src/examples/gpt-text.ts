@@ -7,7 +7,7 @@ import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { CharTokenizer, generate } from '@tensorzoo/transformer';
 import type { Example } from '../example';
 import { languageModelMetadata } from '../sample';
-import { createCharGpt } from './char-gpt';
+import { createCharGpt } from './helpers/char-gpt';
 
 /** Settings of the run: a few minutes on the cpu backend. */
 const CONFIG = {

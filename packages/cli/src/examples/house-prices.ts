@@ -7,7 +7,7 @@ import { meanSquaredError } from '@tensorzoo/losses';
 import { sgd } from '@tensorzoo/optimizers';
 import type { Example } from '../example';
 import { leastSquares, predictLinear, rootMeanSquaredError } from '../least-squares';
-import { datasetTensors, predict } from './tensors';
+import { datasetTensors, predict } from './helpers/tensors';
 
 /** Settings of the run. */
 const CONFIG = {

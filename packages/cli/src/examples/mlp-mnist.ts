@@ -3,11 +3,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '@tensorzoo/core';
 import { MLPClassifier } from '@tensorzoo/cnn';
-import { loadMnist } from '@tensorzoo/datasets/mnist';
+import { loadMnist } from '@tensorzoo/datasets';
 import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { adam, cosineDecay } from '@tensorzoo/optimizers';
 import type { Example } from '../example';
-import { confusionMatrix, firstImages, formatConfusion, imageEpochs, predictLabels } from './cnn-mnist';
+import { confusionMatrix, formatConfusion } from './helpers/confusion';
+import { firstImages, imageEpochs, predictLabels } from './helpers/images';
 
 /** Settings of the run. */
 const CONFIG = {

@@ -5,7 +5,7 @@ import { linearRegressionData } from '@tensorzoo/datasets';
 import { meanSquaredError } from '@tensorzoo/losses';
 import { adam, cosineDecay } from '@tensorzoo/optimizers';
 import type { Example } from '../example';
-import { datasetTensors, predict } from './tensors';
+import { datasetTensors, predict } from './helpers/tensors';
 
 /** Settings of the run: with these the max error stays near 0.02 (< 0.05) across seeds, in a few seconds on cpu. */
 const CONFIG = {

@@ -2,10 +2,10 @@
 // sequence-to-sequence smoke test: exact match on held-out strings with greedy decoding.
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator, Module, type Batch } from '@tensorzoo/core';
+import { maskedCrossEntropy } from '@tensorzoo/losses';
 import { adamW, cosineDecay } from '@tensorzoo/optimizers';
 import { CharTokenizer, Seq2SeqTransformer, type Seq2SeqTransformerOptions } from '@tensorzoo/transformer';
 import type { Example } from '../example';
-import { maskedCrossEntropy } from './gpt-names';
 
 /** Settings of the run: a few minutes on the cpu backend for >= 99% exact match. */
 const CONFIG = {
@@ -144,7 +144,7 @@ export const seq2seqReverse: Example = {
     const validation = encodeBatch(tests.slice(0, CONFIG.validationCurveStrings));
     const source = tf.tensor2d(tests.flatMap(sourceIds), [tests.length, SOURCE_LENGTH], 'int32'); // [1000, 8]
     try {
-      await train(model, data, { loss: maskedCrossEntropy(padId), optimizer, rng: batchRng, batchSize: CONFIG.batchSize, validationData: validation });
+      await train(model, data, { loss: (targets, logits) => maskedCrossEntropy(targets, logits, { ignoreIndex: padId, fromLogits: true }), optimizer, rng: batchRng, batchSize: CONFIG.batchSize, validationData: validation });
       const outputs = await model.seq2seq.greedyDecode(source, { maxNewTokens: TARGET_LENGTH, startToken: bosId, stopTokens: [eosId] });
       const predictions = outputs.map((ids) => (ids.at(-1) === eosId ? tokenizer.decode(ids.slice(0, -1)) : `${tokenizer.decode(ids)} (no <eos>)`));
       const expected = tests.map((digits) => [...digits].reverse().join(''));

@@ -5,11 +5,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator, Module, type Batch, type ModuleChild } from '@tensorzoo/core';
-import { loadMnist, type MnistDataset } from '@tensorzoo/datasets/mnist';
+import { loadMnist, type MnistDataset } from '@tensorzoo/datasets';
 import { adam } from '@tensorzoo/optimizers';
 import { VAE, elbo, elboLoss } from '@tensorzoo/vae';
 import type { Example } from '../example';
 import { imageGrid } from '../image-grid';
+import { imageRows } from './helpers/images';
 
 /** Settings of the run: the defaults take a few minutes on the cpu backend. */
 const CONFIG = {
@@ -84,9 +85,8 @@ function negativeElbo(yTrue: tf.Tensor, packed: tf.Tensor): tf.Scalar {
 
 /** Images `rows` of `dataset` as a batch: x `[n, 28, 28, 1]`, y the same pixels flat `[n, 784]`. */
 function imageBatch(dataset: MnistDataset, rows: ArrayLike<number>): Batch {
-  const pixels = new Float32Array(rows.length * PIXELS);
-  for (let i = 0; i < rows.length; i++) pixels.set(dataset.features.subarray(rows[i] * PIXELS, (rows[i] + 1) * PIXELS), i * PIXELS);
-  return { x: tf.tensor4d(pixels, [rows.length, 28, 28, 1]), y: tf.tensor2d(pixels, [rows.length, PIXELS]) };
+  const x = imageRows(dataset, rows); // [n, 28, 28, 1]
+  return { x, y: tf.reshape(x, [rows.length, PIXELS]) };
 }
 
 const range = (start: number, end: number) => Int32Array.from({ length: end - start }, (_, index) => start + index);

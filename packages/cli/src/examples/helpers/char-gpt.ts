@@ -1,7 +1,7 @@
 import type { Generator, Optimizer } from '@tensorzoo/core';
 import { adamW, cosineDecay } from '@tensorzoo/optimizers';
 import { GPT } from '@tensorzoo/transformer';
-import type { GPTConfig } from '../sample';
+import type { GPTConfig } from '../../sample';
 
 /** The settings the character-level GPT examples share. */
 export interface CharGptSettings {
