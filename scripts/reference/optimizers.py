@@ -25,15 +25,15 @@ import os
 
 import torch
 
+from common import fixtures_dir
+
 torch.set_default_dtype(torch.float64)
 
 STEPS = 20
 SIGNIFICANT_DIGITS = 8  # float32 carries ~7.2 digits; the tests compare to 1e-5 relative
 WEIGHT = "layers.0.weight"
 BIAS = "layers.0.bias"
-OUTPUT = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "packages", "optimizers", "fixtures", "optimizers.json"
-)
+OUTPUT = str(fixtures_dir("optimizers") / "optimizers.json")
 
 
 def rounded(values):

@@ -19,12 +19,13 @@ Files:
 """
 import base64
 import json
-import pathlib
 import struct
 
 import numpy as np
 import torch
 from torch import nn
+
+from common import fixtures_dir
 
 # The reference's Dtype enum order (increasing alignment).
 DTYPE_ORDER = ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64"]
@@ -133,6 +134,6 @@ out = {
     },
 }
 
-path = pathlib.Path(__file__).resolve().parents[2] / "packages" / "core" / "fixtures" / "torch-linear.json"
+path = fixtures_dir("core") / "torch-linear.json"
 path.write_text(json.dumps(out, indent=1) + "\n")
 print(f"wrote {path}")
