@@ -1,5 +1,5 @@
 // Generates the parts of the docs that come from the code and from measurements, at build
-// time, into apps/docs/generated (included by the pages) and apps/docs/public/assets:
+// time, into apps/docs/generated (included by the pages) and apps/docs/public/images:
 //   - results/<example>.md   the row of the root README's example table, with its command
 //   - performance.md         tables from bench/results/latest.json
 //   - params/<model>.md      parameter names and shapes of models built from the BUILT packages
@@ -25,10 +25,10 @@ const escapeCell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, '
 const table = (header, rows) =>
   [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)].join('\n') + '\n';
 
-/** docs/assets/*.png -> public/assets (served as /assets/...). */
+/** docs/assets/*.png -> public/images (served as /images/...). */
 function copyAssets() {
   const from = `${repository}docs/assets/`;
-  const to = `${docs}public/assets/`;
+  const to = `${docs}public/images/`;
   rmSync(to, { recursive: true, force: true });
   mkdirSync(to, { recursive: true });
   const files = readdirSync(from).filter((name) => /\.(png|svg|jpg)$/.test(name));
@@ -235,12 +235,40 @@ function apiCoverage(project) {
   return totals;
 }
 
+/** Every error code thrown with a literal `new XError('code', ...)` in the packages' sources. */
+function errorCodes() {
+  const found = new Map(); // "Class code" -> Set of packages
+  const walk = (folder, packageName) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = `${folder}/${entry.name}`;
+      if (entry.isDirectory()) walk(path, packageName);
+      else if (entry.name.endsWith('.ts') && !entry.name.includes('.test')) {
+        for (const match of readFileSync(path, 'utf8').matchAll(/new (ShapeError|ArgumentError|BackendError|CheckpointError|TrainingError)\(\s*'([a-z0-9-]+)'/g)) {
+          const key = `${match[1]} ${match[2]}`;
+          if (!found.has(key)) found.set(key, new Set());
+          found.get(key).add(packageName);
+        }
+      }
+    }
+  };
+  for (const name of readdirSync(`${repository}packages`)) {
+    if (existsSync(`${repository}packages/${name}/src`)) walk(`${repository}packages/${name}/src`, name);
+  }
+  const rows = [...found.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, packages]) => {
+    const [className, code] = key.split(' ');
+    return [`\`${className}\``, `\`${code}\``, [...packages].sort().join(', ')];
+  });
+  write('error-codes.md', table(['class', 'code', 'thrown in'], rows));
+  return rows.length;
+}
+
 const started = performance.now();
 mkdirSync(generated, { recursive: true });
 const assets = copyAssets();
 const examples = exampleResults();
 const speedRows = performanceTables();
 const models = await parameterTables();
+const codes = errorCodes();
 const typedocJson = `${generated}typedoc.json`;
 if (!existsSync(typedocJson)) throw new Error('generate: generated/typedoc.json is missing; run typedoc first (pnpm --filter docs api).');
 const project = JSON.parse(readFileSync(typedocJson, 'utf8'));
@@ -248,6 +276,6 @@ const options = optionTables(project);
 const coverage = apiCoverage(project);
 console.log(
   `generate: ${assets} images, ${examples.length} example results, ${speedRows} benchmark rows, ${models} parameter tables, ` +
-    `${options} option tables; API: ${coverage.exportsDocumented}/${coverage.exports} exports and ${coverage.documented}/${coverage.total} symbols documented ` +
+    `${options} option tables, ${codes} error codes; API: ${coverage.exportsDocumented}/${coverage.exports} exports and ${coverage.documented}/${coverage.total} symbols documented ` +
     `(${((performance.now() - started) / 1000).toFixed(1)} s)`,
 );

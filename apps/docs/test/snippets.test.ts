@@ -107,3 +107,45 @@ describe('guide snippets', () => {
     expect(existsSync('encoder_layer_tuned_io.safetensors')).toBe(true);
   });
 });
+
+describe('model page snippets', () => {
+  it('cnn: every classifier gives the documented output shape', async () => {
+    const { simpleShapes, lenetShape, resnetShape, mlpShape } = await run('models-cnn.ts');
+    expect(simpleShapes).toEqual([[8, 10], [8, 1]]);
+    expect([lenetShape, resnetShape, mlpShape]).toEqual([[8, 10], [8, 10], [8, 10]]);
+  });
+
+  it('gan: the trainer runs steps, samples a grid and saves one checkpoint', async () => {
+    const { history, samples, checkpoint } = await run('models-gan.ts');
+    expect(samples.shape.slice(1)).toEqual([28, 28, 1]);
+    expect(checkpoint.byteLength).toBeGreaterThan(1000);
+    expect(history).toBeDefined();
+  });
+
+  it('vae: forward, −ELBO, sampling and interpolation shapes', async () => {
+    const { reconstruction, mu, loss, digits, path } = await run('models-vae.ts');
+    expect(reconstruction.shape).toEqual([8, 28, 28, 1]);
+    expect(mu.shape).toEqual([8, 20]);
+    expect(Number.isFinite((await loss.data())[0])).toBe(true);
+    expect(digits.shape).toEqual([16, 28, 28, 1]);
+    expect(path.shape[0]).toBe(8);
+  });
+
+  it('gpt: logits [B, T, V] and a streamed continuation', async () => {
+    const { logits, continuation } = await run('models-gpt.ts');
+    expect(logits.shape.slice(0, 2)).toEqual([2, 4]);
+    expect(continuation).toHaveLength(6);
+  });
+
+  it('seq2seq: teacher-forced logits and greedy decoding', async () => {
+    const { logits, decoded } = await run('models-seq2seq.ts');
+    expect(logits.shape).toEqual([2, 5, 13]);
+    expect(decoded).toHaveLength(2);
+  });
+
+  it('layers and attention: the documented shapes', async () => {
+    const { encoded, decoded, encoder, attended, crossed } = await run('models-layers.ts');
+    expect([encoded.shape, decoded.shape, attended.shape, crossed.shape]).toEqual([[2, 7, 16], [2, 7, 16], [2, 7, 16], [2, 7, 16]]);
+    expect(encoder.namedParameters().some(([name]: [string]) => name.startsWith('layers.2.'))).toBe(true);
+  });
+});
