@@ -35,7 +35,7 @@ function randomValues(shape: number[], seed: number): { values: Float32Array; sh
 describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () => {
   it('is installed by setBackend("wasm"), and the stock backend cannot train a convolution', async () => {
     await setBackend('wasm');
-    expect(fastKernelsInstalled('wasm')).toEqual(['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate']);
+    expect(fastKernelsInstalled('wasm')).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate']);
     restoreStockKernels('wasm');
     const x = tf.ones([1, 3, 3, 1]) as tf.Tensor4D;
     const filter = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
@@ -180,7 +180,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
       tf.dispose([x, filter, transposed, poolGradient]);
       installFastKernels('wasm');
     }
-    expect(fastKernelsInstalled('wasm')).toEqual(['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate']);
+    expect(fastKernelsInstalled('wasm')).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate']);
   });
 });
 
@@ -222,6 +222,35 @@ describe('wasm UnsortedSegmentSum (stock tfjs-wasm has none: embeddings could no
       expect(results.wasm.shape).toEqual([11, 2, 3]);
       expect(results.wasm.values).toEqual(results.cpu.values);
       expect(results.wasm.dtype).toBe(dtype);
+    }
+  });
+});
+
+describe('wasm BatchMatMul with transposed operands (stock tfjs-wasm is ~40x slower there)', () => {
+  it('goes through Transpose + the plain product and equals the stock kernel, batched and broadcast, leaking nothing', async () => {
+    await setBackend('wasm');
+    const cases: Array<[number[], number[], boolean, boolean]> = [
+      [[64, 300], [64, 70], true, false], // a linear layer's weight gradient
+      [[33, 64], [48, 64], false, true],
+      [[2, 9, 5], [2, 7, 9], true, true],
+      [[3, 5, 4], [4, 6], false, false],
+      [[2, 4, 5], [1, 6, 5], false, true],
+    ];
+    for (const [aShape, bShape, transposeA, transposeB] of cases) {
+      const a = tf.tensor(Array.from({ length: aShape.reduce((x, y) => x * y, 1) }, (_, i) => Math.sin(i * 0.37)), aShape);
+      const b = tf.tensor(Array.from({ length: bShape.reduce((x, y) => x * y, 1) }, (_, i) => Math.cos(i * 0.21)), bShape);
+      const before = tf.memory();
+      const ours = tf.matMul(a, b, transposeA, transposeB);
+      const oursValues = await ours.data();
+      ours.dispose();
+      expect(tf.memory().numTensors).toBe(before.numTensors);
+      expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers); // the transposed copies are freed
+      restoreStockKernels('wasm');
+      const stock = tf.matMul(a, b, transposeA, transposeB);
+      const stockValues = await stock.data();
+      installFastKernels('wasm');
+      expect(Array.from(oursValues).map((value, i) => Math.abs(value - stockValues[i])).every((difference) => difference < 1e-4), `${aShape} x ${bShape}`).toBe(true);
+      tf.dispose([a, b, stock]);
     }
   });
 });

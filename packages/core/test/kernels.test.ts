@@ -77,12 +77,12 @@ function outputSize(size: number, kernel: number, stride: number, pad: Pad, axis
 describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
-      'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'Relu', 'Step', 'Transpose', 'UnsortedSegmentSum', 'TensorZooAdamUpdate',
+      'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Relu', 'Step', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(15);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(17);
   });
 });
 
@@ -239,7 +239,7 @@ describe('MaxPool, MaxPoolGrad and Sum equal the stock kernels', () => {
   });
 });
 
-describe('Add, Sub, Multiply, Relu, Step and Transpose are bit-identical to the stock kernels', () => {
+describe('Add, Sub, Multiply, RealDiv, Softmax, Relu, Step and Transpose are bit-identical to the stock kernels', () => {
   const shapes: Array<[number[], number[]]> = [
     [[2, 3, 4, 5], [2, 3, 4, 5]], // same shape
     [[2, 3, 4, 5], [5]], // bias over channels
@@ -249,8 +249,16 @@ describe('Add, Sub, Multiply, Relu, Step and Transpose are bit-identical to the 
     [[2, 3, 4, 5], []], // scalar
     [[], [3, 2]],
     [[1, 5], [3, 1, 5]], // output rank above both: stock path for a, fast for b
-    [[2, 3, 1], [2, 1, 4]], // outer broadcast: stock kernel
+    [[2, 3, 1], [2, 1, 4]], // both operands broadcast
     [[3, 1], [1, 4]],
+    [[4, 3, 6, 1], [4, 3, 6, 7]], // [B, T, 1] with [B, T, C]: LayerNorm and softmax gradients
+    [[4, 3, 6, 7], [4, 3, 6, 1]],
+    [[2, 3, 4, 5], [2, 1, 4, 1]],
+    [[2, 1, 4, 1], [1, 3, 1, 5]],
+    [[3, 1, 5], [1, 4, 1]],
+    [[1, 1, 1], [2, 1, 3]],
+    [[2, 0, 3], [1, 1, 3]], // empty
+    [[1, 40, 1], [300, 1, 9]], // 108,000 elements
   ];
   it('on same-shape, scalar, bias-style and general broadcasts, with NaN, ±Infinity and -0', async () => {
     for (const [aShape, bShape] of shapes) {
@@ -263,7 +271,7 @@ describe('Add, Sub, Multiply, Relu, Step and Transpose are bit-identical to the 
       };
       const a = make(aShape, 3);
       const b = make(bShape, 4);
-      for (const op of [tf.add, tf.sub, tf.mul] as const) {
+      for (const op of [tf.add, tf.sub, tf.mul, tf.div] as const) {
         restoreStockKernels('cpu');
         const stock = op(a, b);
         installFastKernels('cpu');
@@ -283,6 +291,27 @@ describe('Add, Sub, Multiply, Relu, Step and Transpose are bit-identical to the 
       tf.dispose([a, b]);
     }
   });
+  it('Softmax over the last axis, NaN and ±Infinity rows included, and its gradient', async () => {
+    for (const shape of [[7], [3, 5], [2, 4, 6, 6], [2, 3, 1], [4, 0], [2, 64, 65]]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const random = randomSource(size + 1);
+      const special = [NaN, Infinity, -Infinity, 80, -80];
+      const values = Array.from({ length: size }, (_, i) => (i % 11 === 3 ? special[i % special.length] : (random(0, 4000) - 2000) / 300));
+      const x = tf.tensor(values, shape, 'float32');
+      const dy = tf.randomNormal(shape, 0, 1, 'float32', size + 2);
+      const compute = () => [tf.softmax(x), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.softmax(t), dy)))(x)];
+      restoreStockKernels('cpu');
+      const stock = compute();
+      installFastKernels('cpu');
+      const fast = compute();
+      for (let i = 0; i < 2; i++) {
+        expect(fast[i].shape).toEqual(stock[i].shape);
+        expect(Array.from(await fast[i].data()), `${i === 0 ? 'softmax' : 'gradient'} ${JSON.stringify(shape)}`).toEqual(Array.from(await stock[i].data()));
+      }
+      tf.dispose([x, dy, ...stock, ...fast]);
+    }
+  });
+
   it('Transpose on every permutation of rank 1-4 tensors (and size 0)', async () => {
     const permutations = (items: number[]): number[][] =>
       items.length <= 1 ? [items] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));

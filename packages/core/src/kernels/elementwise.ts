@@ -9,7 +9,7 @@
  */
 
 /** The binary operations with a fast path. */
-export type BinaryOperation = 'add' | 'sub' | 'mul';
+export type BinaryOperation = 'add' | 'sub' | 'mul' | 'div';
 
 /** `true` when `small` (leading 1s ignored) equals the trailing dimensions of `full`. */
 function isTrailing(small: readonly number[], full: readonly number[]): boolean {
@@ -22,9 +22,11 @@ function isTrailing(small: readonly number[], full: readonly number[]): boolean 
 }
 
 /**
- * `a op b` with NumPy broadcasting, when one operand's layout is the output's and the other
- * repeats along the leading axes (same shape, a scalar, or a bias over the last axes).
- * @returns the values (shape `outShape`), or `undefined` for other broadcasts.
+ * `a op b` with NumPy broadcasting. Same shape, scalars and biases over the last axes run
+ * as one flat loop; every other broadcast (e.g. `[B, T, 1]` with `[B, T, C]`: LayerNorm,
+ * softmax gradients) as a strided walk over the output with runs of the innermost axes.
+ * tfjs's cpu kernel recomputes every element's indices (~100 ns per element).
+ * @returns the values (shape `outShape`).
  */
 export function broadcastBinary(
   operation: BinaryOperation,
@@ -35,9 +37,117 @@ export function broadcastBinary(
   outShape: readonly number[],
 ): Float32Array | undefined {
   const size = outShape.reduce((x, y) => x * y, 1);
-  if (a.length === size && isTrailing(bShape, outShape)) return repeatRight(operation, a, b, size);
-  if (b.length === size && isTrailing(aShape, outShape)) return repeatLeft(operation, a, b, size);
-  return undefined;
+  if (operation !== 'div') {
+    if (a.length === size && isTrailing(bShape, outShape)) return repeatRight(operation, a, b, size);
+    if (b.length === size && isTrailing(aShape, outShape)) return repeatLeft(operation, a, b, size);
+  }
+  return strided(operation, a, aShape, b, bShape, outShape, size);
+}
+
+/** Element strides of `shape` (right-aligned to `outShape`) per output axis, 0 where it broadcasts. */
+function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const strides = new Array<number>(outShape.length).fill(0);
+  for (let axis = shape.length - 1, stride = 1; axis >= 0; axis--) {
+    const outAxis = axis + outShape.length - shape.length;
+    strides[outAxis] = shape[axis] === 1 ? 0 : stride;
+    stride *= shape[axis];
+  }
+  return strides;
+}
+
+/**
+ * The general broadcast: the output's axes merged where both operands are contiguous
+ * across them, then an odometer over the outer axes and a tight loop over the last one.
+ */
+function strided(
+  operation: BinaryOperation,
+  a: Float32Array,
+  aShape: readonly number[],
+  b: Float32Array,
+  bShape: readonly number[],
+  outShape: readonly number[],
+  size: number,
+): Float32Array {
+  const out = new Float32Array(size);
+  if (size === 0) return out;
+  const aFull = broadcastStrides(aShape, outShape);
+  const bFull = broadcastStrides(bShape, outShape);
+  // Merge axis i into the run of i + 1 when both operands step through them as one axis.
+  const dims: number[] = [];
+  const aStrides: number[] = [];
+  const bStrides: number[] = [];
+  for (let axis = outShape.length - 1; axis >= 0; axis--) {
+    const dim = outShape[axis];
+    if (dim === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && aFull[axis] === aStrides[last] * dims[last] && bFull[axis] === bStrides[last] * dims[last]) {
+      dims[last] *= dim;
+    } else {
+      dims.push(dim);
+      aStrides.push(aFull[axis]);
+      bStrides.push(bFull[axis]);
+    }
+  }
+  if (dims.length === 0) {
+    out[0] = apply(operation, a[0], b[0]);
+    return out;
+  }
+  // dims[0] is the innermost run.
+  const inner = dims[0];
+  const [aStep, bStep] = [aStrides[0], bStrides[0]];
+  const outer = dims.length - 1;
+  const counter = new Array<number>(outer).fill(0);
+  let aAt = 0;
+  let bAt = 0;
+  for (let at = 0; at < size; ) {
+    runInner(operation, a, aAt, aStep, b, bAt, bStep, out, at, inner);
+    at += inner;
+    for (let axis = 1; axis <= outer; axis++) {
+      aAt += aStrides[axis];
+      bAt += bStrides[axis];
+      if (++counter[axis - 1] < dims[axis]) break;
+      counter[axis - 1] = 0;
+      aAt -= aStrides[axis] * dims[axis];
+      bAt -= bStrides[axis] * dims[axis];
+    }
+  }
+  return out;
+}
+
+function apply(operation: BinaryOperation, x: number, y: number): number {
+  return operation === 'add' ? x + y : operation === 'sub' ? x - y : operation === 'mul' ? x * y : x / y;
+}
+
+/** `out[at + j] = a[aAt + j·aStep] op b[bAt + j·bStep]` for `j < count`. */
+function runInner(
+  operation: BinaryOperation,
+  a: Float32Array,
+  aAt: number,
+  aStep: number,
+  b: Float32Array,
+  bAt: number,
+  bStep: number,
+  out: Float32Array,
+  at: number,
+  count: number,
+): void {
+  const end = at + count;
+  if (bStep === 0) {
+    const y = b[bAt];
+    if (operation === 'add') for (let i = at, k = aAt; i < end; i++, k += aStep) out[i] = a[k] + y;
+    else if (operation === 'sub') for (let i = at, k = aAt; i < end; i++, k += aStep) out[i] = a[k] - y;
+    else if (operation === 'mul') for (let i = at, k = aAt; i < end; i++, k += aStep) out[i] = a[k] * y;
+    else for (let i = at, k = aAt; i < end; i++, k += aStep) out[i] = a[k] / y;
+  } else if (aStep === 0) {
+    const x = a[aAt];
+    if (operation === 'add') for (let i = at, k = bAt; i < end; i++, k += bStep) out[i] = x + b[k];
+    else if (operation === 'sub') for (let i = at, k = bAt; i < end; i++, k += bStep) out[i] = x - b[k];
+    else if (operation === 'mul') for (let i = at, k = bAt; i < end; i++, k += bStep) out[i] = x * b[k];
+    else for (let i = at, k = bAt; i < end; i++, k += bStep) out[i] = x / b[k];
+  } else if (operation === 'add') for (let i = at, j = aAt, k = bAt; i < end; i++, j += aStep, k += bStep) out[i] = a[j] + b[k];
+  else if (operation === 'sub') for (let i = at, j = aAt, k = bAt; i < end; i++, j += aStep, k += bStep) out[i] = a[j] - b[k];
+  else if (operation === 'mul') for (let i = at, j = aAt, k = bAt; i < end; i++, j += aStep, k += bStep) out[i] = a[j] * b[k];
+  else for (let i = at, j = aAt, k = bAt; i < end; i++, j += aStep, k += bStep) out[i] = a[j] / b[k];
 }
 
 /** `out[i] = a[i] op b[i mod |b|]`. */
@@ -118,6 +228,33 @@ export function transpose(x: Float32Array, shape: readonly number[], perm: reado
       source -= sourceStride[axis] * outShape[axis];
       counter[axis] = 0;
     }
+  }
+  return out;
+}
+
+/**
+ * Softmax over the last axis of `x` (rows of `width`), in the stock kernel's steps and
+ * roundings (max, `exp(x - max)` in float32, a float64 sum rounded to float32, a divide),
+ * so results are bit-identical; one pass per row instead of five kernels and their
+ * temporaries.
+ */
+export function softmaxLastAxis(x: Float32Array, width: number): Float32Array {
+  const out = new Float32Array(x.length);
+  if (width === 0) return out;
+  for (let start = 0; start < x.length; start += width) {
+    const end = start + width;
+    let max = x[start];
+    for (let i = start; i < end; i++) {
+      const value = x[i];
+      if (value !== value || value > max) max = value; // NaN wins, as in tfjs's Max
+    }
+    let sum = 0;
+    for (let i = start; i < end; i++) {
+      out[i] = Math.exp(Math.fround(x[i] - max));
+      sum += out[i];
+    }
+    const total = Math.fround(sum);
+    for (let i = start; i < end; i++) out[i] = out[i] / total;
   }
   return out;
 }
