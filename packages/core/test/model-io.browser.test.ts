@@ -40,7 +40,7 @@ describe('saveModel / loadModel in the browser', () => {
     expect(CheckpointError.isInstance(error)).toBe(true);
     expect(error.code).toBe('not-found');
     expect(error.message).toBe(
-      `indexeddb://model-io-test: loadModel: no model is stored under "indexeddb://model-io-test"; save one with saveModel(model, 'indexeddb://model-io-test').`,
+      `loadModel: no model is stored under "indexeddb://model-io-test"; save one with saveModel(model, 'indexeddb://model-io-test').`,
     );
     for (const model of [first, second, loaded, replaced]) model.dispose();
   });
