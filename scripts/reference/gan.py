@@ -22,62 +22,14 @@ numbers.
 """
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from common import DTYPE, encode as encode_digits, fixtures_dir, round_module, to_float32, write_json
+from tensorzoo_torch import DCGANDiscriminator, DCGANGenerator
 
 SEED = 1
 OUTPUT = fixtures_dir('gan') / 'gan.json'
 
 torch.manual_seed(SEED)
-
-
-def same_upsampling(kernel):
-    """(padding, output_padding) so a stride-2 ConvTranspose2d exactly doubles the size."""
-    return ((kernel - 2) // 2, 0) if kernel % 2 == 0 else ((kernel - 1) // 2, 1)
-
-
-class DCGANGenerator(nn.Module):
-    """z -> Linear -> [BN1d] -> ReLU -> (C0, s, s) -> [ConvT(stride 2) -> [BN2d] -> ReLU]* -> ConvT(stride 2) -> tanh."""
-
-    def __init__(self, latent_dim=100, channels=(256, 128), out_channels=1, image_size=28, kernel_size=5, batch_norm=False):
-        super().__init__()
-        base = image_size // 2 ** len(channels)
-        padding, output_padding = same_upsampling(kernel_size)
-        layers = [nn.Linear(latent_dim, channels[0] * base * base, bias=not batch_norm)]
-        if batch_norm:
-            layers.append(nn.BatchNorm1d(channels[0] * base * base))
-        layers += [nn.ReLU(), nn.Unflatten(1, (channels[0], base, base))]
-        for cin, cout in zip(channels, channels[1:]):
-            layers.append(nn.ConvTranspose2d(cin, cout, kernel_size, 2, padding, output_padding, bias=not batch_norm))
-            if batch_norm:
-                layers.append(nn.BatchNorm2d(cout))
-            layers.append(nn.ReLU())
-        layers += [nn.ConvTranspose2d(channels[-1], out_channels, kernel_size, 2, padding, output_padding), nn.Tanh()]
-        self.layers = nn.Sequential(*layers)
-
-    def forward(self, z):
-        return self.layers(z)
-
-
-class DCGANDiscriminator(nn.Module):
-    """[Conv(stride) -> LeakyReLU]* -> Flatten -> Linear(1) -> [Sigmoid]."""
-
-    def __init__(self, in_channels=1, image_size=28, channels=(32, 64), kernel_size=5, stride=1, negative_slope=0.01, sigmoid=True):
-        super().__init__()
-        padding = (kernel_size - 1) // 2
-        layers, cin, size = [], in_channels, image_size
-        for cout in channels:
-            layers += [nn.Conv2d(cin, cout, kernel_size, stride, padding), nn.LeakyReLU(negative_slope)]
-            size = (size + 2 * padding - kernel_size) // stride + 1
-            cin = cout
-        layers += [nn.Flatten(), nn.Linear(cin * size * size, 1)]
-        if sigmoid:
-            layers.append(nn.Sigmoid())
-        self.layers = nn.Sequential(*layers)
-
-    def forward(self, x):
-        return self.layers(x)
 
 
 def nhwc(tensor):
@@ -120,14 +72,14 @@ out = {}
 
 # Generators: latent 4, channels (4, 3), 8x8 images, kernel 5 (the seed's), batch 3.
 for name, batch_norm in [('generator', False), ('generator_batch_norm', True)]:
-    generator = round_module(DCGANGenerator(latent_dim=4, channels=(4, 3), out_channels=1, image_size=8, kernel_size=5, batch_norm=batch_norm).to(DTYPE))
+    generator = round_module(DCGANGenerator(latentDim=4, channels=(4, 3), outChannels=1, imageSize=8, kernelSize=5, batchNorm=batch_norm).to(DTYPE))
     z = to_float32(torch.randn(3, 4, dtype=DTYPE))
     out[name] = record(generator, z, z)
     out[name]['config'] = {'latentDim': 4, 'channels': [4, 3], 'outChannels': 1, 'imageSize': 8, 'kernelSize': 5, 'batchNorm': batch_norm}
 
 # Discriminators: 8x8 images with 2 channels, channels (3, 4), kernel 5, batch 3.
 for name, stride, sigmoid in [('discriminator', 1, True), ('discriminator_strided_logits', 2, False)]:
-    discriminator = round_module(DCGANDiscriminator(in_channels=2, image_size=8, channels=(3, 4), kernel_size=5, stride=stride, sigmoid=sigmoid).to(DTYPE))
+    discriminator = round_module(DCGANDiscriminator(inChannels=2, imageSize=8, channels=(3, 4), kernelSize=5, stride=stride, outputActivation='sigmoid' if sigmoid else 'none').to(DTYPE))
     x_nhwc = to_float32(torch.rand(3, 8, 8, 2, dtype=DTYPE) * 2 - 1)
     out[name] = record(discriminator, nchw_from(x_nhwc), x_nhwc)
     out[name]['config'] = {
@@ -172,7 +124,7 @@ out['losses'] = {
 }
 
 # WGAN-GP: critic = strided discriminator without sigmoid; penalty on x = e*real + (1-e)*fake.
-critic = round_module(DCGANDiscriminator(in_channels=1, image_size=8, channels=(3, 4), kernel_size=5, stride=2, sigmoid=False).to(DTYPE))
+critic = round_module(DCGANDiscriminator(inChannels=1, imageSize=8, channels=(3, 4), kernelSize=5, stride=2, outputActivation='none').to(DTYPE))
 real = to_float32(torch.rand(3, 8, 8, 1, dtype=DTYPE) * 2 - 1)
 fake = to_float32(torch.rand(3, 8, 8, 1, dtype=DTYPE) * 2 - 1)
 epsilon = to_float32(torch.rand(3, 1, 1, 1, dtype=DTYPE))

@@ -22,79 +22,15 @@ numbers.
 """
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 import common
 from common import DTYPE, fixtures_dir, round_module, to_float32, write_json
+from tensorzoo_torch import ConvVAE, VAE
 
 SEED = 2
 OUTPUT = fixtures_dir('vae') / 'vae.json'
 
 torch.manual_seed(SEED)
-
-
-class VAE(nn.Module):
-    """MLP VAE: flatten -> [Linear -> ReLU]* -> (mu, logVar); z -> [Linear -> ReLU]* -> Linear -> sigmoid."""
-
-    def __init__(self, image_shape=(1, 28, 28), hidden_dims=(400,), latent_dim=20):
-        super().__init__()
-        self.image_shape = image_shape
-        input_dim = image_shape[0] * image_shape[1] * image_shape[2]
-        encoder, width = [], input_dim
-        for hidden in hidden_dims:
-            encoder += [nn.Linear(width, hidden), nn.ReLU()]
-            width = hidden
-        self.encoder = nn.Sequential(*encoder)
-        self.mu = nn.Linear(width, latent_dim)
-        self.logVar = nn.Linear(width, latent_dim)
-        decoder, width = [], latent_dim
-        for hidden in reversed(hidden_dims):
-            decoder += [nn.Linear(width, hidden), nn.ReLU()]
-            width = hidden
-        decoder += [nn.Linear(width, input_dim), nn.Sigmoid()]
-        self.decoder = nn.Sequential(*decoder)
-
-    def encode(self, x):
-        hidden = self.encoder(x.flatten(1))
-        return self.mu(hidden), self.logVar(hidden)
-
-    def decode(self, z):
-        return self.decoder(z).view(-1, *self.image_shape)
-
-    def forward(self, x, epsilon):
-        mu, log_var = self.encode(x)
-        z = mu + torch.exp(0.5 * log_var) * epsilon
-        return self.decode(z), mu, log_var
-
-
-class ConvVAE(nn.Module):
-    """Conv VAE: [Conv(4, stride 2, pad 1) -> ReLU]* -> Flatten -> (mu, logVar);
-    z -> Linear -> ReLU -> Unflatten -> [ConvT(4, 2, 1) -> ReLU]* -> ConvT(4, 2, 1) -> sigmoid."""
-
-    def __init__(self, in_channels=1, image_size=28, channels=(32, 64), latent_dim=20):
-        super().__init__()
-        base = image_size // 2 ** len(channels)
-        encoder, width = [], in_channels
-        for cout in channels:
-            encoder += [nn.Conv2d(width, cout, 4, 2, 1), nn.ReLU()]
-            width = cout
-        encoder.append(nn.Flatten())
-        self.encoder = nn.Sequential(*encoder)
-        features = channels[-1] * base * base
-        self.mu = nn.Linear(features, latent_dim)
-        self.logVar = nn.Linear(features, latent_dim)
-        decoder = [nn.Linear(latent_dim, features), nn.ReLU(), nn.Unflatten(1, (channels[-1], base, base))]
-        widths = list(reversed(channels))
-        for cin, cout in zip(widths, widths[1:]):
-            decoder += [nn.ConvTranspose2d(cin, cout, 4, 2, 1), nn.ReLU()]
-        decoder += [nn.ConvTranspose2d(widths[-1], in_channels, 4, 2, 1), nn.Sigmoid()]
-        self.decoder = nn.Sequential(*decoder)
-
-    def forward(self, x, epsilon):
-        hidden = self.encoder(x)
-        mu, log_var = self.mu(hidden), self.logVar(hidden)
-        z = mu + torch.exp(0.5 * log_var) * epsilon
-        return self.decoder(z), mu, log_var
 
 
 def negative_elbo(recon, x, mu, log_var, reconstruction='bce', beta=1.0):
@@ -141,7 +77,7 @@ def record(module, x_nhwc, epsilon, reconstruction, beta, config):
 out = {}
 
 # MLP VAE on 4x4x1 "images": 16 -> 6 -> 5 -> (mu, logVar) 3, batch 3.
-mlp = round_module(VAE(image_shape=(1, 4, 4), hidden_dims=(6, 5), latent_dim=3).to(DTYPE))
+mlp = round_module(VAE(imageShape=(4, 4, 1), hiddenDims=(6, 5), latentDim=3).to(DTYPE))
 x = to_float32(torch.rand(3, 4, 4, 1, dtype=DTYPE))
 epsilon = to_float32(torch.randn(3, 3, dtype=DTYPE))
 config = {'imageShape': [4, 4, 1], 'hiddenDims': [6, 5], 'latentDim': 3}
@@ -149,7 +85,7 @@ out['mlp_bce'] = record(mlp, x, epsilon, 'bce', 1.0, config)
 out['mlp_mse_beta'] = record(mlp, x, epsilon, 'mse', 4.0, config)
 
 # Conv VAE on 8x8x1 images, channels (2, 3), latent 3, batch 2.
-conv = round_module(ConvVAE(in_channels=1, image_size=8, channels=(2, 3), latent_dim=3).to(DTYPE))
+conv = round_module(ConvVAE(inChannels=1, imageSize=8, channels=(2, 3), latentDim=3).to(DTYPE))
 x = to_float32(torch.rand(2, 8, 8, 1, dtype=DTYPE))
 epsilon = to_float32(torch.randn(2, 3, dtype=DTYPE))
 out['conv_bce'] = record(conv, x, epsilon, 'bce', 1.0, {'inChannels': 1, 'imageSize': 8, 'channels': [2, 3], 'latentDim': 3})

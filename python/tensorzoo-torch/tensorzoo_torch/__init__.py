@@ -12,10 +12,12 @@ checkpoints, so weights move both ways::
 """
 from .checkpoint import MODELS, build, load, load_checkpoint, read_model_entry, save
 from .cnn import BasicBlock, LeNet5, MLPClassifier, ResNet, SimpleCNN
+from .gan import DCGANDiscriminator, DCGANGenerator
 from .gpt import GPT, causal_mask, gelu_tanh
+from .vae import ConvVAE, VAE
 from .safetensors_format import decode as decode_safetensors, encode as encode_safetensors, load_file, save_file
 
 __all__ = ['MODELS', 'build', 'load', 'load_checkpoint', 'read_model_entry', 'save', 'BasicBlock', 'LeNet5',
-           'MLPClassifier', 'ResNet', 'SimpleCNN', 'GPT', 'causal_mask', 'gelu_tanh', 'decode_safetensors',
+           'MLPClassifier', 'ResNet', 'SimpleCNN', 'DCGANDiscriminator', 'DCGANGenerator', 'VAE', 'ConvVAE', 'GPT', 'causal_mask', 'gelu_tanh', 'decode_safetensors',
            'encode_safetensors', 'load_file', 'save_file']
 __version__ = '0.1.0'

@@ -15,7 +15,9 @@ import json
 
 from . import safetensors_format
 from .cnn import LeNet5, MLPClassifier, ResNet, SimpleCNN
+from .gan import DCGANDiscriminator, DCGANGenerator
 from .gpt import GPT
+from .vae import ConvVAE, VAE
 
 ARCHITECTURE_KEY = 'tensorzoo.architecture'
 LANGUAGE_MODEL_KEY = 'tensorzoo.model'
@@ -23,7 +25,8 @@ PROGRESS_KEY = 'tensorzoo'
 OPTIMIZER_PREFIX = 'optimizer/'
 
 #: Zoo model name -> PyTorch class. Names are the TypeScript classes' ``moduleName``.
-MODELS = {'GPT': GPT, 'SimpleCNN': SimpleCNN, 'LeNet5': LeNet5, 'ResNet': ResNet, 'MLPClassifier': MLPClassifier}
+MODELS = {'GPT': GPT, 'SimpleCNN': SimpleCNN, 'LeNet5': LeNet5, 'ResNet': ResNet, 'MLPClassifier': MLPClassifier,
+          'VAE': VAE, 'ConvVAE': ConvVAE, 'DCGANGenerator': DCGANGenerator, 'DCGANDiscriminator': DCGANDiscriminator}
 _ARCHITECTURES = {'gpt': 'GPT'}
 
 
