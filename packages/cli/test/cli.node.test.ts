@@ -43,6 +43,25 @@ describe('tensorzoo CLI', () => {
     expect(JSON.parse(await readFile(join(outDir, 'history.json'), 'utf8')).loss).toHaveLength(3);
   });
 
+  it('--lr, --batch-size and --steps reach the run and are reused by --resume', async () => {
+    const outDir = await folder();
+    const first = await cli('train', 'regression', '--backend', 'cpu', '--epochs', '2', '--lr', '0.05', '--batch-size', '8', '--steps', '3', '--out', outDir);
+    expect(first.err).toBe('');
+    expect(first.out).toContain('regression: backend cpu, seed 0, 2 epochs, learningRate 0.05, batchSize 8, stepsPerEpoch 3');
+    expect(JSON.parse(await readFile(join(outDir, 'history.json'), 'utf8')).steps).toBe(6);
+    const resumed = await cli('train', 'regression', '--backend', 'cpu', '--epochs', '3', '--out', outDir, '--resume', join(outDir, 'checkpoint.safetensors'));
+    expect(resumed.out).toContain('3 epochs, learningRate 0.05, batchSize 8, stepsPerEpoch 3, resuming from');
+    expect(JSON.parse(await readFile(join(outDir, 'history.json'), 'utf8')).steps).toBe(9);
+  });
+
+  it.each(['house-prices'])('%s honours --steps and --batch-size', async (name) => {
+    const outDir = await folder();
+    const { code, err } = await cli('train', name, '--backend', 'cpu', '--epochs', '1', '--steps', '2', '--batch-size', '4', '--out', outDir);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(await readFile(join(outDir, 'history.json'), 'utf8')).steps).toBe(2);
+  });
+
   it('an unknown example exits with 1 and lists the valid ones', async () => {
     const { code, out, err } = await cli('train', 'mnist');
     expect(code).toBe(1);
@@ -56,6 +75,10 @@ describe('tensorzoo CLI', () => {
     [['--epochs', '2.5'], '--epochs must be a whole number from 1 to 1000000, received "2.5".'],
     [['--seed', '-1'], '--seed must be a whole number from 0 to 4294967295, received "-1".'],
     [['--seed', '1e3'], '--seed must be a whole number from 0 to 4294967295, received "1e3".'],
+    [['--lr', '0'], '--lr must be a number > 0, e.g. 0.001 or 3e-4, received "0".'],
+    [['--lr', 'fast'], '--lr must be a number > 0, e.g. 0.001 or 3e-4, received "fast".'],
+    [['--batch-size', '0'], '--batch-size must be a whole number from 1 to 1000000, received "0".'],
+    [['--steps', '1.5'], '--steps must be a whole number from 1 to 1000000, received "1.5".'],
     [['--backend', 'cuda'], `error: option '--backend <name>' argument 'cuda' is invalid. Allowed choices are auto, cpu, wasm, webgpu, tensorflow.`],
   ])('rejects %j with a clear message and exit code 1', async (flags, message) => {
     const { code, err } = await cli('train', 'regression', ...flags);

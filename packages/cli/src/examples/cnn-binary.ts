@@ -7,7 +7,7 @@ import { SimpleCNN } from '@tensorzoo/cnn';
 import { loadFashionMnist } from '@tensorzoo/datasets';
 import { binaryCrossEntropy } from '@tensorzoo/losses';
 import { adam, cosineDecay } from '@tensorzoo/optimizers';
-import type { Example } from '../example';
+import { hyperparameters, type Example } from '../example';
 import { confusionMatrix, formatConfusion } from './helpers/confusion';
 import { firstImages, imageEpochs, predictLabels } from './helpers/images';
 
@@ -40,7 +40,9 @@ export const cnnBinary: Example = {
   name: 'cnn-binary',
   description: 'seed 003 CNN with a sigmoid output tells sneakers from ankle boots (Fashion-MNIST; Adam + binary cross-entropy)',
   defaultEpochs: CONFIG.defaultEpochs,
-  async run({ seed, log, train }) {
+  async run(context) {
+    const { seed, log, train } = context;
+    const { learningRate, batchSize, stepsPerEpoch } = hyperparameters(context, CONFIG);
     const rng = new Generator(seed);
     const [initRng, shuffleRng] = [rng.fork(), rng.fork()];
     const data = { classes: CONFIG.classes, labels: 'binary' } as const;
@@ -52,15 +54,15 @@ export const cnnBinary: Example = {
     log(`data: Fashion-MNIST ${negative} (0) vs ${positive} (1): ${trainSet.size} training / ${testSet.size} held-out images`);
     const model = new SimpleCNN({ ...CONFIG.model, rng: initRng });
     // The schedule spans the default run (fixed, so a resumed run follows it; longer runs stay at the final step size).
-    const optimizer = adam({ lr: cosineDecay(CONFIG.learningRate, CONFIG.defaultEpochs * CONFIG.stepsPerEpoch, { minLr: CONFIG.finalLearningRate }) });
+    const optimizer = adam({ lr: cosineDecay(learningRate, CONFIG.defaultEpochs * stepsPerEpoch, { minLr: Math.min(CONFIG.finalLearningRate, learningRate) }) });
     const curve = firstImages(testSet, CONFIG.curveImages);
-    const batches = imageEpochs(trainSet, { steps: CONFIG.stepsPerEpoch, batchSize: CONFIG.batchSize, maxShift: 0, rng: shuffleRng });
+    const batches = imageEpochs(trainSet, { steps: stepsPerEpoch, batchSize, maxShift: 0, rng: shuffleRng });
     try {
       await train(model, batches, {
         loss: (yTrue, probability) => binaryCrossEntropy(yTrue, probability),
         optimizer,
         rng: shuffleRng,
-        batchSize: CONFIG.batchSize,
+        batchSize,
         validationData: curve,
         validationLabel: `test (${curve.x.shape[0]} images)`,
       });
@@ -70,7 +72,7 @@ export const cnnBinary: Example = {
       const accuracy = (trueNegative + truePositive) / testSet.size;
       const precision = truePositive / Math.max(1, truePositive + falsePositive);
       const recall = truePositive / Math.max(1, truePositive + falseNegative);
-      log(`test accuracy: ${(accuracy * 100).toFixed(2)}% (${trueNegative + truePositive} / ${testSet.size} held-out images, ${optimizer.iterations} steps of ${CONFIG.batchSize})`);
+      log(`test accuracy: ${(accuracy * 100).toFixed(2)}% (${trueNegative + truePositive} / ${testSet.size} held-out images, ${optimizer.iterations} steps of ${batchSize})`);
       log('confusion matrix (rows: true class, columns: predicted):');
       for (const line of formatConfusion(matrix, testSet.classNames)) log(`  ${line}`);
       log(`${positive}: precision ${precision.toFixed(4)}, recall ${recall.toFixed(4)}`);

@@ -7,7 +7,7 @@ import { LeNet5 } from '@tensorzoo/cnn';
 import { loadMnist, type MnistDataset } from '@tensorzoo/datasets';
 import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { adam, cosineDecay } from '@tensorzoo/optimizers';
-import type { Example } from '../example';
+import { hyperparameters, type Example } from '../example';
 import { confusionMatrix, formatConfusion } from './helpers/confusion';
 import { firstImages, imageEpochs, predictLabels } from './helpers/images';
 
@@ -41,23 +41,25 @@ export const cnnMnist: Example = {
   name: 'cnn-mnist',
   description: 'LeNet-5 (16/32 channels) classifies MNIST digits, >= 98% on 2,000 held-out digits (Adam + cross-entropy, shifted digits)',
   defaultEpochs: CONFIG.defaultEpochs,
-  async run({ seed, log, train }) {
+  async run(context) {
+    const { seed, log, train } = context;
+    const { learningRate, batchSize, stepsPerEpoch } = hyperparameters(context, CONFIG);
     const rng = new Generator(seed);
     const [initRng, shuffleRng] = [rng.fork(), rng.fork()];
     const [trainSet, testSet] = await Promise.all([loadMnist(), loadMnist({ split: 'test' })]);
     const model = new LeNet5({ ...CONFIG.model, rng: initRng });
     log(`model: LeNet5 ${CONFIG.model.channels.join('/')} channels, ${CONFIG.model.hidden.join('/')} hidden (ReLU, max pooling): ${model.parameterCount()} parameters`);
-    const totalSteps = CONFIG.defaultEpochs * CONFIG.stepsPerEpoch;
-    const optimizer = adam({ lr: cosineDecay(CONFIG.learningRate, totalSteps, { minLr: CONFIG.finalLearningRate }) });
+    const totalSteps = CONFIG.defaultEpochs * stepsPerEpoch;
+    const optimizer = adam({ lr: cosineDecay(learningRate, totalSteps, { minLr: Math.min(CONFIG.finalLearningRate, learningRate) }) });
     const curve = firstImages(testSet, CONFIG.curveImages);
-    const batches = imageEpochs(trainSet, { steps: CONFIG.stepsPerEpoch, batchSize: CONFIG.batchSize, maxShift: CONFIG.maxShift, rng: shuffleRng });
+    const batches = imageEpochs(trainSet, { steps: stepsPerEpoch, batchSize, maxShift: CONFIG.maxShift, rng: shuffleRng });
     try {
-      await train(model, batches, { loss, optimizer, rng: shuffleRng, batchSize: CONFIG.batchSize, validationData: curve, validationLabel: `test (${curve.x.shape[0]} digits)` });
+      await train(model, batches, { loss, optimizer, rng: shuffleRng, batchSize, validationData: curve, validationLabel: `test (${curve.x.shape[0]} digits)` });
       const predicted = await predictLabels(model, testSet);
       const matrix = confusionMatrix(testSet.targets, predicted, 10);
       const correct = matrix.reduce((sum, row, index) => sum + row[index], 0);
       const accuracy = correct / testSet.size;
-      const seen = optimizer.iterations * CONFIG.batchSize;
+      const seen = optimizer.iterations * batchSize;
       log(`test accuracy: ${(accuracy * 100).toFixed(2)}% (${correct} / ${testSet.size} held-out digits) after ${optimizer.iterations} steps (${(seen / trainSet.size).toFixed(1)} passes over ${trainSet.size} training digits)`);
       log('confusion matrix (rows: true digit, columns: predicted):');
       for (const line of formatConfusion(matrix, testSet.classNames)) log(`  ${line}`);

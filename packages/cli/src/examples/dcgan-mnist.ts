@@ -9,7 +9,7 @@ import { Generator, type StepInfo } from '@tensorzoo/core';
 import { loadMnist } from '@tensorzoo/datasets';
 import { DCGANDiscriminator, DCGANGenerator, GANTrainer, nonSaturatingGANLoss } from '@tensorzoo/gan';
 import { adam } from '@tensorzoo/optimizers';
-import type { CustomTraining, Example } from '../example';
+import { hyperparameters, type CustomTraining, type Example } from '../example';
 import { imageGrid } from '../image-grid';
 import { ImageJudge, entropyBits } from '../lib/image-judge';
 import { imageRows } from './helpers/images';
@@ -95,7 +95,9 @@ export const dcganMnist: Example = {
   description:
     'a DCGAN generates MNIST digits (seed article 001 losses, Adam 2e-4, batch 64); fixed-noise grids in --out, judged by an MNIST classifier (confidence, class histogram, Fréchet distance)',
   defaultEpochs: CONFIG.defaultEpochs,
-  async run({ seed, log, trainCustom, outDir }) {
+  async run(context) {
+    const { seed, log, trainCustom, outDir } = context;
+    const { learningRate, batchSize, stepsPerEpoch } = hyperparameters(context, CONFIG);
     const rng = new Generator(seed);
     const [generatorInit, discriminatorInit, trainerRng, curveRng, classifierRng, evaluationRng] = Array.from({ length: 6 }, () => rng.fork());
     const [trainSet, testSet] = await Promise.all([loadMnist({ split: 'train', range: 'symmetric' }), loadMnist({ split: 'test', range: 'symmetric' })]);
@@ -114,7 +116,7 @@ export const dcganMnist: Example = {
       outputActivation: 'none', // logits: the same L_D and L_G, computed stably (softplus)
       rng: discriminatorInit,
     });
-    const optimizerOptions = { lr: CONFIG.learningRate, betas: CONFIG.betas };
+    const optimizerOptions = { lr: learningRate, betas: CONFIG.betas };
     const trainer = new GANTrainer({
       generator,
       discriminator,
@@ -140,14 +142,13 @@ export const dcganMnist: Example = {
       for (let p = 0; p < PIXELS; p++) sum += (stats.mean[p] - testStatistics.mean[p]) ** 2 + (stats.std[p] - testStatistics.std[p]) ** 2;
       return (100 * sum) / PIXELS;
     };
-    const stepsPerEpoch = CONFIG.stepsPerEpoch;
     const training: CustomTraining = {
       labels: { loss: 'discriminator loss', valLoss: 'pixel mean/std distance to test x100' },
       async trainEpoch(epoch, { onStep, signal }) {
         const order = trainer.rng.permutation(trainSet.size); // this epoch's real images
         function* realBatches() {
           for (let step = 0; step < stepsPerEpoch; step++) {
-            const batch = imageRows(trainSet, order.subarray(step * CONFIG.batchSize, (step + 1) * CONFIG.batchSize));
+            const batch = imageRows(trainSet, order.subarray(step * batchSize, (step + 1) * batchSize));
             try {
               yield batch;
             } finally {
@@ -169,7 +170,7 @@ export const dcganMnist: Example = {
               batchesPerEpoch: stepsPerEpoch,
               loss: info.discriminatorLoss,
               metrics: { generatorLoss: info.generatorLoss },
-              samplesPerSecond: CONFIG.batchSize / Math.max(info.seconds, 1e-9),
+              samplesPerSecond: batchSize / Math.max(info.seconds, 1e-9),
             };
             return onStep(progress);
           },

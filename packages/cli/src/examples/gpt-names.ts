@@ -5,7 +5,7 @@ import { Generator, type Module } from '@tensorzoo/core';
 import { loadFemaleFirstNames, padSequences, sequenceBatches, shuffleSplit, type PaddedSequences } from '@tensorzoo/datasets';
 import { maskedCrossEntropy, sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { CharTokenizer, generate } from '@tensorzoo/transformer';
-import type { Example } from '../example';
+import { hyperparameters, type Example } from '../example';
 import { languageModelMetadata } from '../sample';
 import { createCharGpt } from './helpers/char-gpt';
 
@@ -85,7 +85,9 @@ export const gptNames: Example = {
   name: 'gpt-names',
   description: 'a character-level GPT learns English first names; validation loss vs the unigram baseline, sampled names',
   defaultEpochs: CONFIG.scheduleEpochs,
-  async run({ seed, log, train }) {
+  async run(context) {
+    const { seed, log, train } = context;
+    const { learningRate, batchSize, stepsPerEpoch } = hyperparameters(context, CONFIG);
     const rng = new Generator(seed);
     const [splitRng, initRng, batchRng, sampleRng] = [rng.fork(), rng.fork(), rng.fork(), rng.fork()];
     const names = loadFemaleFirstNames();
@@ -98,15 +100,15 @@ export const gptNames: Example = {
     const baseline = unigramBaseline(trainRows, validationRows, padId, tokenizer.size);
     log(`data: ${names.length} names (${split.train.length} train / ${split.validation.length} validation), vocabulary ${tokenizer.size} (${tokenizer.characters.length} characters + ${SPECIAL_TOKENS.join(' ')})`);
 
-    const { config, model, optimizer } = createCharGpt(CONFIG, tokenizer.size, initRng, log);
-    const data = sequenceBatches(trainRows, { batchSize: CONFIG.batchSize, rng: batchRng, batchesPerEpoch: CONFIG.stepsPerEpoch });
+    const { config, model, optimizer } = createCharGpt({ ...CONFIG, learningRate, stepsPerEpoch }, tokenizer.size, initRng, log);
+    const data = sequenceBatches(trainRows, { batchSize, rng: batchRng, batchesPerEpoch: stepsPerEpoch });
     const validation = rowTensors(validationRows, Math.min(CONFIG.validationCurveNames, validationRows.size));
     try {
       await train(model, data, {
         loss: (targets, logits) => maskedCrossEntropy(targets, logits, { ignoreIndex: padId, fromLogits: true }),
         optimizer,
         rng: batchRng,
-        batchSize: CONFIG.batchSize,
+        batchSize,
         validationData: validation,
         metadata: languageModelMetadata(config, tokenizer, { prefix: '<bos>', stopTokens: SPECIAL_TOKENS }),
       });

@@ -5,7 +5,7 @@ import { Generator, evaluate } from '@tensorzoo/core';
 import { languageModelBatches, languageModelWindows, loadMobyDick, splitTokens } from '@tensorzoo/datasets';
 import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { CharTokenizer, generate } from '@tensorzoo/transformer';
-import type { Example } from '../example';
+import { hyperparameters, type Example } from '../example';
 import { languageModelMetadata } from '../sample';
 import { createCharGpt } from './helpers/char-gpt';
 
@@ -60,7 +60,9 @@ export const gptText: Example = {
   name: 'gpt-text',
   description: 'a small character-level GPT on Moby-Dick; validation loss and perplexity by step, then a sample',
   defaultEpochs: CONFIG.scheduleEpochs,
-  async run({ seed, log, train }) {
+  async run(context) {
+    const { seed, log, train } = context;
+    const { learningRate, batchSize, stepsPerEpoch } = hyperparameters(context, CONFIG);
     const rng = new Generator(seed);
     const [initRng, batchRng, sampleRng] = [rng.fork(), rng.fork(), rng.fork()];
     const text = loadMobyDick();
@@ -69,8 +71,8 @@ export const gptText: Example = {
     const split = splitTokens(tokens, { validationFraction: CONFIG.validationFraction });
     log(`data: Moby-Dick, ${tokens.length} characters (${split.train.length} train / ${split.validation.length} validation), vocabulary ${tokenizer.size}`);
 
-    const { config, model, optimizer } = createCharGpt(CONFIG, tokenizer.size, initRng, log);
-    const data = languageModelBatches(split.train, { contextLength: CONFIG.contextLength, batchSize: CONFIG.batchSize, rng: batchRng, batchesPerEpoch: CONFIG.stepsPerEpoch });
+    const { config, model, optimizer } = createCharGpt({ ...CONFIG, learningRate, stepsPerEpoch }, tokenizer.size, initRng, log);
+    const data = languageModelBatches(split.train, { contextLength: CONFIG.contextLength, batchSize, rng: batchRng, batchesPerEpoch: stepsPerEpoch });
     const validation = spreadWindows(split.validation, CONFIG.validationCurveWindows);
     const finalValidation = spreadWindows(split.validation, CONFIG.finalValidationWindows);
     try {
@@ -78,7 +80,7 @@ export const gptText: Example = {
         loss,
         optimizer,
         rng: batchRng,
-        batchSize: CONFIG.batchSize,
+        batchSize,
         validationData: validation,
         metadata: languageModelMetadata(config, tokenizer),
       });
@@ -87,7 +89,7 @@ export const gptText: Example = {
       const every = Math.max(1, Math.round(history.valLoss.length / 10));
       history.valLoss.forEach((valLoss, epoch) => {
         if ((epoch + 1) % every !== 0 && epoch !== history.valLoss.length - 1) return;
-        const step = (epoch + 1) * CONFIG.stepsPerEpoch;
+        const step = (epoch + 1) * stepsPerEpoch;
         log(`${String(step).padStart(7)}${history.loss[epoch].toFixed(4).padStart(13)}${valLoss.toFixed(4).padStart(18)}${Math.exp(valLoss).toFixed(2).padStart(13)}`);
       });
       const { loss: validationLoss } = await evaluate(model, finalValidation, { loss, batchSize: 64 });

@@ -5,9 +5,9 @@ import { Generator, Linear } from '@tensorzoo/core';
 import { fitStandardizer, loadBostonHousing, standardize, trainTestSplit } from '@tensorzoo/datasets';
 import { meanSquaredError } from '@tensorzoo/losses';
 import { sgd } from '@tensorzoo/optimizers';
-import type { Example } from '../example';
+import { hyperparameters, type Example } from '../example';
 import { leastSquares, predictLinear, rootMeanSquaredError } from '../least-squares';
-import { datasetTensors, predict } from './helpers/tensors';
+import { datasetTensors, predict, sampledBatches } from './helpers/tensors';
 
 /** Settings of the run. */
 const CONFIG = {
@@ -23,7 +23,9 @@ export const housePrices: Example = {
   name: 'house-prices',
   description: 'linear regression of Boston house prices (SGD + MSE) checked against exact least squares (seed article 002)',
   defaultEpochs: 100,
-  async run({ seed, log, train }) {
+  async run(context) {
+    const { seed, log, train } = context;
+    const { learningRate, batchSize, stepsPerEpoch } = hyperparameters(context, CONFIG);
     const rng = new Generator(seed);
     const [splitRng, initRng, shuffleRng] = [rng.fork(), rng.fork(), rng.fork()];
     const split = trainTestSplit(loadBostonHousing(), { testFraction: CONFIG.testFraction, rng: splitRng });
@@ -34,13 +36,15 @@ export const housePrices: Example = {
     const data = datasetTensors(trainSet); // x [405, 12], y [405, 1] in $1000s
     const test = datasetTensors(testSet); // x [101, 12], y [101, 1]
     const model = new Linear(columns, 1, { rng: initRng });
-    const optimizer = sgd({ lr: CONFIG.learningRate });
+    const optimizer = sgd({ lr: learningRate });
     try {
-      await train(model, data, {
+      // --steps draws that many random batches per epoch; by default an epoch is one pass over the data.
+      const batches = stepsPerEpoch === undefined ? data : sampledBatches(data, { steps: stepsPerEpoch, batchSize, rng: shuffleRng });
+      await train(model, batches, {
         loss: meanSquaredError,
         optimizer,
         rng: shuffleRng,
-        batchSize: CONFIG.batchSize,
+        batchSize,
         validationData: test,
         validationLabel: 'test',
       });

@@ -6,7 +6,7 @@ import { MLPClassifier } from '@tensorzoo/cnn';
 import { loadMnist } from '@tensorzoo/datasets';
 import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { adam, cosineDecay } from '@tensorzoo/optimizers';
-import type { Example } from '../example';
+import { hyperparameters, type Example } from '../example';
 import { confusionMatrix, formatConfusion } from './helpers/confusion';
 import { firstImages, imageEpochs, predictLabels } from './helpers/images';
 
@@ -32,22 +32,24 @@ export const mlpMnist: Example = {
   name: 'mlp-mnist',
   description: 'seed 001 MLP 784-2048-1024-10 classifies MNIST digits; accuracy on 2,000 held-out digits (Adam + cross-entropy)',
   defaultEpochs: CONFIG.defaultEpochs,
-  async run({ seed, log, train }) {
+  async run(context) {
+    const { seed, log, train } = context;
+    const { learningRate, batchSize, stepsPerEpoch } = hyperparameters(context, CONFIG);
     const rng = new Generator(seed);
     const [initRng, shuffleRng] = [rng.fork(), rng.fork()];
     const [trainSet, testSet] = await Promise.all([loadMnist(), loadMnist({ split: 'test' })]);
     const model = new MLPClassifier({ ...CONFIG.model, rng: initRng });
     log(`model: MLP 784-${CONFIG.model.hiddenSizes.join('-')}-10 (ReLU): ${model.parameterCount()} parameters`);
-    const totalSteps = CONFIG.defaultEpochs * CONFIG.stepsPerEpoch;
-    const optimizer = adam({ lr: cosineDecay(CONFIG.learningRate, totalSteps, { minLr: CONFIG.finalLearningRate }) });
+    const totalSteps = CONFIG.defaultEpochs * stepsPerEpoch;
+    const optimizer = adam({ lr: cosineDecay(learningRate, totalSteps, { minLr: Math.min(CONFIG.finalLearningRate, learningRate) }) });
     const curve = firstImages(testSet, CONFIG.curveImages);
-    const batches = imageEpochs(trainSet, { steps: CONFIG.stepsPerEpoch, batchSize: CONFIG.batchSize, maxShift: 0, rng: shuffleRng });
+    const batches = imageEpochs(trainSet, { steps: stepsPerEpoch, batchSize, maxShift: 0, rng: shuffleRng });
     try {
-      await train(model, batches, { loss, optimizer, rng: shuffleRng, batchSize: CONFIG.batchSize, validationData: curve, validationLabel: `test (${curve.x.shape[0]} digits)` });
+      await train(model, batches, { loss, optimizer, rng: shuffleRng, batchSize, validationData: curve, validationLabel: `test (${curve.x.shape[0]} digits)` });
       const predicted = await predictLabels(model, testSet);
       const matrix = confusionMatrix(testSet.targets, predicted, 10);
       const correct = matrix.reduce((sum, row, index) => sum + row[index], 0);
-      log(`test accuracy: ${((correct / testSet.size) * 100).toFixed(2)}% (${correct} / ${testSet.size} held-out digits, ${optimizer.iterations} steps of ${CONFIG.batchSize})`);
+      log(`test accuracy: ${((correct / testSet.size) * 100).toFixed(2)}% (${correct} / ${testSet.size} held-out digits, ${optimizer.iterations} steps of ${batchSize})`);
       for (const line of formatConfusion(matrix, testSet.classNames)) log(`  ${line}`);
       return { testAccuracy: correct / testSet.size, testErrors: testSet.size - correct };
     } finally {

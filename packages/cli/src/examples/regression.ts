@@ -4,8 +4,8 @@ import { Generator, Linear, Sequential, Sigmoid } from '@tensorzoo/core';
 import { linearRegressionData } from '@tensorzoo/datasets';
 import { meanSquaredError } from '@tensorzoo/losses';
 import { adam, cosineDecay } from '@tensorzoo/optimizers';
-import type { Example } from '../example';
-import { datasetTensors, predict } from './helpers/tensors';
+import { hyperparameters, type Example } from '../example';
+import { datasetTensors, predict, sampledBatches } from './helpers/tensors';
 
 /** Settings of the run: with these the max error stays near 0.02 (< 0.05) across seeds, in a few seconds on cpu. */
 const CONFIG = {
@@ -34,20 +34,24 @@ export const regression: Example = {
   name: 'regression',
   description: 'a 1-16-1 sigmoid network learns y = 2x + 1 on [-1, 1] (Adam + MSE; seed article 000)',
   defaultEpochs: CONFIG.scheduleEpochs,
-  async run({ seed, log, train }) {
+  async run(context) {
+    const { seed, log, train } = context;
+    const { learningRate, batchSize, stepsPerEpoch } = hyperparameters(context, CONFIG);
     const rng = new Generator(seed);
     const [dataRng, initRng, shuffleRng] = [rng.fork(), rng.fork(), rng.fork()];
     const line = { slope, intercept, noiseStd: CONFIG.noiseStd, xRange: [-1, 1] as const, rng: dataRng };
     const data = datasetTensors(linearRegressionData({ ...line, n: CONFIG.trainSize })); // x, y: [256, 1]
     const validation = datasetTensors(linearRegressionData({ ...line, n: CONFIG.validationSize })); // [64, 1]
     const model = new Sequential(new Linear(1, CONFIG.hidden, { rng: initRng }), new Sigmoid(), new Linear(CONFIG.hidden, 1, { rng: initRng }));
-    const stepsPerEpoch = Math.ceil(CONFIG.trainSize / CONFIG.batchSize);
-    const lr = cosineDecay(CONFIG.learningRate, CONFIG.scheduleEpochs * stepsPerEpoch, { minLr: CONFIG.finalLearningRate });
+    // --steps draws that many random batches per epoch; by default an epoch is one pass over the data.
+    const steps = stepsPerEpoch ?? Math.ceil(CONFIG.trainSize / batchSize);
+    const lr = cosineDecay(learningRate, CONFIG.scheduleEpochs * steps, { minLr: Math.min(CONFIG.finalLearningRate, learningRate) });
     const optimizer = adam({ lr });
     const xs = Float32Array.from({ length: 201 }, (_, index) => -1 + index / 100); // x = -1, -0.99, ..., 1
     const grid = tf.tensor2d(xs, [xs.length, 1]); // [201, 1]
     try {
-      await train(model, data, { loss: meanSquaredError, optimizer, rng: shuffleRng, batchSize: CONFIG.batchSize, validationData: validation });
+      const batches = stepsPerEpoch === undefined ? data : sampledBatches(data, { steps: stepsPerEpoch, batchSize, rng: shuffleRng });
+      await train(model, batches, { loss: meanSquaredError, optimizer, rng: shuffleRng, batchSize, validationData: validation });
       const predictions = await predict(model, grid);
       const maxError = Math.max(...Array.from(xs, (x, index) => Math.abs(predictions[index] - target(x))));
       const row = (...cells: string[]) => log(cells.map((cell, index) => cell.padStart([6, 12, 9, 9][index])).join(''));

@@ -5,7 +5,7 @@ import { Generator, Module, type Batch } from '@tensorzoo/core';
 import { maskedCrossEntropy } from '@tensorzoo/losses';
 import { adamW, cosineDecay } from '@tensorzoo/optimizers';
 import { CharTokenizer, Seq2SeqTransformer, type Seq2SeqTransformerOptions } from '@tensorzoo/transformer';
-import type { Example } from '../example';
+import { hyperparameters, type Example } from '../example';
 
 /** Settings of the run: a few minutes on the cpu backend for >= 99% exact match. */
 const CONFIG = {
@@ -68,7 +68,9 @@ export const seq2seqReverse: Example = {
   name: 'seq2seq-reverse',
   description: 'an encoder-decoder Transformer learns to reverse digit strings (3-8 digits); exact match on held-out strings',
   defaultEpochs: CONFIG.scheduleEpochs,
-  async run({ seed, log, train }) {
+  async run(context) {
+    const { seed, log, train } = context;
+    const { learningRate, batchSize, stepsPerEpoch } = hyperparameters(context, CONFIG);
     const rng = new Generator(seed);
     const [testRng, initRng, batchRng] = [rng.fork(), rng.fork(), rng.fork()];
     const tokenizer = CharTokenizer.fromText('0123456789', { specialTokens: SPECIAL_TOKENS });
@@ -99,9 +101,9 @@ export const seq2seqReverse: Example = {
     // Every loop over `data` is one epoch of fresh random strings (none from the test set).
     const data: Iterable<Batch> = {
       *[Symbol.iterator]() {
-        for (let step = 0; step < CONFIG.stepsPerEpoch; step++) {
+        for (let step = 0; step < stepsPerEpoch; step++) {
           const strings: string[] = [];
-          while (strings.length < CONFIG.batchSize) {
+          while (strings.length < batchSize) {
             const digits = randomDigits(batchRng);
             if (!testSet.has(digits)) strings.push(digits);
           }
@@ -136,15 +138,15 @@ export const seq2seqReverse: Example = {
       embedding.weight.assign(initial);
       initial.dispose();
     }
-    log(`data: random strings of ${CONFIG.minLength}-${CONFIG.maxLength} digits, ${CONFIG.batchSize} per step; ${tests.length} held-out strings never trained on`);
+    log(`data: random strings of ${CONFIG.minLength}-${CONFIG.maxLength} digits, ${batchSize} per step; ${tests.length} held-out strings never trained on`);
     log(`model: Seq2SeqTransformer, ${CONFIG.numEncoderLayers}+${CONFIG.numDecoderLayers} layers, dModel ${CONFIG.dModel}, ${CONFIG.numHeads} heads: ${model.parameterCount()} parameters`);
-    const totalSteps = CONFIG.scheduleEpochs * CONFIG.stepsPerEpoch;
-    const lr = cosineDecay(CONFIG.learningRate, totalSteps, { warmupSteps: CONFIG.warmupSteps, minLr: CONFIG.finalLearningRate });
+    const totalSteps = CONFIG.scheduleEpochs * stepsPerEpoch;
+    const lr = cosineDecay(learningRate, totalSteps, { warmupSteps: CONFIG.warmupSteps, minLr: Math.min(CONFIG.finalLearningRate, learningRate) });
     const optimizer = adamW({ lr, weightDecay: 0.01 });
     const validation = encodeBatch(tests.slice(0, CONFIG.validationCurveStrings));
     const source = tf.tensor2d(tests.flatMap(sourceIds), [tests.length, SOURCE_LENGTH], 'int32'); // [1000, 8]
     try {
-      await train(model, data, { loss: (targets, logits) => maskedCrossEntropy(targets, logits, { ignoreIndex: padId, fromLogits: true }), optimizer, rng: batchRng, batchSize: CONFIG.batchSize, validationData: validation });
+      await train(model, data, { loss: (targets, logits) => maskedCrossEntropy(targets, logits, { ignoreIndex: padId, fromLogits: true }), optimizer, rng: batchRng, batchSize, validationData: validation });
       const outputs = await model.seq2seq.greedyDecode(source, { maxNewTokens: TARGET_LENGTH, startToken: bosId, stopTokens: [eosId] });
       const predictions = outputs.map((ids) => (ids.at(-1) === eosId ? tokenizer.decode(ids.slice(0, -1)) : `${tokenizer.decode(ids)} (no <eos>)`));
       const expected = tests.map((digits) => [...digits].reverse().join(''));

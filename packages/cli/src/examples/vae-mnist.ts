@@ -8,7 +8,7 @@ import { Generator, Module, type Batch, type ModuleChild } from '@tensorzoo/core
 import { loadMnist, type MnistDataset } from '@tensorzoo/datasets';
 import { adam } from '@tensorzoo/optimizers';
 import { VAE, elbo, elboLoss } from '@tensorzoo/vae';
-import type { Example } from '../example';
+import { hyperparameters, type Example } from '../example';
 import { imageGrid } from '../image-grid';
 import { imageRows } from './helpers/images';
 
@@ -92,12 +92,12 @@ function imageBatch(dataset: MnistDataset, rows: ArrayLike<number>): Batch {
 const range = (start: number, end: number) => Int32Array.from({ length: end - start }, (_, index) => start + index);
 
 /** Every loop over it is one epoch: `stepsPerEpoch` batches of a fresh random order drawn from `rng`. */
-function epochBatches(train: MnistDataset, rng: Generator): Iterable<Batch> {
+function epochBatches(train: MnistDataset, rng: Generator, { stepsPerEpoch, batchSize }: { stepsPerEpoch: number; batchSize: number }): Iterable<Batch> {
   return {
     *[Symbol.iterator]() {
       const order = rng.permutation(train.size);
-      for (let step = 0; step < CONFIG.stepsPerEpoch; step++) {
-        const batch = imageBatch(train, order.subarray(step * CONFIG.batchSize, (step + 1) * CONFIG.batchSize));
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        const batch = imageBatch(train, order.subarray(step * batchSize, (step + 1) * batchSize));
         try {
           yield batch;
         } finally {
@@ -133,7 +133,9 @@ export const vaeMnist: Example = {
   name: 'vae-mnist',
   description: 'a 784-400-20 variational autoencoder on MNIST: test negative ELBO (nats) vs published numbers, sample/reconstruction/interpolation grids (seed article 001)',
   defaultEpochs: CONFIG.defaultEpochs,
-  async run({ seed, log, train, outDir }) {
+  async run(context) {
+    const { seed, log, train, outDir } = context;
+    const { learningRate, batchSize, stepsPerEpoch } = hyperparameters(context, CONFIG);
     const rng = new Generator(seed);
     const [initRng, trainRng, gridRng] = [rng.fork(), rng.fork(), rng.fork()];
     const [trainSet, testSet] = await Promise.all([loadMnist({ split: 'train' }), loadMnist({ split: 'test' })]);
@@ -142,22 +144,22 @@ export const vaeMnist: Example = {
     const vae = new VAE({ hiddenDims: CONFIG.hiddenDims, latentDim: CONFIG.latentDim, rng: initRng, noise: trainRng });
     const model = new PackedVAE(vae);
     log(`model: VAE 784-${CONFIG.hiddenDims.join('-')}-${CONFIG.latentDim} (ReLU, sigmoid output, Bernoulli likelihood): ${vae.parameterCount()} parameters`);
-    const optimizer = adam({ lr: CONFIG.learningRate });
+    const optimizer = adam({ lr: learningRate });
     const validation = imageBatch(testSet, range(0, CONFIG.curveTestImages));
     try {
-      const history = await train(model, epochBatches(trainSet, trainRng), {
+      const history = await train(model, epochBatches(trainSet, trainRng, { stepsPerEpoch, batchSize }), {
         loss: negativeElbo,
         optimizer,
         rng: trainRng,
-        batchSize: CONFIG.batchSize,
+        batchSize,
         validationData: validation,
         validationLabel: `test (${CONFIG.curveTestImages} images)`,
       });
-      const seen = optimizer.iterations * CONFIG.batchSize;
+      const seen = optimizer.iterations * batchSize;
       vae.eval();
       const test = await scoreElbo(vae, testSet, range(0, testSet.size));
       const trainScore = await scoreElbo(vae, trainSet, range(0, CONFIG.finalTrainImages));
-      log(`after ${optimizer.iterations} steps of ${CONFIG.batchSize} (${seen} images, ${(seen / trainSet.size).toFixed(1)} passes over the training set):`);
+      log(`after ${optimizer.iterations} steps of ${batchSize} (${seen} images, ${(seen / trainSet.size).toFixed(1)} passes over the training set):`);
       log(`  negative ELBO, nats per image (one z sample)   total   reconstruction      KL`);
       const row = (label: string, score: { loss: number; reconstruction: number; kl: number }) =>
         log(`  ${label.padEnd(45)}${score.loss.toFixed(2).padStart(7)}${score.reconstruction.toFixed(2).padStart(17)}${score.kl.toFixed(2).padStart(8)}`);

@@ -35,7 +35,7 @@ export function createCharGpt(
   log(`model: GPT, ${numLayers} layers, dModel ${dModel}, ${numHeads} heads, context ${contextLength}: ${model.parameterCount()} parameters`);
   const lr = cosineDecay(settings.learningRate, settings.scheduleEpochs * settings.stepsPerEpoch, {
     warmupSteps: settings.warmupSteps,
-    minLr: settings.finalLearningRate,
+    minLr: Math.min(settings.finalLearningRate, settings.learningRate),
   });
   return { config, model, optimizer: adamW({ lr, weightDecay: 0.01, clip: { globalNorm: 1 } }) };
 }
