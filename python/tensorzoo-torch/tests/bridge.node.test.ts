@@ -8,7 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, decodeSafetensors, encodeCheckpoint, parseSafetensorsHeader, type Module } from '@tensorzoo/core';
 import { LeNet5, MLPClassifier, ResNet, SimpleCNN } from '@tensorzoo/cnn';
+import { DCGANDiscriminator, DCGANGenerator } from '@tensorzoo/gan';
 import { GPT } from '@tensorzoo/transformer';
+import { ConvVAE, VAE } from '@tensorzoo/vae';
 import torchOutputs from './fixtures/torch-outputs.json';
 
 type AnyModel = Module<never, unknown, never> & { eval(): unknown };
@@ -26,8 +28,20 @@ const CASES: Record<string, { name: string; config: Record<string, unknown>; inp
   lenet5: { name: 'LeNet5', config: { channels: [2, 4], hidden: [8, 6], numClasses: 3, activation: 'tanh' }, input: { shape: [1, 28, 28, 1], dtype: 'float32' } },
   mlp: { name: 'MLPClassifier', config: { inputSize: 12, hiddenSizes: [8], numClasses: 3 }, input: { shape: [2, 12], dtype: 'float32' } },
   resnet: { name: 'ResNet', config: { inputChannels: 1, widths: [4, 8], blocks: [1, 1], numClasses: 3 }, input: { shape: [2, 8, 8, 1], dtype: 'float32' } },
+  vae: { name: 'VAE', config: { imageShape: [4, 4, 1], hiddenDims: [6, 5], latentDim: 3 }, input: { shape: [2, 4, 4, 1], dtype: 'float32' } },
+  'conv-vae': { name: 'ConvVAE', config: { inChannels: 1, imageSize: 8, channels: [2, 3], latentDim: 3 }, input: { shape: [2, 8, 8, 1], dtype: 'float32' } },
+  'dcgan-generator': {
+    name: 'DCGANGenerator',
+    config: { latentDim: 4, channels: [4, 3], outChannels: 1, imageSize: 8, kernelSize: 4, batchNorm: true },
+    input: { shape: [2, 4], dtype: 'float32' },
+  },
+  'dcgan-discriminator': {
+    name: 'DCGANDiscriminator',
+    config: { inChannels: 2, imageSize: 8, channels: [3, 4], kernelSize: 3, stride: 2, outputActivation: 'none' },
+    input: { shape: [2, 8, 8, 2], dtype: 'float32' },
+  },
 };
-const MODELS: Record<string, Constructor> = { GPT, SimpleCNN, LeNet5, MLPClassifier, ResNet } as unknown as Record<string, Constructor>;
+const MODELS: Record<string, Constructor> = { GPT, SimpleCNN, LeNet5, MLPClassifier, ResNet, VAE, ConvVAE, DCGANGenerator, DCGANDiscriminator } as unknown as Record<string, Constructor>;
 const ARCHITECTURE_KEY = 'tensorzoo.architecture';
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
 const update = process.env.TENSORZOO_UPDATE_FIXTURES === '1';
@@ -40,6 +54,14 @@ async function maxError(output: tf.Tensor, expected: ArrayLike<number>): Promise
   let largest = 0;
   for (let index = 0; index < values.length; index++) largest = Math.max(largest, Math.abs(values[index] - expected[index]));
   return largest;
+}
+
+/** The forward output compared with torch: a VAE's reconstruction, otherwise the output itself. */
+function forward(model: AnyModel, input: tf.Tensor): tf.Tensor {
+  const output = (model as unknown as { call(x: tf.Tensor): tf.Tensor | { reconstruction: tf.Tensor; mu: tf.Tensor; logVar: tf.Tensor } }).call(input);
+  if (output instanceof tf.Tensor) return output;
+  tf.dispose([output.mu, output.logVar]);
+  return output.reconstruction;
 }
 
 function inputOf(key: string): tf.Tensor {
@@ -57,7 +79,7 @@ describe('torch -> safetensors -> TypeScript', () => {
       await decodeCheckpoint(bytes, model);
       model.eval();
       const input = inputOf(key);
-      const output = (model as unknown as { call(x: tf.Tensor): tf.Tensor }).call(input);
+      const output = forward(model, input);
       const expected = torchOutputs[key as keyof typeof torchOutputs].output;
       expect(output.shape).toEqual(expected.shape);
       const error = await maxError(output, expected.data);
@@ -76,7 +98,7 @@ describe('TypeScript -> safetensors (checked in torch by test_roundtrip.py)', ()
       const model = new MODELS[name]({ ...config, rng: 7 } as never);
       model.eval();
       const input = inputOf(key);
-      const output = (model as unknown as { call(x: tf.Tensor): tf.Tensor }).call(input);
+      const output = forward(model, input);
       outputs[key] = { output: { shape: output.shape, data: Array.from(await output.data()) } };
       const bytes = await encodeCheckpoint(model, { metadata: { [ARCHITECTURE_KEY]: JSON.stringify({ name, config }) } });
       if (update) writeFileSync(fixture(`ts-${key}.safetensors`), bytes);

@@ -1,5 +1,6 @@
 """The round-trip cases shared by write_fixtures.py, test_roundtrip.py and bridge.node.test.ts:
-one small config per zoo model, and its input (images channels-last, as TypeScript takes them)."""
+one small config per zoo model, and its input (images channels-last, as TypeScript takes them);
+``'output': 'image'`` marks image outputs (compared channels-last)."""
 import torch
 
 CASES = {
@@ -19,7 +20,25 @@ CASES = {
             'input': {'shape': [2, 12], 'dtype': 'float32'}},
     'resnet': {'name': 'ResNet', 'config': {'inputChannels': 1, 'widths': [4, 8], 'blocks': [1, 1], 'numClasses': 3},
                'input': {'shape': [2, 8, 8, 1], 'dtype': 'float32'}},
+    'vae': {'name': 'VAE', 'config': {'imageShape': [4, 4, 1], 'hiddenDims': [6, 5], 'latentDim': 3},
+            'input': {'shape': [2, 4, 4, 1], 'dtype': 'float32'}, 'output': 'image'},
+    'conv-vae': {'name': 'ConvVAE', 'config': {'inChannels': 1, 'imageSize': 8, 'channels': [2, 3], 'latentDim': 3},
+                 'input': {'shape': [2, 8, 8, 1], 'dtype': 'float32'}, 'output': 'image'},
+    'dcgan-generator': {'name': 'DCGANGenerator', 'config': {'latentDim': 4, 'channels': [4, 3], 'outChannels': 1,
+                                                            'imageSize': 8, 'kernelSize': 4, 'batchNorm': True},
+                        'input': {'shape': [2, 4], 'dtype': 'float32'}, 'output': 'image'},
+    'dcgan-discriminator': {'name': 'DCGANDiscriminator',
+                            'config': {'inChannels': 2, 'imageSize': 8, 'channels': [3, 4], 'kernelSize': 3, 'stride': 2,
+                                       'outputActivation': 'none'},
+                            'input': {'shape': [2, 8, 8, 2], 'dtype': 'float32'}},
 }
+
+
+def model_output(case, output):
+    """The output TypeScript compares: a VAE's reconstruction (its first output), images channels-last."""
+    if isinstance(output, tuple):
+        output = output[0]
+    return output.permute(0, 2, 3, 1) if case.get('output') == 'image' else output
 
 
 def model_input(case, values):

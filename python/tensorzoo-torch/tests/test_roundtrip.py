@@ -16,7 +16,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 import tensorzoo_torch  # noqa: E402
-from cases import CASES, model_input  # noqa: E402
+from cases import CASES, model_input, model_output  # noqa: E402
 
 FIXTURES = HERE / 'fixtures'
 
@@ -30,7 +30,7 @@ class TypeScriptToTorch(unittest.TestCase):
                 model, metadata = tensorzoo_torch.load_checkpoint(FIXTURES / f'ts-{key}.safetensors')
                 self.assertEqual(type(model).__name__, case['name'])
                 with torch.no_grad():
-                    output = model.double()(model_input(case, torch_outputs[key]['input']))
+                    output = model_output(case, model.double()(model_input(case, torch_outputs[key]['input'])))
                 expected = ts_outputs[key]['output']
                 self.assertEqual(list(output.shape), expected['shape'])
                 error = (output.reshape(-1) - torch.tensor(expected['data'], dtype=torch.float64)).abs().max().item()

@@ -16,7 +16,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 import tensorzoo_torch  # noqa: E402
-from cases import CASES, model_input  # noqa: E402
+from cases import CASES, model_input, model_output  # noqa: E402
 
 FIXTURES = HERE / 'fixtures'
 
@@ -46,7 +46,7 @@ def main():
         else:
             values = [float('%.9g' % x) for x in torch.randn(shape).reshape(-1).tolist()]  # float32-exact
         with torch.no_grad():
-            output = model.double().eval()(model_input(case, values))
+            output = model_output(case, model.double().eval()(model_input(case, values)))
         outputs[key] = {'input': values, 'output': {'shape': list(output.shape),
                                                     'data': [float('%.10g' % x) for x in output.reshape(-1).tolist()]}}
     path = FIXTURES / 'torch-outputs.json'
