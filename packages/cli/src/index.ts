@@ -6,6 +6,8 @@
  */
 export { runExample, CLI_BACKENDS, DEFAULT_SEED, type RunExampleOptions, type RunResult, type RunFiles } from './run-example';
 export { examples, findExample } from './examples/index';
-export type { CustomTraining, Example, ExampleContext, ExampleSummary, TrainSetup } from './example';
+export { hyperparameters } from './example';
+export type { CustomTraining, Example, ExampleContext, ExampleSummary, Hyperparameters, TrainSetup } from './example';
+export { CHECKPOINT_INTERVAL_MS } from './training-harness';
 export { plotLossCurve, LOG_SCALE_RATIO, type LossCurve, type PlotOptions, type Color } from './plot';
 export type { ProgressMode } from './progress';
