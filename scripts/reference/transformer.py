@@ -26,12 +26,12 @@ target length 7, source length 5, d_model 16, 4 heads, feed-forward 32, dropout 
 and inputs are random and rounded to float32 first, so float32 tensors hold exactly the
 numbers torch used.
 """
-import math
 
 import torch
 from torch import nn
 
 from common import DTYPE, encode, fixtures_dir, randn, randomize, write_json
+from tensorzoo_torch import Seq2SeqTransformer
 
 FIXTURES = fixtures_dir('transformer')
 torch.manual_seed(20261128)
@@ -119,39 +119,8 @@ write_json(FIXTURES / 'stacks.json', stacks)
 
 
 # Seq2Seq ------------------------------------------------------------------------------------
-def sinusoidal(length, dim):
-    """PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(...), as in the paper."""
-    position = torch.arange(length, dtype=DTYPE)[:, None]
-    div = torch.exp(torch.arange(0, dim, 2, dtype=DTYPE) * (-math.log(10000.0) / dim))
-    table = torch.zeros(length, dim, dtype=DTYPE)
-    table[:, 0::2] = torch.sin(position * div)
-    table[:, 1::2] = torch.cos(position * div)
-    return table
-
-
-class Seq2SeqTransformer(nn.Module):
-    """PyTorch's translation-tutorial model, batch_first, dropout 0."""
-
-    def __init__(self, source_vocab, target_vocab, d_model, heads, encoder_layers, decoder_layers, feedforward):
-        super().__init__()
-        self.transformer = nn.Transformer(d_model, heads, encoder_layers, decoder_layers, feedforward, dropout=0.0,
-                                          batch_first=True)
-        self.generator = nn.Linear(d_model, target_vocab)
-        self.source_embedding = nn.Embedding(source_vocab, d_model)
-        self.target_embedding = nn.Embedding(target_vocab, d_model)
-        self.d_model = d_model
-
-    def embed(self, embedding, ids):
-        return embedding(ids) * math.sqrt(self.d_model) + sinusoidal(ids.shape[1], self.d_model)
-
-    def forward(self, source, target, source_padding_mask, target_padding_mask):
-        hidden = self.transformer(self.embed(self.source_embedding, source), self.embed(self.target_embedding, target),
-                                  tgt_mask=causal_blocked(target.shape[1]), src_key_padding_mask=source_padding_mask,
-                                  tgt_key_padding_mask=target_padding_mask, memory_key_padding_mask=source_padding_mask)
-        return self.generator(hidden)
-
-
-seq2seq = Seq2SeqTransformer(VOCAB, VOCAB + 2, E, H, 1, 1, FF).to(DTYPE)
+seq2seq = Seq2SeqTransformer(VOCAB, VOCAB + 2, dModel=E, numHeads=H, numEncoderLayers=1, numDecoderLayers=1,
+                             dimFeedforward=FF, dropout=0.0).to(DTYPE)
 randomize(seq2seq)
 with torch.no_grad():  # small embeddings: x sqrt(16) = 4 brings them to about N(0, 1), like the positions
     seq2seq.source_embedding.weight.copy_(randn(VOCAB, E, scale=0.25))

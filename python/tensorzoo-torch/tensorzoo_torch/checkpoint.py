@@ -17,6 +17,7 @@ from . import safetensors_format
 from .cnn import LeNet5, MLPClassifier, ResNet, SimpleCNN
 from .gan import DCGANDiscriminator, DCGANGenerator
 from .gpt import GPT
+from .seq2seq import Seq2SeqTransformer
 from .vae import ConvVAE, VAE
 
 ARCHITECTURE_KEY = 'tensorzoo.architecture'
@@ -26,7 +27,8 @@ OPTIMIZER_PREFIX = 'optimizer/'
 
 #: Zoo model name -> PyTorch class. Names are the TypeScript classes' ``moduleName``.
 MODELS = {'GPT': GPT, 'SimpleCNN': SimpleCNN, 'LeNet5': LeNet5, 'ResNet': ResNet, 'MLPClassifier': MLPClassifier,
-          'VAE': VAE, 'ConvVAE': ConvVAE, 'DCGANGenerator': DCGANGenerator, 'DCGANDiscriminator': DCGANDiscriminator}
+          'VAE': VAE, 'ConvVAE': ConvVAE, 'DCGANGenerator': DCGANGenerator, 'DCGANDiscriminator': DCGANDiscriminator,
+          'Seq2SeqTransformer': Seq2SeqTransformer}
 _ARCHITECTURES = {'gpt': 'GPT'}
 
 

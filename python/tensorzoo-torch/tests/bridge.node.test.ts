@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, decodeSafetensors, encodeCheckpoint, parseSafetensorsHeader, type Module } from '@tensorzoo/core';
 import { LeNet5, MLPClassifier, ResNet, SimpleCNN } from '@tensorzoo/cnn';
 import { DCGANDiscriminator, DCGANGenerator } from '@tensorzoo/gan';
-import { GPT } from '@tensorzoo/transformer';
+import { GPT, Seq2SeqTransformer } from '@tensorzoo/transformer';
 import { ConvVAE, VAE } from '@tensorzoo/vae';
 import torchOutputs from './fixtures/torch-outputs.json';
 
@@ -17,7 +17,7 @@ type AnyModel = Module<never, unknown, never> & { eval(): unknown };
 type Constructor = new (config: never) => AnyModel;
 
 /** Mirrors cases.py. */
-const CASES: Record<string, { name: string; config: Record<string, unknown>; input: { shape: number[]; dtype: 'int32' | 'float32' } }> = {
+const CASES: Record<string, { name: string; config: Record<string, unknown>; input: { shape: number[]; dtype: 'int32' | 'float32'; split?: number } }> = {
   gpt: { name: 'GPT', config: { vocabSize: 11, contextLength: 8, dModel: 16, numHeads: 4, numLayers: 2, initStd: 0.3 }, input: { shape: [2, 6], dtype: 'int32' } },
   'gpt-untied-tanh': {
     name: 'GPT',
@@ -40,8 +40,13 @@ const CASES: Record<string, { name: string; config: Record<string, unknown>; inp
     config: { inChannels: 2, imageSize: 8, channels: [3, 4], kernelSize: 3, stride: 2, outputActivation: 'none' },
     input: { shape: [2, 8, 8, 2], dtype: 'float32' },
   },
+  seq2seq: {
+    name: 'Seq2SeqTransformer',
+    config: { sourceVocabSize: 9, targetVocabSize: 7, dModel: 8, numHeads: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16, dropout: 0 },
+    input: { shape: [2, 9], dtype: 'int32', split: 5 }, // source = the first 5 columns, target = the rest
+  },
 };
-const MODELS: Record<string, Constructor> = { GPT, SimpleCNN, LeNet5, MLPClassifier, ResNet, VAE, ConvVAE, DCGANGenerator, DCGANDiscriminator } as unknown as Record<string, Constructor>;
+const MODELS: Record<string, Constructor> = { GPT, Seq2SeqTransformer, SimpleCNN, LeNet5, MLPClassifier, ResNet, VAE, ConvVAE, DCGANGenerator, DCGANDiscriminator } as unknown as Record<string, Constructor>;
 const ARCHITECTURE_KEY = 'tensorzoo.architecture';
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
 const update = process.env.TENSORZOO_UPDATE_FIXTURES === '1';
@@ -56,17 +61,23 @@ async function maxError(output: tf.Tensor, expected: ArrayLike<number>): Promise
   return largest;
 }
 
+type Input = tf.Tensor | { source: tf.Tensor; target: tf.Tensor };
+
 /** The forward output compared with torch: a VAE's reconstruction, otherwise the output itself. */
-function forward(model: AnyModel, input: tf.Tensor): tf.Tensor {
-  const output = (model as unknown as { call(x: tf.Tensor): tf.Tensor | { reconstruction: tf.Tensor; mu: tf.Tensor; logVar: tf.Tensor } }).call(input);
+function forward(model: AnyModel, input: Input): tf.Tensor {
+  const output = (model as unknown as { call(x: Input): tf.Tensor | { reconstruction: tf.Tensor; mu: tf.Tensor; logVar: tf.Tensor } }).call(input);
   if (output instanceof tf.Tensor) return output;
   tf.dispose([output.mu, output.logVar]);
   return output.reconstruction;
 }
 
-function inputOf(key: string): tf.Tensor {
-  const { shape, dtype } = CASES[key].input;
-  return tf.tensor(torchOutputs[key as keyof typeof torchOutputs].input, shape, dtype);
+function inputOf(key: string): Input {
+  const { shape, dtype, split } = CASES[key].input;
+  const input = tf.tensor(torchOutputs[key as keyof typeof torchOutputs].input, shape, dtype);
+  if (split === undefined) return input;
+  const [source, target] = tf.split(input, [split, shape[1] - split], 1);
+  input.dispose();
+  return { source, target };
 }
 
 describe('torch -> safetensors -> TypeScript', () => {
@@ -85,7 +96,7 @@ describe('torch -> safetensors -> TypeScript', () => {
       const error = await maxError(output, expected.data);
       maxErrors.push(`torch -> TS ${key}: ${error.toExponential(2)}`);
       expect(error).toBeLessThan(1e-5);
-      tf.dispose([input, output]);
+      tf.dispose([...(input instanceof tf.Tensor ? [input] : [input.source, input.target]), output]);
       model.dispose();
     });
   }
@@ -109,7 +120,7 @@ describe('TypeScript -> safetensors (checked in torch by test_roundtrip.py)', ()
       for (const [tensorName, raw] of Object.entries(fresh.tensors)) {
         expect(Array.from(committed.tensors[tensorName].data as ArrayLike<number>), `${key} ${tensorName}`).toEqual(Array.from(raw.data as ArrayLike<number>));
       }
-      tf.dispose([input, output]);
+      tf.dispose([...(input instanceof tf.Tensor ? [input] : [input.source, input.target]), output]);
       model.dispose();
     }
     if (update) writeFileSync(fixture('ts-outputs.json'), `${JSON.stringify(outputs)}\n`);

@@ -31,7 +31,17 @@ CASES = {
                             'config': {'inChannels': 2, 'imageSize': 8, 'channels': [3, 4], 'kernelSize': 3, 'stride': 2,
                                        'outputActivation': 'none'},
                             'input': {'shape': [2, 8, 8, 2], 'dtype': 'float32'}},
+    # one id matrix: the first `split` columns are the source, the rest the target
+    'seq2seq': {'name': 'Seq2SeqTransformer',
+                'config': {'sourceVocabSize': 9, 'targetVocabSize': 7, 'dModel': 8, 'numHeads': 2, 'numEncoderLayers': 1,
+                           'numDecoderLayers': 1, 'dimFeedforward': 16, 'dropout': 0},
+                'input': {'shape': [2, 9], 'dtype': 'int32', 'split': 5}},
 }
+
+
+def id_limit(config):
+    """Ids below this are valid inputs: the vocabulary (the smaller one for a sequence-to-sequence model)."""
+    return config.get('vocabSize') or min(config['sourceVocabSize'], config['targetVocabSize'])
 
 
 def model_output(case, output):
@@ -42,9 +52,12 @@ def model_output(case, output):
 
 
 def model_input(case, values):
-    """The torch input for a case from its row-major values: long ids, or images permuted to [N, C, H, W]."""
+    """The torch input for a case from its row-major values: long ids ((source, target) when split), or images
+    permuted to [N, C, H, W]. Call ``model(*inputs)`` when it is a tuple."""
     shape = case['input']['shape']
     if case['input']['dtype'] == 'int32':
-        return torch.tensor(values, dtype=torch.long).reshape(shape)
+        ids = torch.tensor(values, dtype=torch.long).reshape(shape)
+        split = case['input'].get('split')
+        return (ids[:, :split], ids[:, split:]) if split else ids
     tensor = torch.tensor(values, dtype=torch.float64).reshape(shape)
     return tensor.permute(0, 3, 1, 2) if len(shape) == 4 else tensor

@@ -30,7 +30,9 @@ class TypeScriptToTorch(unittest.TestCase):
                 model, metadata = tensorzoo_torch.load_checkpoint(FIXTURES / f'ts-{key}.safetensors')
                 self.assertEqual(type(model).__name__, case['name'])
                 with torch.no_grad():
-                    output = model_output(case, model.double()(model_input(case, torch_outputs[key]['input'])))
+                    inputs = model_input(case, torch_outputs[key]['input'])
+                    model = model.double()
+                    output = model_output(case, model(*inputs) if isinstance(inputs, tuple) else model(inputs))
                 expected = ts_outputs[key]['output']
                 self.assertEqual(list(output.shape), expected['shape'])
                 error = (output.reshape(-1) - torch.tensor(expected['data'], dtype=torch.float64)).abs().max().item()

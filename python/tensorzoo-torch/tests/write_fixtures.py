@@ -16,7 +16,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 import tensorzoo_torch  # noqa: E402
-from cases import CASES, model_input, model_output  # noqa: E402
+from cases import CASES, id_limit, model_input, model_output  # noqa: E402
 
 FIXTURES = HERE / 'fixtures'
 
@@ -42,11 +42,13 @@ def main():
         tensorzoo_torch.save(model, FIXTURES / f'torch-{key}.safetensors')
         shape = case['input']['shape']
         if case['input']['dtype'] == 'int32':
-            values = torch.randint(0, case['config']['vocabSize'], shape).reshape(-1).tolist()
+            values = torch.randint(0, id_limit(case['config']), shape).reshape(-1).tolist()
         else:
             values = [float('%.9g' % x) for x in torch.randn(shape).reshape(-1).tolist()]  # float32-exact
         with torch.no_grad():
-            output = model_output(case, model.double().eval()(model_input(case, values)))
+            inputs = model_input(case, values)
+            model = model.double().eval()
+            output = model_output(case, model(*inputs) if isinstance(inputs, tuple) else model(inputs))
         outputs[key] = {'input': values, 'output': {'shape': list(output.shape),
                                                     'data': [float('%.10g' % x) for x in output.reshape(-1).tolist()]}}
     path = FIXTURES / 'torch-outputs.json'
