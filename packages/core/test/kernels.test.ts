@@ -77,12 +77,12 @@ function outputSize(size: number, kernel: number, stride: number, pad: Pad, axis
 describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
-      'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Relu', 'Step', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
+      'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Step', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(17);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(19);
   });
 });
 
@@ -219,16 +219,16 @@ describe('MaxPool, MaxPoolGrad and Sum equal the stock kernels', () => {
     }
   });
 
-  it('Sum over contiguous and scattered axes, with and without keepDims', async () => {
+  it('Sum and Mean over contiguous and scattered axes, with and without keepDims (bit-identical)', async () => {
     const axesCases: Array<number | number[]> = [0, 1, 2, 3, -1, [0, 1], [0, 1, 2], [1, 2], [2, 3], [1, 2, 3], [0, 2], [0, 3], [0, 1, 2, 3], [3, 2]];
     for (const axis of axesCases) {
       for (const keepDims of [false, true]) {
         await expectSame(() => {
           const x = tf.randomNormal([3, 4, 5, 6], 0, 1, 'float32', 5);
-          const out = tf.sum(x, axis, keepDims);
+          const out = [tf.sum(x, axis, keepDims), tf.mean(x, axis, keepDims)];
           tf.dispose(x);
-          return [out];
-        }, `sum axis ${JSON.stringify(axis)} keepDims ${keepDims}`);
+          return out;
+        }, `sum and mean axis ${JSON.stringify(axis)} keepDims ${keepDims}`, 0);
       }
     }
     const ints = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
@@ -280,7 +280,7 @@ describe('Add, Sub, Multiply, RealDiv, Softmax, Relu, Step and Transpose are bit
         expect(Array.from(await fast.data()), `${op.name} ${JSON.stringify(aShape)} ${JSON.stringify(bShape)}`).toEqual(Array.from(await stock.data()));
         tf.dispose([stock, fast]);
       }
-      for (const unary of [tf.relu, (x: tf.Tensor) => tf.step(x), (x: tf.Tensor) => tf.step(x, 0.25)]) {
+      for (const unary of [tf.relu, tf.neg, (x: tf.Tensor) => tf.step(x), (x: tf.Tensor) => tf.step(x, 0.25)]) {
         restoreStockKernels('cpu');
         const stock = unary(a);
         installFastKernels('cpu');

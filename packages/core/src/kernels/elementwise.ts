@@ -178,6 +178,13 @@ function repeatLeft(operation: BinaryOperation, a: Float32Array, b: Float32Array
   return out;
 }
 
+/** `-x` per element (tfjs's `Neg` multiplies by -1: the same bits). */
+export function negate(x: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = -x[i];
+  return out;
+}
+
 /** `max(0, x)` per element (tfjs's `Relu`: NaN stays NaN, -0 becomes 0). */
 export function relu(x: Float32Array): Float32Array {
   const out = new Float32Array(x.length);

@@ -20,9 +20,34 @@ export function contiguousReduction(shape: readonly number[], axes: readonly num
   return [product(0, first), product(first, last + 1), product(last + 1, shape.length)];
 }
 
-/** `out[o, i] = Σ_r x[o, r, i]` for `x` viewed as `[outer, reduced, inner]`, summed in float64. */
-export function sumContiguous(x: Float32Array, outer: number, reduced: number, inner: number): Float32Array {
+/**
+ * `out[o, i] = Σ_r x[o, r, i]` for `x` viewed as `[outer, reduced, inner]`, summed in float64.
+ * With `divisor`: `Σ_r fround(x[o, r, i] / divisor)`, tfjs's cpu `Mean` (it divides, in
+ * float32, then sums), bit for bit.
+ */
+export function sumContiguous(x: Float32Array, outer: number, reduced: number, inner: number, divisor?: number): Float32Array {
   const out = new Float32Array(outer * inner);
+  if (divisor !== undefined) {
+    if (inner === 1) {
+      for (let o = 0; o < outer; o++) {
+        let total = 0;
+        const base = o * reduced;
+        for (let r = 0; r < reduced; r++) total += Math.fround(x[base + r] / divisor);
+        out[o] = total;
+      }
+      return out;
+    }
+    const totals = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      totals.fill(0);
+      let source = o * reduced * inner;
+      for (let r = 0; r < reduced; r++, source += inner) {
+        for (let i = 0; i < inner; i++) totals[i] += Math.fround(x[source + i] / divisor);
+      }
+      out.set(totals, o * inner);
+    }
+    return out;
+  }
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       let total = 0;

@@ -32,7 +32,7 @@ import type { backend_util, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo }
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv2d';
 import { maxPoolBackprop, maxPoolForward } from './pool';
 import { contiguousReduction, sumContiguous } from './reduce';
-import { broadcastBinary, relu, softmaxLastAxis, step, transpose, type BinaryOperation } from './elementwise';
+import { broadcastBinary, negate, relu, softmaxLastAxis, step, transpose, type BinaryOperation } from './elementwise';
 import { batchMatMul } from './matmul';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
@@ -145,15 +145,11 @@ const FAST_PATHS: Record<string, FastPath> = {
     if (!dyValues || !xValues) return undefined;
     return { shape: info.inShape, values: maxPoolBackprop(dyValues, xValues, info) };
   },
-  Sum({ x }, attrs, read) {
-    if (!isFloat(x) || attrs.axis === undefined) return undefined;
-    const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((a, b) => a - b);
-    const view = new Set(axes).size === axes.length ? contiguousReduction(x.shape, axes) : undefined;
-    const values = view && read(x);
-    if (!view || !values) return undefined;
-    const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
-    const shape = attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
-    return { shape, values: sumContiguous(values, ...view) };
+  Sum: reduction(false),
+  Mean: reduction(true),
+  Neg({ x }, _attrs, read) {
+    const values = isFloat(x) ? read(x) : undefined;
+    return values && { shape: x.shape, values: negate(values) };
   },
   Add: binary('add'),
   Sub: binary('sub'),
@@ -232,6 +228,20 @@ const FAST_PATHS: Record<string, FastPath> = {
   },
 };
 
+/** Fast path of `Sum` or `Mean` (`mean`) of float32 over contiguous axes. */
+function reduction(mean: boolean): FastPath {
+  return ({ x }, attrs, read) => {
+    if (!isFloat(x) || attrs.axis === undefined) return undefined;
+    const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((a, b) => a - b);
+    const view = new Set(axes).size === axes.length ? contiguousReduction(x.shape, axes) : undefined;
+    const values = view && read(x);
+    if (!view || !values) return undefined;
+    const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
+    const shape = attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
+    return { shape, values: sumContiguous(values, ...view, mean ? Math.fround(view[1]) : undefined) };
+  };
+}
+
 /** Fast path of a float32 binary operation, any broadcast. */
 function binary(operation: BinaryOperation): FastPath {
   return ({ a, b }, _attrs, read) => {
@@ -249,7 +259,7 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Relu', 'Step', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL],
+  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Step', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL],
   wasm: ['BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL],
 };
 
