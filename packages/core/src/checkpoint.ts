@@ -266,9 +266,10 @@ export async function decodeCheckpoint(
     const optimizerState = state.optimizer && stored?.optimizer ? { tensors: slots, scalars: stored.optimizer } : undefined;
     if (state.optimizer && optimizerState) checkOptimizerFits(state.optimizer, optimizerState, model);
     // Everything but the weights is validated; loadStateDict validates every name, shape and
-    // dtype before it assigns anything. Keep the current weights (clones share data: no copy)
-    // so that a failing optimizer.setState can be undone.
-    previous = model.namedVariables().map(([, variable]) => [variable, tf.clone(variable)]);
+    // dtype before it assigns anything. With an optimizer, keep the current weights (clones
+    // share data: no copy, but the old values stay in memory until the load ends) so that a
+    // failing optimizer.setState can be undone.
+    if (optimizerState) previous = model.namedVariables().map(([, variable]) => [variable, tf.clone(variable)]);
     model.loadStateDict(weights);
     if (state.optimizer && optimizerState) {
       try {
