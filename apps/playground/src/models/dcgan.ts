@@ -1,0 +1,129 @@
+// DCGAN: the generator of `tensorzoo train dcgan-mnist` draws a grid of digits; "train here"
+// runs the same recipe (non-saturating loss, Adam 2e-4 / beta1 0.5, batch 64) on the 2,000
+// shipped digits and sends the fixed-noise grid every few steps.
+import * as tf from '@tensorflow/tfjs-core';
+import { Generator, decodeCheckpoint } from '@tensorzoo/core';
+import { DCGANDiscriminator, DCGANGenerator, GANTrainer, nonSaturatingGANLoss } from '@tensorzoo/gan';
+import { adam } from '@tensorzoo/optimizers';
+import { fetchBytes, isAbort, modelMetadata, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
+import { gatherPixels, loadDigits } from './mnist-data';
+import { DCGAN_SAMPLE_EVERY as SAMPLE_EVERY } from '../protocol';
+
+/** The dcgan-mnist example's networks (packages/cli/src/examples/dcgan-mnist.ts). */
+const GENERATOR = { latentDim: 100, channels: [48, 24], kernelSize: 4, batchNorm: true };
+const DISCRIMINATOR = { channels: [16, 32], kernelSize: 4, stride: 2, outputActivation: 'none' as const };
+const BATCH_SIZE = 64;
+
+
+/** What the page asks for: `count` samples from noise of `seed`. */
+export interface DcganRequest {
+  count: number;
+  seed: number;
+}
+
+class DcganModel implements ScreenModel {
+  private generator = new DCGANGenerator({ ...GENERATOR, rng: 13 });
+  private discriminator = new DCGANDiscriminator({ ...DISCRIMINATOR, rng: 14 });
+  private trainer = this.newTrainer();
+
+  constructor(private readonly baseUrl: string) {}
+
+  private newTrainer(): GANTrainer {
+    const options = { lr: 2e-4, betas: [0.5, 0.999] as [number, number] };
+    return new GANTrainer({
+      generator: this.generator,
+      discriminator: this.discriminator,
+      generatorOptimizer: adam(options),
+      discriminatorOptimizer: adam(options),
+      loss: nonSaturatingGANLoss({ fromLogits: true }),
+      rng: 15,
+      sampleCount: 64,
+    });
+  }
+
+  info() {
+    return {
+      description: `DCGAN: generator z 100 -> 7x7x48 -> 14x14x24 -> 28x28 (${this.generator.parameterCount().toLocaleString('en')} parameters), discriminator ${this.discriminator.parameterCount().toLocaleString('en')} parameters`,
+      step: this.trainer.step,
+    };
+  }
+
+  /** `count` generated digits `[count * 784]` in [0, 1]. */
+  async infer(input: unknown): Promise<{ images: Float32Array; count: number }> {
+    const { count, seed } = input as DcganRequest;
+    this.generator.eval();
+    const noise = new Generator(seed).normalArray(count * GENERATOR.latentDim);
+    const images = tf.tidy(() => tf.div(tf.add(this.generator.call(tf.tensor2d(noise, [count, GENERATOR.latentDim])), 1), 2));
+    const values = (await images.data()) as Float32Array;
+    images.dispose();
+    return { images: values, count };
+  }
+
+  async train(steps: number, { signal, report }: TrainContext): Promise<void> {
+    const { train } = await loadDigits(this.baseUrl);
+    const rng = new Generator(16 + this.trainer.step);
+    function* realBatches() {
+      for (;;) {
+        const rows = Array.from({ length: BATCH_SIZE }, () => rng.integer(train.size));
+        const batch = tf.tensor4d(gatherPixels(train, rows, (value) => value * 2 - 1), [BATCH_SIZE, 28, 28, 1]);
+        try {
+          yield batch;
+        } finally {
+          batch.dispose();
+        }
+      }
+    }
+    let grid: Float32Array | undefined;
+    try {
+      await this.trainer.train(realBatches(), {
+        steps: this.trainer.step + steps,
+        sampleEvery: SAMPLE_EVERY,
+        signal,
+        onSamples: async (images) => {
+          const scaled = tf.tidy(() => tf.div(tf.add(images, 1), 2));
+          grid = (await scaled.data()) as Float32Array;
+          scaled.dispose();
+        },
+        onStep: async (info) => {
+          // onSamples runs after onStep for the same step: the grid goes with the next report.
+          report({
+            step: info.step,
+            loss: info.discriminatorLoss,
+            metrics: { generatorLoss: info.generatorLoss },
+            samplesPerSecond: BATCH_SIZE / info.seconds,
+            extra: grid ? { grid, count: 64 } : undefined,
+          });
+          grid = undefined;
+          await yieldToEvents();
+        },
+      });
+    } catch (error) {
+      if (!isAbort(error)) throw error;
+    } finally {
+      this.generator.eval();
+    }
+    if (grid) report({ step: this.trainer.step, loss: NaN, metrics: {}, samplesPerSecond: 0, extra: { grid, count: 64 } });
+  }
+
+  save(): Promise<Uint8Array> {
+    return this.trainer.save({ metadata: modelMetadata('DCGAN', { generator: GENERATOR, discriminator: DISCRIMINATOR }) });
+  }
+
+  async load(bytes: Uint8Array): Promise<void> {
+    // Weights only (the shipped file has no optimizer state): a fresh trainer around the loaded pair.
+    await decodeCheckpoint(bytes, this.trainer.pair);
+  }
+
+  dispose(): void {
+    this.generator.dispose();
+    this.discriminator.dispose();
+    this.trainer.generatorOptimizer.dispose();
+    this.trainer.discriminatorOptimizer.dispose();
+  }
+}
+
+export const createDcganModel: ModelFactory = async ({ weights, baseUrl }) => {
+  const model = new DcganModel(baseUrl);
+  if (weights === 'pretrained') await model.load(await fetchBytes(baseUrl, 'models/dcgan-mnist.safetensors'));
+  return model;
+};

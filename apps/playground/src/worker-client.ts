@@ -1,0 +1,49 @@
+// The page's side of the worker protocol: promise-returning requests and event listeners.
+import type { Request, TrainProgress, WorkerMessage } from './protocol';
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+/** One worker for the whole page (see src/worker.ts). */
+export class WorkerClient {
+  private readonly worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly progressListeners = new Set<(progress: TrainProgress) => void>();
+  private readonly tokenListeners = new Set<(data: unknown) => void>();
+
+  constructor() {
+    this.worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => {
+      const message = event.data;
+      if ('event' in message) {
+        if (message.event === 'progress') this.progressListeners.forEach((listener) => listener(message.data));
+        else this.tokenListeners.forEach((listener) => listener(message.data));
+        return;
+      }
+      const waiting = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.ok) waiting?.resolve(message.result);
+      else waiting?.reject(new Error(message.error));
+    });
+  }
+
+  /** Sends `request`; resolves with the worker's result or rejects with its error message. */
+  call<Result = unknown>(request: Request, transfer: Transferable[] = []): Promise<Result> {
+    const id = this.nextId++;
+    return new Promise<Result>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ ...request, id }, transfer);
+    });
+  }
+
+  /** Calls `listener` with every training step; returns the unsubscribe function. */
+  onProgress(listener: (progress: TrainProgress) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  /** Calls `listener` with every streamed inference piece (e.g. a generated character). */
+  onToken(listener: (data: unknown) => void): () => void {
+    this.tokenListeners.add(listener);
+    return () => this.tokenListeners.delete(listener);
+  }
+}
