@@ -10,7 +10,7 @@ checkpoints, so weights move both ways::
 
 ``python -m tensorzoo_torch.train`` continues training a GPT checkpoint with DistributedDataParallel.
 """
-from .checkpoint import MODELS, build, load, load_checkpoint, read_model_entry, save
+from .checkpoint import MODELS, build, load, load_checkpoint, read_model_entry, save, verify_checksums
 from .cnn import BasicBlock, LeNet5, MLPClassifier, ResNet, SimpleCNN
 from .gan import DCGANDiscriminator, DCGANGenerator
 from .gpt import GPT, causal_mask, gelu_tanh
@@ -18,7 +18,7 @@ from .seq2seq import Seq2SeqTransformer
 from .vae import ConvVAE, VAE
 from .safetensors_format import decode as decode_safetensors, encode as encode_safetensors, load_file, save_file
 
-__all__ = ['MODELS', 'build', 'load', 'load_checkpoint', 'read_model_entry', 'save', 'BasicBlock', 'LeNet5',
+__all__ = ['MODELS', 'build', 'load', 'load_checkpoint', 'read_model_entry', 'save', 'verify_checksums', 'BasicBlock', 'LeNet5',
            'MLPClassifier', 'ResNet', 'SimpleCNN', 'DCGANDiscriminator', 'DCGANGenerator', 'VAE', 'ConvVAE', 'GPT', 'Seq2SeqTransformer', 'causal_mask', 'gelu_tanh', 'decode_safetensors',
            'encode_safetensors', 'load_file', 'save_file']
 __version__ = '0.1.0'

@@ -11,7 +11,9 @@ names and layouts), optionally ``optimizer/...`` slots, and string metadata:
 - ``tensorzoo``: JSON ``{"version": 1, "step", "epoch", ...}`` (training progress);
 - anything else (the CLI stores ``tensorzoo.tokenizer`` and ``tensorzoo.generation``), kept as is.
 """
+import hashlib
 import json
+import os
 
 from . import safetensors_format
 from .cnn import LeNet5, MLPClassifier, ResNet, SimpleCNN
@@ -24,6 +26,7 @@ ARCHITECTURE_KEY = 'tensorzoo.architecture'
 LANGUAGE_MODEL_KEY = 'tensorzoo.model'
 PROGRESS_KEY = 'tensorzoo'
 OPTIMIZER_PREFIX = 'optimizer/'
+PLACEHOLDER = '0' * 64
 
 #: Zoo model name -> PyTorch class. Names are the TypeScript classes' ``moduleName``.
 MODELS = {'GPT': GPT, 'SimpleCNN': SimpleCNN, 'LeNet5': LeNet5, 'ResNet': ResNet, 'MLPClassifier': MLPClassifier,
@@ -66,9 +69,32 @@ def build(name, config):
     return cls(**{key: value for key, value in config.items() if key in accepted})
 
 
+def verify_checksums(data, path='checkpoint'):
+    """Checks the ``sha256`` / ``headerSha256`` recorded by TensorZoo (when present); raises ValueError on a mismatch."""
+    data_start = 8 + int.from_bytes(data[:8], 'little')
+    header = bytearray(data[8:data_start])
+    progress = json.loads(json.loads(header.decode('utf-8')).get('__metadata__', {}).get(PROGRESS_KEY, '{}'))
+    if 'sha256' not in progress or 'headerSha256' not in progress:
+        return
+    needle = f'\\"headerSha256\\":\\"{progress["headerSha256"]}'.encode()
+    position = header.find(needle)
+    if position < 0:
+        raise ValueError(f'{path}: the headerSha256 field is missing from the header.')
+    start = position + len(needle) - 64
+    header[start:start + 64] = PLACEHOLDER.encode()
+    if hashlib.sha256(header).hexdigest() != progress['headerSha256']:
+        raise ValueError(f'{path}: the header does not match its recorded SHA-256; the file was changed or damaged.')
+    if hashlib.sha256(data[data_start:]).hexdigest() != progress['sha256']:
+        raise ValueError(f'{path}: the tensor data does not match its recorded SHA-256; the file was changed or damaged.')
+
+
 def load_checkpoint(path):
-    """Reads a TensorZoo checkpoint; returns ``(model, metadata)`` with the weights loaded, in eval mode."""
-    tensors, metadata = safetensors_format.load_file(path)
+    """Reads a TensorZoo checkpoint (checksums verified when recorded); returns ``(model, metadata)``
+    with the weights loaded, in eval mode."""
+    with open(path, 'rb') as handle:
+        data = handle.read()
+    verify_checksums(data, path)
+    tensors, metadata = safetensors_format.decode(data)
     name, config = read_model_entry(metadata, path)
     model = build(name, config)
     weights = {key: value for key, value in tensors.items() if not key.startswith(OPTIMIZER_PREFIX)}
@@ -89,12 +115,13 @@ def load(path):
     return load_checkpoint(path)[0]
 
 
-def save(model, path, config=None, metadata=None, step=0, epoch=0):
+def save(model, path, config=None, metadata=None, step=0, epoch=0, checksum=True):
     """Writes ``model`` as a TensorZoo checkpoint (float32 weights + model metadata) that
     ``loadCheckpoint`` / ``loadModel`` / ``tensorzoo sample`` read.
 
     ``config`` defaults to ``model.config``; ``metadata`` adds string entries (e.g. the source
-    file's ``tensorzoo.tokenizer``); ``step``/``epoch`` record training progress.
+    file's ``tensorzoo.tokenizer``); ``step``/``epoch`` record training progress; ``checksum`` stores
+    SHA-256 checksums of the header and the tensor bytes, which TypeScript verifies on load.
     """
     name = model_name(model)
     config = dict(config if config is not None else model.config)
@@ -105,7 +132,35 @@ def save(model, path, config=None, metadata=None, step=0, epoch=0):
     if architecture:
         entries[LANGUAGE_MODEL_KEY] = json.dumps({'architecture': architecture, 'config': config})
     entries['format'] = 'pt'
-    entries[PROGRESS_KEY] = json.dumps({'version': 1, 'step': int(step), 'epoch': int(epoch)})
+    progress = {'version': 1, 'step': int(step), 'epoch': int(epoch)}
+    if checksum:
+        progress.update(sha256=PLACEHOLDER, headerSha256=PLACEHOLDER)
+    entries[PROGRESS_KEY] = json.dumps(progress, separators=(',', ':'))
     tensors = {key: value.detach().float() if value.is_floating_point() else value.detach()
                for key, value in model.state_dict().items()}
-    safetensors_format.save_file(tensors, path, entries)
+    data = safetensors_format.encode(tensors, entries)
+    if checksum:
+        data = write_checksums(data)
+    temporary = f'{path}.tmp-{os.getpid()}'
+    with open(temporary, 'wb') as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def write_checksums(data):
+    """Fills the ``sha256`` (tensor bytes) and ``headerSha256`` (header, its own field as 64 zeros)
+    placeholders the way TensorZoo's ``encodeCheckpoint`` does, so ``decodeCheckpoint`` verifies the file."""
+    data = bytearray(data)
+    data_start = 8 + int.from_bytes(data[:8], 'little')
+
+    def offset(field):
+        needle = f'\\"{field}\\":\\"{PLACEHOLDER}'.encode()
+        position = data.find(needle, 8, data_start)
+        if position < 0 or data.find(needle, position + 1, data_start) >= 0:
+            raise ValueError(f'save: the checksum field {field} is not unique in the header; remove it from your metadata.')
+        return position + len(needle) - len(PLACEHOLDER)
+
+    data_offset, header_offset = offset('sha256'), offset('headerSha256')
+    data[data_offset:data_offset + 64] = hashlib.sha256(data[data_start:]).hexdigest().encode()
+    data[header_offset:header_offset + 64] = hashlib.sha256(data[8:data_start]).hexdigest().encode()
+    return bytes(data)

@@ -102,6 +102,17 @@ describe('torch -> safetensors -> TypeScript', () => {
   }
 });
 
+describe('checksums written by tensorzoo_torch.save', () => {
+  it('are verified: a flipped tensor byte is rejected', async () => {
+    const bytes = new Uint8Array(readFileSync(fixture('torch-mlp.safetensors')));
+    expect(JSON.parse(parseSafetensorsHeader(bytes).metadata.tensorzoo).sha256).toMatch(/^[0-9a-f]{64}$/);
+    bytes[bytes.length - 1] ^= 1;
+    const model = new MLPClassifier({ inputSize: 12, hiddenSizes: [8], numClasses: 3 });
+    await expect(decodeCheckpoint(bytes, model)).rejects.toThrow(/does not match its recorded SHA-256/);
+    model.dispose();
+  });
+});
+
 describe('TypeScript -> safetensors (checked in torch by test_roundtrip.py)', () => {
   it('the committed TypeScript checkpoints and outputs are what the zoo writes today', async () => {
     const outputs: Record<string, { output: { shape: number[]; data: number[] } }> = {};

@@ -54,6 +54,15 @@ class TorchRoundTrip(unittest.TestCase):
                 self.assertEqual(json.loads(metadata['tensorzoo'])['step'], 12)
                 self.assertEqual(json.loads(metadata['tensorzoo.architecture'])['name'], case['name'])
 
+    def test_checksums_are_written_and_verified_both_ways(self):
+        for source in ('ts-mlp.safetensors', 'torch-mlp.safetensors'):  # written by TypeScript, by save()
+            data = bytearray((FIXTURES / source).read_bytes())
+            self.assertIn(b'headerSha256', bytes(data))
+            tensorzoo_torch.verify_checksums(bytes(data))
+            data[-1] ^= 1
+            with self.assertRaisesRegex(ValueError, 'tensor data does not match'):
+                tensorzoo_torch.verify_checksums(bytes(data))
+
     def test_reads_the_cli_language_model_entry(self):
         entry = {'tensorzoo.model': json.dumps({'architecture': 'gpt', 'config': CASES['gpt']['config']})}
         self.assertEqual(tensorzoo_torch.read_model_entry(entry), ('GPT', CASES['gpt']['config']))
