@@ -20,6 +20,8 @@ import { Module } from './module';
 import { parseSafetensorsHeader } from './safetensors';
 import type { JsonValue } from './types';
 
+export { coreLayers } from './core-layers';
+
 /** A model's constructor options as JSON (what `getConfig()` returns). */
 export type ModelConfig = { [key: string]: JsonValue };
 
@@ -35,7 +37,10 @@ export type SerializableModule = Module<never, unknown, never> & {
  */
 export interface ModelClass<Model extends Module<never, unknown, never> = Module<never, unknown, never>> {
   readonly moduleName: string | undefined;
-  /** Builds a fresh model (new random weights) from a config returned by `getConfig()`. */
+  /**
+   * Builds a fresh model (new random weights) from a config returned by `getConfig()`.
+   * `loadModel` passes `{ models }` as a second argument, for containers that rebuild children.
+   */
   fromConfig(config: never): Model;
 }
 
@@ -163,7 +168,9 @@ export async function decodeModel<Model extends Module<never, unknown, never> = 
         `Pass the ${name} class (from its package's model list, e.g. \`models: [...cnnModels, ...transformerModels]\`).`,
     );
   }
-  const model = modelClass.fromConfig(config as never) as Model;
+  // Containers (Sequential) rebuild their children from the same list.
+  const fromConfig = modelClass.fromConfig as unknown as (config: ModelConfig, context: { models: readonly ModelClass[] }) => Model;
+  const model = fromConfig.call(modelClass, config, { models });
   if (!Module.isModule(model) || model.typeName !== name) {
     if (Module.isModule(model)) model.dispose();
     throw new CheckpointError(

@@ -56,6 +56,8 @@ export interface ConformanceOptions<Input> {
    * round-trip check. Give it for every model whose instances have `getConfig()`.
    */
   modelClass?: ModelClass;
+  /** Further classes `loadModel` may need for the children of a container `modelClass` (e.g. `coreLayers` for a `Sequential`). */
+  models?: readonly ModelClass[];
 }
 
 function variableShapes(module: Module<never, unknown, never>): Array<[string, number[]]> {
@@ -165,13 +167,15 @@ export function describeModuleConformance<Input = tf.Tensor>(name: string, optio
         const config = source.getConfig();
         const json: unknown = JSON.parse(JSON.stringify(config));
         expect(json, 'the config survives JSON').toEqual(config);
-        const rebuilt = modelClass.fromConfig(json as never) as unknown as SerializableModule;
+        const models = [modelClass, ...(options.models ?? [])];
+        const fromConfig = modelClass.fromConfig as unknown as (config: unknown, context: { models: readonly ModelClass[] }) => SerializableModule;
+        const rebuilt = fromConfig.call(modelClass, json, { models });
         expect(rebuilt.getConfig(), 'fromConfig(getConfig()).getConfig()').toEqual(config);
         expect(variableShapes(rebuilt), 'parameter names and shapes').toEqual(variableShapes(source));
         rebuilt.dispose();
 
         source.eval();
-        const loaded = await loadModel<Module<Input, tf.Tensor, never>>(await encodeModel(source), { models: [modelClass] });
+        const loaded = await loadModel<Module<Input, tf.Tensor, never>>(await encodeModel(source), { models });
         loaded.eval();
         expect(loaded.typeName).toBe(modelClass.moduleName);
         const input = options.input();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dropout, Embedding, GELU, LayerNorm, Linear, Module, Sequential, Sigmoid } from '@tensorzoo/core';
+import { Dropout, Embedding, GELU, LayerNorm, Linear, Module, Sequential, Sigmoid, coreLayers } from '@tensorzoo/core';
 import { describeModuleConformance } from '@tensorzoo/core/testing';
 
 describeModuleConformance('Linear', {
@@ -10,6 +10,8 @@ describeModuleConformance('Linear', {
 });
 
 describeModuleConformance('MLP (Sequential, Sigmoid, GELU, LayerNorm, Dropout)', {
+  modelClass: Sequential,
+  models: coreLayers,
   create: (seed) =>
     new Sequential(new Linear(3, 8, { rng: seed }), new Sigmoid(), new Dropout(0.1, { rng: seed }), new Linear(8, 8, { rng: seed + 1 }), new GELU(), new LayerNorm(8), new Linear(8, 2, { rng: seed + 2 })),
   input: () => tf.randomNormal([5, 3], 0, 1, 'float32', 2),

@@ -244,4 +244,56 @@ describe('model-io errors', () => {
   });
 });
 
-describeModuleNames('@tensorzoo/core', core, [Linear, Embedding, LayerNorm, Dropout]);
+describeModuleNames('@tensorzoo/core', core, core.coreLayers);
+
+describe('Sequential round trip', () => {
+  it('rebuilds a stack of core layers from coreLayers, with identical outputs', async () => {
+    const model = new core.Sequential(
+      new Linear(4, 6, { rng: 1 }),
+      new core.BatchNorm1d(6, { momentum: null }),
+      new core.LeakyReLU(0.2),
+      new Dropout(0.25),
+      new core.Reshape([2, 3]),
+      new core.Flatten(),
+      new core.GELU({ approximate: 'tanh' }),
+      new Linear(6, 3, { bias: false, rng: 2 }),
+      new core.Softmax(),
+    ).eval();
+    const bytes = await encodeModel(model);
+    const stored = JSON.parse(parseSafetensorsHeader(bytes).metadata[MODEL_METADATA_KEY]);
+    expect(stored.name).toBe('Sequential');
+    expect(stored.config.layers.map((layer: { name: string }) => layer.name)).toEqual([
+      'Linear', 'BatchNorm1d', 'LeakyReLU', 'Dropout', 'Reshape', 'Flatten', 'GELU', 'Linear', 'Softmax',
+    ]);
+    expect(stored.config.layers[1].config).toEqual({ numFeatures: 6, eps: 1e-5, momentum: null, affine: true, trackRunningStats: true });
+    const copy = (await loadModel<core.Sequential>(bytes, { models: core.coreLayers })).eval();
+    expect(copy.getConfig()).toEqual(model.getConfig());
+    const input = tf.randomNormal([3, 4], 0, 1, 'float32', 5);
+    await expectSameModel(copy, model, input);
+    input.dispose();
+    model.dispose();
+    copy.dispose();
+  });
+
+  it('names a layer class that was not given, and a layer without getConfig', async () => {
+    const model = new core.Sequential(new Linear(2, 2, { rng: 0 }), new core.Tanh());
+    const error = await errorOf(loadModel(await encodeModel(model), { models: [core.Sequential, Linear] }));
+    expect(CheckpointError.isInstance(error)).toBe(true);
+    expect(error.message).toBe(
+      'Sequential.fromConfig: layer 1 is a "Tanh" but the models given are Sequential, Linear; pass its class (e.g. models: [Sequential, ...coreLayers]).',
+    );
+    const withCustom = new core.Sequential(new Linear(2, 2, { rng: 0 }), new TinyNet({ inputs: 2, hidden: 2 }), new (class extends Module {
+      static override readonly moduleName: string = 'Custom';
+      protected forward(input: tf.Tensor): tf.Tensor {
+        return input.clone();
+      }
+    })());
+    const unsaved = await errorOf(encodeModel(withCustom));
+    expect(unsaved.code).toBe('not-serializable');
+    expect(unsaved.message).toBe(
+      'Sequential.getConfig: layer 2 (Custom) has no getConfig(), so the stack cannot be rebuilt from a config; save the weights with saveCheckpoint and build the model in code.',
+    );
+    model.dispose();
+    withCustom.dispose();
+  });
+});

@@ -18,6 +18,14 @@ export function geluTanh(x: tf.Tensor): tf.Tensor {
 /** `max(0, x)`. */
 export class ReLU extends Module {
   static override readonly moduleName: string = 'ReLU';
+  /** No constructor arguments: `{}`. */
+  getConfig(): Record<string, never> {
+    return {};
+  }
+  /** Builds the layer (it has no options); `loadModel` uses it. */
+  static fromConfig(): ReLU {
+    return new ReLU();
+  }
   protected forward(input: tf.Tensor): tf.Tensor {
     return tf.relu(input);
   }
@@ -31,6 +39,14 @@ export class LeakyReLU extends Module {
     super();
     this.negativeSlope = assertInRange('LeakyReLU', 'negativeSlope', negativeSlope, 0, Number.MAX_VALUE);
   }
+  /** The constructor argument, `{ negativeSlope }`. */
+  getConfig(): { negativeSlope: number } {
+    return { negativeSlope: this.negativeSlope };
+  }
+  /** Builds the layer from {@link LeakyReLU.getConfig}'s output. */
+  static fromConfig(config: { negativeSlope?: number }): LeakyReLU {
+    return new LeakyReLU(config.negativeSlope);
+  }
   protected forward(input: tf.Tensor): tf.Tensor {
     return tf.leakyRelu(input, this.negativeSlope);
   }
@@ -39,6 +55,14 @@ export class LeakyReLU extends Module {
 /** `1 / (1 + e^-x)`. */
 export class Sigmoid extends Module {
   static override readonly moduleName: string = 'Sigmoid';
+  /** No constructor arguments: `{}`. */
+  getConfig(): Record<string, never> {
+    return {};
+  }
+  /** Builds the layer (it has no options); `loadModel` uses it. */
+  static fromConfig(): Sigmoid {
+    return new Sigmoid();
+  }
   protected forward(input: tf.Tensor): tf.Tensor {
     return tf.sigmoid(input);
   }
@@ -47,6 +71,14 @@ export class Sigmoid extends Module {
 /** Hyperbolic tangent. */
 export class Tanh extends Module {
   static override readonly moduleName: string = 'Tanh';
+  /** No constructor arguments: `{}`. */
+  getConfig(): Record<string, never> {
+    return {};
+  }
+  /** Builds the layer (it has no options); `loadModel` uses it. */
+  static fromConfig(): Tanh {
+    return new Tanh();
+  }
   protected forward(input: tf.Tensor): tf.Tensor {
     return tf.tanh(input);
   }
@@ -60,6 +92,14 @@ export class GELU extends Module {
     super();
     this.approximate = options.approximate ?? 'none';
   }
+  /** The constructor options, `{ approximate }`. */
+  getConfig(): { approximate: 'none' | 'tanh' } {
+    return { approximate: this.approximate };
+  }
+  /** Builds the layer from {@link GELU.getConfig}'s output. */
+  static fromConfig(config: { approximate?: 'none' | 'tanh' }): GELU {
+    return new GELU(config);
+  }
   protected forward(input: tf.Tensor): tf.Tensor {
     return this.approximate === 'tanh' ? geluTanh(input) : gelu(input);
   }
@@ -72,6 +112,14 @@ export class Softmax extends Module {
   constructor(axis = -1) {
     super();
     this.axis = axis;
+  }
+  /** The constructor argument, `{ axis }`. */
+  getConfig(): { axis: number } {
+    return { axis: this.axis };
+  }
+  /** Builds the layer from {@link Softmax.getConfig}'s output. */
+  static fromConfig(config: { axis?: number }): Softmax {
+    return new Softmax(config.axis);
   }
   protected forward(input: tf.Tensor): tf.Tensor {
     if (this.axis === -1 || this.axis === input.rank - 1) return tf.softmax(input);

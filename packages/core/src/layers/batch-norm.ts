@@ -56,6 +56,11 @@ abstract class BatchNorm extends Module {
     }
   }
 
+  /** The constructor arguments, `{ numFeatures, eps, momentum, affine, trackRunningStats }`. */
+  getConfig(): { numFeatures: number; eps: number; momentum: number | null; affine: boolean; trackRunningStats: boolean } {
+    return { numFeatures: this.numFeatures, eps: this.eps, momentum: this.momentum, affine: this.weight !== undefined, trackRunningStats: this.running_mean !== undefined };
+  }
+
   /** The accepted input shapes, for the shape check. */
   protected abstract patterns(): DimPattern[][];
 
@@ -124,6 +129,11 @@ export class BatchNorm2d extends BatchNorm {
     super('BatchNorm2d', numFeatures, options);
   }
 
+  /** Builds the layer from {@link BatchNorm2d.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: { numFeatures: number } & BatchNormOptions): BatchNorm2d {
+    return new BatchNorm2d(config.numFeatures, config);
+  }
+
   protected patterns(): DimPattern[][] {
     return [[null, null, null, this.numFeatures]];
   }
@@ -145,6 +155,11 @@ export class BatchNorm1d extends BatchNorm {
   static override readonly moduleName: string = 'BatchNorm1d';
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super('BatchNorm1d', numFeatures, options);
+  }
+
+  /** Builds the layer from {@link BatchNorm1d.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: { numFeatures: number } & BatchNormOptions): BatchNorm1d {
+    return new BatchNorm1d(config.numFeatures, config);
   }
 
   protected patterns(): DimPattern[][] {

@@ -32,6 +32,11 @@ abstract class Pool2d extends Module {
   }
 
   /** Checks the input and returns the explicit NHWC padding for tfjs. */
+  /** The constructor arguments, `{ kernelSize, stride, padding }` as `[height, width]` pairs. */
+  getConfig(): { kernelSize: [number, number]; stride: [number, number]; padding: [number, number] } {
+    return { kernelSize: [...this.kernelSize], stride: [...this.stride], padding: [...this.padding] };
+  }
+
   protected prepare(input: tf.Tensor): [[number, number], [number, number], [number, number], [number, number]] {
     assertShape(this.path, 'input', input, [null, null, null, null], 'float32');
     const [, height, width] = input.shape;
@@ -63,6 +68,11 @@ export class MaxPool2d extends Pool2d {
     super('MaxPool2d', kernelSize, options);
   }
 
+  /** Builds the layer from {@link MaxPool2d.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: { kernelSize: Size2d } & Pool2dOptions): MaxPool2d {
+    return new MaxPool2d(config.kernelSize, config);
+  }
+
   protected forward(input: tf.Tensor): tf.Tensor {
     const pad = this.prepare(input);
     const numeric = pad[1][0] === 0 && pad[2][0] === 0 ? 'valid' : pad;
@@ -87,6 +97,11 @@ export class AvgPool2d extends Pool2d {
     super('AvgPool2d', kernelSize, options);
   }
 
+  /** Builds the layer from {@link AvgPool2d.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: { kernelSize: Size2d } & Pool2dOptions): AvgPool2d {
+    return new AvgPool2d(config.kernelSize, config);
+  }
+
   protected forward(input: tf.Tensor): tf.Tensor {
     const pad = this.prepare(input);
     // tfjs averages over the valid positions only; zero-pad first to count the padding.
@@ -107,6 +122,14 @@ export class AvgPool2d extends Pool2d {
  */
 export class GlobalAvgPool2d extends Module {
   static override readonly moduleName: string = 'GlobalAvgPool2d';
+  /** No constructor arguments: `{}`. */
+  getConfig(): Record<string, never> {
+    return {};
+  }
+  /** Builds the layer (it has no options); `loadModel` uses it. */
+  static fromConfig(): GlobalAvgPool2d {
+    return new GlobalAvgPool2d();
+  }
   protected forward(input: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'input', input, [null, null, null, null], 'float32');
     return tf.mean(input, [1, 2]); // [N, C]

@@ -17,6 +17,14 @@ import { assertShape, describeValue, formatShape } from '../shape';
  */
 export class Flatten extends Module {
   static override readonly moduleName: string = 'Flatten';
+  /** No constructor arguments: `{}`. */
+  getConfig(): Record<string, never> {
+    return {};
+  }
+  /** Builds the layer (it has no options); `loadModel` uses it. */
+  static fromConfig(): Flatten {
+    return new Flatten();
+  }
   protected forward(input: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'input', input, ['...', null]);
     if (input.rank < 2) {
@@ -49,7 +57,7 @@ export class Reshape extends Module {
   /** @param shape per-example target; `[C, H, W]` (PyTorch order) gives NHWC images. */
   constructor(shape: readonly number[]) {
     super();
-    const where = new.target.name;
+    const where = (new.target as { moduleName?: string }).moduleName ?? new.target.name;
     if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
       throw new ArgumentError(
         'bad-argument',
@@ -57,6 +65,16 @@ export class Reshape extends Module {
       );
     }
     this.shape = [...shape];
+  }
+
+  /** The constructor argument, `{ shape }`. */
+  getConfig(): { shape: number[] } {
+    return { shape: [...this.shape] };
+  }
+
+  /** Builds the layer from {@link Reshape.getConfig}'s output; `loadModel` uses it. */
+  static fromConfig(config: { shape: readonly number[] }): Reshape {
+    return new Reshape(config.shape);
   }
 
   protected forward(input: tf.Tensor): tf.Tensor {
@@ -84,4 +102,8 @@ export class Reshape extends Module {
  */
 export class Unflatten extends Reshape {
   static override readonly moduleName: string = 'Unflatten';
+  /** Builds the layer from {@link Reshape.getConfig}'s output; `loadModel` uses it. */
+  static override fromConfig(config: { shape: readonly number[] }): Unflatten {
+    return new Unflatten(config.shape);
+  }
 }
