@@ -3,28 +3,17 @@
 // temporary npm project, then train the y = 2x + 1 regression for a few steps with plain
 // `node` from an ESM and a CJS script. This checks what users get from npm: the built
 // dist, the exports map, and gradient registration without Vitest's resolver.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { npmProject, packAll, root, run } from './lib/tarballs.mjs';
 
-const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'tensorzoo-smoke-'));
-const run = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
 try {
-  const tarballs = [];
-  for (const name of readdirSync(join(root, 'packages'))) {
-    const dir = join(root, 'packages', name);
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    if (manifest.private) continue;
-    const output = run('pnpm', ['pack', '--pack-destination', work], dir).trim().split('\n').pop();
-    tarballs.push(output.startsWith('/') ? output : join(work, output));
-  }
+  const tarballs = packAll(work);
   const project = join(work, 'project');
-  run('mkdir', ['-p', project], work);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'smoke', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '@tensorflow/tfjs-core@4.22.0', ...tarballs], project);
+  npmProject(project, ['@tensorflow/tfjs-core@4.22.0', ...tarballs]);
 
   const body = (imports) => `${imports}
 async function main() {
@@ -61,10 +50,43 @@ const { meanSquaredError } = require('@tensorzoo/losses');
 const { adam } = require('@tensorzoo/optimizers');
 const { linearRegressionData } = require('@tensorzoo/datasets');`),
   );
+  // Importing every package changes no global state beyond tfjs-core's own gradient and
+  // chained-op registration: no new globals, no kernel registered or replaced, no backend.
+  writeFileSync(
+    join(project, 'globals.mjs'),
+    `import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+const kernels = () => tf.getKernelsForBackend('cpu').map((kernel) => kernel.kernelName + ':' + kernel.kernelFunc.toString().length).join();
+const globalsBefore = new Set(Object.getOwnPropertyNames(globalThis));
+const kernelsBefore = kernels();
+const backendsBefore = Object.keys(tf.engine().registryFactory).join();
+for (const name of ['core', 'losses', 'optimizers', 'attention', 'transformer', 'cnn', 'gan', 'vae', 'datasets']) await import('@tensorzoo/' + name);
+const added = Object.getOwnPropertyNames(globalThis).filter((name) => !globalsBefore.has(name));
+const changes = [];
+if (added.length) changes.push('new globals: ' + added.join(', '));
+if (kernels() !== kernelsBefore) changes.push('cpu kernels changed');
+if (Object.keys(tf.engine().registryFactory).join() !== backendsBefore) changes.push('backends registered');
+if (!tf.getGradient('Square')) changes.push('gradients NOT registered');
+if (changes.length) { console.error('import side effects: ' + changes.join('; ')); process.exit(1); }
+console.log('import side effects: none (globals, kernels and backends unchanged; tfjs-core gradients registered)');
+`,
+  );
+  process.stdout.write(run('node', ['globals.mjs'], project));
   process.stdout.write(run('node', ['esm.mjs'], project));
   process.stdout.write(run('node', ['cjs.cjs'], project));
   process.stdout.write(run('node', ['node_modules/@tensorzoo/cli/dist/bin.cjs', 'list'], project));
-  console.log(`smoke-tarballs: ${tarballs.length} packages installed from tarballs; ESM and CJS trained.`);
+  // No copy of tfjs-core's code in any dist: its engine and gradient configs are tfjs-core's alone.
+  const copied = [];
+  for (const name of readdirSync(join(root, 'packages'))) {
+    const dist = join(root, 'packages', name, 'dist');
+    for (const file of readdirSync(dist, { recursive: true })) {
+      if (!/\.(c|m)?js$/.test(file)) continue;
+      const text = readFileSync(join(dist, file), 'utf8');
+      if (/[a-z]GradConfig\b|_tfengine|class Engine\b/.test(text)) copied.push(`packages/${name}/dist/${file}`);
+    }
+  }
+  if (copied.length) throw new Error(`tfjs-core code copied into: ${copied.join(', ')}`);
+  console.log(`smoke-tarballs: ${tarballs.length} packages installed from tarballs; ESM and CJS trained; no tfjs-core code in any dist.`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
