@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '@tensorzoo/core';
-import { loadMnist } from '@tensorzoo/datasets';
+import { loadMnist } from '@tensorzoo/datasets/mnist';
 import { describe, expect, it } from 'vitest';
 import { confusionMatrix, formatConfusion } from '../src/examples/helpers/confusion';
 import { imageEpochs } from '../src/examples/helpers/images';

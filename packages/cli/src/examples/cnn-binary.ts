@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '@tensorzoo/core';
 import { SimpleCNN } from '@tensorzoo/cnn';
-import { loadFashionMnist } from '@tensorzoo/datasets';
+import { loadFashionMnist } from '@tensorzoo/datasets/fashion-mnist';
 import { binaryCrossEntropy } from '@tensorzoo/losses';
 import { adam, cosineDecay } from '@tensorzoo/optimizers';
 import { hyperparameters, type Example } from '../example';

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '@tensorzoo/core';
 import { LeNet5 } from '@tensorzoo/cnn';
-import { loadMnist, type MnistDataset } from '@tensorzoo/datasets';
+import { loadMnist, type MnistDataset } from '@tensorzoo/datasets/mnist';
 import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { adam, cosineDecay } from '@tensorzoo/optimizers';
 import { hyperparameters, type Example } from '../example';

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator, type StepInfo } from '@tensorzoo/core';
-import { loadMnist } from '@tensorzoo/datasets';
+import { loadMnist } from '@tensorzoo/datasets/mnist';
 import { DCGANDiscriminator, DCGANGenerator, GANTrainer, nonSaturatingGANLoss } from '@tensorzoo/gan';
 import { adam } from '@tensorzoo/optimizers';
 import { hyperparameters, type CustomTraining, type Example } from '../example';

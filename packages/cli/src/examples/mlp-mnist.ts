@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '@tensorzoo/core';
 import { MLPClassifier } from '@tensorzoo/cnn';
-import { loadMnist } from '@tensorzoo/datasets';
+import { loadMnist } from '@tensorzoo/datasets/mnist';
 import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { adam, cosineDecay } from '@tensorzoo/optimizers';
 import { hyperparameters, type Example } from '../example';

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator, Module, type Batch, type ModuleChild } from '@tensorzoo/core';
-import { loadMnist, type MnistDataset } from '@tensorzoo/datasets';
+import { loadMnist, type MnistDataset } from '@tensorzoo/datasets/mnist';
 import { adam } from '@tensorzoo/optimizers';
 import { VAE, elbo, elboLoss } from '@tensorzoo/vae';
 import { hyperparameters, type Example } from '../example';
