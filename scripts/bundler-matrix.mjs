@@ -37,7 +37,10 @@ function writeApp(projectDir, app, variant) {
   mkdirSync(src, { recursive: true });
   cpSync(join(root, 'scripts', 'bundler-apps', 'harness.js'), join(src, 'harness.js'));
   let code = readFileSync(join(root, 'scripts', 'bundler-apps', `${app}.js`), 'utf8');
-  if (variant === 'webgpu') code = `import '@tensorflow/tfjs-backend-webgpu';\nglobalThis.__BACKEND__ = 'webgpu';\n${code}`;
+  if (variant === 'webgpu') {
+    writeFileSync(join(src, 'select-webgpu.js'), `globalThis.__BACKEND__ = 'webgpu';\n`);
+    code = `import './select-webgpu.js';\nimport '@tensorflow/tfjs-backend-webgpu';\n${code}`;
+  }
   writeFileSync(join(src, 'main.js'), code);
   writeFileSync(join(src, 'index.html'), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>${app}</title><script type="module" src="./main.js"></script>\n`);
   return src;

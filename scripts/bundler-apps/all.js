@@ -9,10 +9,11 @@ import { LeNet5 } from '@tensorzoo/cnn';
 import { DCGANGenerator } from '@tensorzoo/gan';
 import { VAE } from '@tensorzoo/vae';
 import { batches, linearRegressionData } from '@tensorzoo/datasets';
-import { BACKEND, OPTIONS, report } from './harness.js';
+import { backend, OPTIONS, report } from './harness.js';
 
 report(async () => {
-  const backend = await setBackend(BACKEND, OPTIONS);
+  const active = await setBackend(backend(), OPTIONS);
+  if (active !== backend()) throw new Error(`asked for ${backend()}, got ${active}`);
   const tokenizer = CharTokenizer.fromText('hello tensorzoo');
   const model = new GPT({ vocabSize: tokenizer.size, contextLength: 8, dModel: 16, numHeads: 2, numLayers: 1, rng: 1 });
   const optimizer = adamW({ lr: 1e-2 });
@@ -20,7 +21,7 @@ report(async () => {
   const targets = tf.tensor2d([tokenizer.encode('ello ten')], [1, 8], 'int32');
   const losses = [];
   for (let step = 0; step < 3; step++) {
-    const { value, grads } = tf.variableGrads(() => sparseCategoricalCrossEntropy(targets, model.call(ids)), model.parameters());
+    const { value, grads } = tf.variableGrads(() => sparseCategoricalCrossEntropy(targets, model.call(ids), { fromLogits: true }), model.parameters());
     optimizer.step(model.parameterRecord(), Object.fromEntries(model.namedParameters().map(([name, variable]) => [name, grads[variable.name]])));
     losses.push((await value.data())[0]);
     tf.dispose([value, ...Object.values(grads)]);
@@ -29,5 +30,5 @@ report(async () => {
   const parts = [new MultiHeadAttention(8, 2, { rng: 1 }), new LeNet5(), new DCGANGenerator({ latentDim: 8 }), new VAE()];
   const data = linearRegressionData({ n: 8, rng: new Generator(0) });
   const count = [...batches(data, { batchSize: 4 })].length;
-  return `${backend}: GPT loss ${losses[0].toFixed(3)} -> ${losses[2].toFixed(3)}; ${parts.length} more models built; ${count} batches`;
+  return `${active}: GPT loss ${losses[0].toFixed(3)} -> ${losses[2].toFixed(3)}; ${parts.length} more models built; ${count} batches`;
 });

@@ -1,5 +1,6 @@
 // Reports an app's result: on `window.__result` in a browser, on stdout and the exit code in Node.
-export const BACKEND = globalThis.__BACKEND__ ?? 'cpu';
+/** The backend the app selects: `globalThis.__BACKEND__` (set by the app's first module) or cpu. */
+export const backend = () => globalThis.__BACKEND__ ?? 'cpu';
 export const OPTIONS = { allowFallbackAdapter: true };
 
 export function report(run) {

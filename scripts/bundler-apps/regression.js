@@ -4,10 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, fit, Linear, Sequential, setBackend, ShapeError, Sigmoid } from '@tensorzoo/core';
 import { meanSquaredError } from '@tensorzoo/losses';
 import { adam } from '@tensorzoo/optimizers';
-import { BACKEND, OPTIONS, report } from './harness.js';
+import { backend, OPTIONS, report } from './harness.js';
 
 report(async () => {
-  const backend = await setBackend(BACKEND, OPTIONS);
+  const active = await setBackend(backend(), OPTIONS);
+  if (active !== backend()) throw new Error(`asked for ${backend()}, got ${active}`);
   const model = new Sequential(new Linear(1, 16, { rng: 1 }), new Sigmoid(), new Linear(16, 1, { rng: 2 }));
   const x = tf.linspace(-1, 1, 64).reshape([64, 1]);
   const y = x.mul(2).add(1);
@@ -19,5 +20,5 @@ report(async () => {
   const errors = [];
   try { await setBackend('nope'); } catch (error) { errors.push(`${error.name}: ${error.message.slice(0, 40)}`); if (!ArgumentError.isInstance(error) || error.name !== 'ArgumentError') throw new Error(`expected ArgumentError, got ${error.name}`); }
   try { model.call(tf.zeros([2, 3])); } catch (error) { errors.push(`${error.name}: ${error.message.slice(0, 60)}`); if (!ShapeError.isInstance(error) || !/Sequential|Linear/.test(error.message)) throw new Error(`expected a ShapeError naming the module, got ${error.name}: ${error.message}`); }
-  return `${backend}: loss ${first.toFixed(4)} -> ${last.toFixed(4)}; ${errors.join(' | ')}`;
+  return `${active}: loss ${first.toFixed(4)} -> ${last.toFixed(4)}; ${errors.join(' | ')}`;
 });
