@@ -17,6 +17,7 @@ import { readFileBytes, writeFileAtomic } from './atomic-write';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointInfo, type TrainingState } from './checkpoint';
 import { ArgumentError, CheckpointError } from './errors';
 import { Module } from './module';
+import { importOptional } from './optional-import';
 import { parseSafetensorsHeader } from './safetensors';
 import type { JsonValue } from './types';
 
@@ -55,8 +56,8 @@ export const MODEL_METADATA_KEY = 'tensorzoo.architecture';
 export type ModelTarget = string;
 
 /**
- * Where {@link loadModel} reads: a Node path, an `http(s)://` URL (in browsers also a relative
- * URL), a `URL`, `'indexeddb://<name>'`, bytes (`ArrayBuffer` / `Uint8Array`) or a `File` / `Blob`.
+ * Where {@link loadModel} reads: a Node path or `file://` URL, an `http(s)://` URL (in browsers
+ * also a relative URL), a `URL`, `'indexeddb://<name>'`, bytes (`ArrayBuffer` / `Uint8Array`) or a `File` / `Blob`.
  */
 export type ModelSource = string | URL | ArrayBuffer | Uint8Array | Blob;
 
@@ -309,7 +310,7 @@ async function readSource(source: ModelSource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (typeof Blob !== 'undefined' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
-  if (source instanceof URL) return fetchBytes(source.href);
+  if (source instanceof URL) source = source.href;
   if (typeof source !== 'string' || source.length === 0) {
     throw new ArgumentError(
       'bad-argument',
@@ -318,6 +319,10 @@ async function readSource(source: ModelSource): Promise<Uint8Array> {
   }
   if (source.startsWith(INDEXEDDB_SCHEME)) return readIndexedDb(storedName('loadModel', source, INDEXEDDB_SCHEME));
   if (/^https?:\/\//i.test(source) || !isNode()) return fetchBytes(source);
+  if (source.startsWith('file://')) {
+    const { fileURLToPath } = (await importOptional('node:url')) as typeof import('node:url');
+    return readFileBytes(fileURLToPath(source));
+  }
   return readFileBytes(source);
 }
 

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentError, CheckpointError, Linear, MODEL_METADATA_KEY, encodeModel, loadModel, parseSafetensorsHeader, saveModel } from '@tensorzoo/core';
@@ -59,6 +60,9 @@ describe('saveModel / loadModel in Node', () => {
     const copy = await loadModel<Linear>(path, { models: [Linear] });
     expect(copy).toBeInstanceOf(Linear);
     await expectSameOutputs(copy, model);
+    const fromFileUrl = await loadModel<Linear>(pathToFileURL(path), { models: [Linear] });
+    await expectSameOutputs(fromFileUrl, model);
+    fromFileUrl.dispose();
     model.dispose();
     copy.dispose();
   });
