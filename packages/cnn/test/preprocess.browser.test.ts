@@ -23,7 +23,7 @@ async function expectSameAs(reference: RgbaImage, source: DrawableImage | RgbaIm
   const expected = preprocessImage(reference, options);
   const actual = preprocessImage(source, options);
   expect(actual.shape).toEqual([1, 10, 10, 3]);
-  const [a, b] = [await actual.data(), await expected.data()];
+  const [a, b] = [Array.from(await actual.data()), Array.from(await expected.data())];
   const worst = a.reduce((max, value, index) => Math.max(max, Math.abs(value - b[index])), 0);
   expect(worst).toBeLessThan(1e-6);
   tf.dispose([expected, actual]);
