@@ -24,7 +24,8 @@ function canReadSynchronously(): boolean {
  * the read waits for the work queued so far to finish (a pipeline stall, typically well under
  * a millisecond of GPU time but a lost overlap of CPU and GPU); callers offer an option to
  * skip their check for that reason. Where the backend cannot read synchronously at all
- * (`webgpu` in Node) it returns `undefined` and the caller's check is skipped.
+ * (`webgpu` in Node) it returns `undefined`; callers then fall back to {@link nanUnless}, which
+ * turns the bad entries into NaN on the device.
  *
  * @param tensor any numeric tensor; an empty one gives `undefined` (nothing to check).
  * @returns `{ min, max }`, or `undefined` when empty or not readable synchronously.
@@ -42,4 +43,26 @@ export function readValueRange(tensor: tf.Tensor): ValueRange | undefined {
   } finally {
     both.dispose();
   }
+}
+
+/**
+ * `values` with NaN wherever `valid` is false: the fallback of a value check on a backend that
+ * cannot read synchronously (see {@link readValueRange}), so bad input gives a loud NaN (which
+ * `fit` reports as a non-finite loss) instead of a plausible number. `valid` (bool) must
+ * broadcast to `values`' shape from the left, e.g. ids `[B, T]` for embeddings `[B, T, E]`.
+ * Costs one `where` on the device and no read.
+ *
+ * @example
+ * ```ts
+ * const ids = tf.tensor1d([1, 12], 'int32');
+ * nanUnless(tf.less(ids, 10), tf.ones([2, 4])); // row 1 is all NaN
+ * ```
+ */
+export function nanUnless(valid: tf.Tensor, values: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    let mask = valid;
+    while (mask.rank < values.rank) mask = tf.expandDims(mask, -1);
+    const full = tf.broadcastTo(mask, values.shape);
+    return tf.where(full, values, tf.fill(values.shape, Number.NaN, values.dtype));
+  });
 }

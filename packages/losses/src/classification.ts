@@ -2,7 +2,7 @@
 // TF.js's log loss and the Keras hinge. Values and gradients match PyTorch in float64
 // (see scripts/reference/losses.py and test/parity.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError, formatShape } from '@tensorzoo/core';
+import { ShapeError, formatShape, nanUnless } from '@tensorzoo/core';
 import { asFloat, clampedLog } from './math';
 import type { CustomGradientFunction } from './math';
 import { meanOverLastAxis, reduceLoss, resolveReduction } from './reduction';
@@ -132,9 +132,14 @@ export function binaryCrossEntropy<R extends Reduction = 'mean'>(
   const where = 'binaryCrossEntropy';
   assertPair(where, yTrue, yPred);
   const reduction = resolveReduction(where, options) as R;
-  if (!options.fromLogits && options.validate !== false) assertProbabilities(where, yPred);
+  const checked = options.fromLogits || options.validate === false || assertProbabilities(where, yPred);
   const elementwiseLoss = options.fromLogits ? binaryCrossEntropyOnLogits : binaryCrossEntropyOnProbabilities;
-  return tf.tidy(() => reduceLoss(meanOverLastAxis(elementwiseLoss(asFloat(yTrue), yPred)), reduction));
+  return tf.tidy(() => {
+    const elementwise = elementwiseLoss(asFloat(yTrue), yPred);
+    // Not readable synchronously (webgpu in Node): NaN where yPred is not a probability.
+    const guarded = checked ? elementwise : nanUnless(tf.logicalAnd(tf.greaterEqual(yPred, 0), tf.lessEqual(yPred, 1)), elementwise);
+    return reduceLoss(meanOverLastAxis(guarded), reduction);
+  });
 }
 
 /**
@@ -266,12 +271,15 @@ export function sparseCategoricalCrossEntropy<R extends Reduction = 'mean'>(
   }
   const reduction = resolveReduction(where, options) as R;
   const { fromLogits, labelSmoothing } = crossEntropySettings(where, options);
-  if (options.validate !== false) assertClassLabels(where, yTrue, yPred, classes);
+  const checked = options.validate === false || assertClassLabels(where, yTrue, yPred, classes);
   return tf.tidy(() => {
     // Cast rather than oneHot(..., 'float32'): tfjs-backend-wasm 4.22's OneHot ignores dtype
     // and returns int32 bits read as float32 (denormals), which silently zeroes the loss.
     const targets = tf.cast(tf.oneHot(yTrue, classes), 'float32'); // [..., C]
-    return reduceLoss(crossEntropyPerSample(targets, yPred, fromLogits, labelSmoothing), reduction);
+    const perSample = crossEntropyPerSample(targets, yPred, fromLogits, labelSmoothing); // [...]
+    // Not readable synchronously (webgpu in Node): NaN for labels outside [0, C).
+    const guarded = checked ? perSample : nanUnless(tf.logicalAnd(tf.greaterEqual(yTrue, 0), tf.less(yTrue, classes)), perSample);
+    return reduceLoss(guarded, reduction);
   });
 }
 

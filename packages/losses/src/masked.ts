@@ -46,12 +46,13 @@ export function maskedCrossEntropy<R extends Reduction = 'mean'>(
     );
   }
   const reduction = resolveReduction(where, options) as R;
-  if (options.validate !== false) assertCountedLabels(where, yTrue, yPred, ignoreIndex);
+  const checked = options.validate === false || assertCountedLabels(where, yTrue, yPred, ignoreIndex);
   return tf.tidy(() => {
     const counted = tf.notEqual(yTrue, ignoreIndex); // [...] bool
     // Ignored positions read class 0 (any valid class): their loss is masked to 0 below.
     const labels = tf.where(counted, yTrue, tf.zerosLike(yTrue));
-    const perToken = sparseCategoricalCrossEntropy(labels, yPred, { ...options, reduction: 'none', validate: false }); // [...]
+    // Not readable synchronously (webgpu in Node): the inner loss gives NaN for bad labels.
+    const perToken = sparseCategoricalCrossEntropy(labels, yPred, { ...options, reduction: 'none', validate: !checked }); // [...]
     const mask = tf.cast(counted, 'float32');
     const masked = tf.mul(perToken, mask);
     if (reduction === 'none') return masked;
@@ -60,14 +61,15 @@ export function maskedCrossEntropy<R extends Reduction = 'mean'>(
   }) as LossOutput<R>;
 }
 
-/** Labels other than `ignoreIndex` must be in `[0, C)`. */
-function assertCountedLabels(where: string, yTrue: tf.Tensor, yPred: tf.Tensor, ignoreIndex: number): void {
-  if (yPred.rank < 1 || yTrue.dtype !== 'int32') return; // sparseCategoricalCrossEntropy reports these
+/** Labels other than `ignoreIndex` must be in `[0, C)`; false when the backend cannot read synchronously. */
+function assertCountedLabels(where: string, yTrue: tf.Tensor, yPred: tf.Tensor, ignoreIndex: number): boolean {
+  if (yPred.rank < 1 || yTrue.dtype !== 'int32') return true; // sparseCategoricalCrossEntropy reports these
   const classes = yPred.shape[yPred.rank - 1];
   const replaced = tf.tidy(() => tf.where(tf.notEqual(yTrue, ignoreIndex), yTrue, tf.zerosLike(yTrue)));
   try {
     const range = readValueRange(replaced);
-    if (!range || (range.min >= 0 && range.max < classes)) return;
+    if (!range) return false;
+    if (range.min >= 0 && range.max < classes) return true;
     const label = range.min < 0 ? range.min : range.max;
     throw new ArgumentError(
       'label-out-of-range',

@@ -73,11 +73,13 @@ export function assertLabelSmoothing(where: string, value: unknown): void {
 
 /**
  * Throws an {@link ArgumentError} (`'label-out-of-range'`) when a class label in `yTrue` is
- * outside `[0, classes)` (one min/max read, see core's `readValueRange`). @internal
+ * outside `[0, classes)` (one min/max read, see core's `readValueRange`). Returns false when
+ * the backend cannot read synchronously: the caller then applies core's `nanUnless`. @internal
  */
-export function assertClassLabels(where: string, yTrue: tf.Tensor, yPred: tf.Tensor, classes: number): void {
+export function assertClassLabels(where: string, yTrue: tf.Tensor, yPred: tf.Tensor, classes: number): boolean {
   const range = readValueRange(yTrue);
-  if (!range || (range.min >= 0 && range.max < classes)) return;
+  if (!range) return false;
+  if (range.min >= 0 && range.max < classes) return true;
   const label = range.min < 0 ? range.min : range.max;
   throw new ArgumentError(
     'label-out-of-range',
@@ -90,11 +92,13 @@ export function assertClassLabels(where: string, yTrue: tf.Tensor, yPred: tf.Ten
 /**
  * Throws an {@link ArgumentError} (`'not-probabilities'`) when `yPred` holds values outside
  * `[0, 1]`, which almost always means logits passed without `fromLogits: true` (PyTorch's
- * `BCELoss` raises too). One min/max read, see core's `readValueRange`. @internal
+ * `BCELoss` raises too). One min/max read, see core's `readValueRange`. Returns false when
+ * the backend cannot read synchronously: the caller then applies core's `nanUnless`. @internal
  */
-export function assertProbabilities(where: string, yPred: tf.Tensor): void {
+export function assertProbabilities(where: string, yPred: tf.Tensor): boolean {
   const range = readValueRange(yPred);
-  if (!range || (range.min >= 0 && range.max <= 1)) return;
+  if (!range) return false;
+  if (range.min >= 0 && range.max <= 1) return true;
   const value = range.min < 0 ? range.min : range.max;
   throw new ArgumentError(
     'not-probabilities',

@@ -1,6 +1,6 @@
 // Data-dependent checks (item 8 of issue 10): out-of-range labels and probabilities throw
 // instead of giving a silent 0 or a negative loss. Where the backend cannot read values
-// synchronously (webgpu in Node), the check is skipped by design: that case is asserted too.
+// synchronously (webgpu in Node), the bad entries give NaN instead: that case is asserted too.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, readValueRange } from '@tensorzoo/core';
@@ -22,7 +22,7 @@ describe('sparseCategoricalCrossEntropy: label range', () => {
   ])('label %i for 3 classes throws an ArgumentError with the rule and the fix', async (bad, message) => {
     const logits = tf.tensor2d([[1, 2, 3], [0, 0, 1]]);
     const labels = tf.tensor1d([0, bad], 'int32');
-    await expectNoLeak(() => {
+    await expectNoLeak(async () => {
       if (checksRun()) {
         expect(() => sparseCategoricalCrossEntropy(labels, logits, { fromLogits: true })).toThrow(ArgumentError);
         expect(() => sparseCategoricalCrossEntropy(labels, logits, { fromLogits: true })).toThrow(message);
@@ -30,7 +30,11 @@ describe('sparseCategoricalCrossEntropy: label range', () => {
           "Check the label encoding or the model's number of outputs (pass { validate: false } to skip this check).",
         );
       } else {
-        sparseCategoricalCrossEntropy(labels, logits, { fromLogits: true }).dispose();
+        const loss = sparseCategoricalCrossEntropy(labels, logits, { fromLogits: true, reduction: 'none' });
+        const values = await loss.data();
+        expect([values[0], Number.isNaN(values[1])]).toEqual([expect.any(Number), true]);
+        expect(Number.isNaN(values[0])).toBe(false);
+        loss.dispose();
       }
     });
     tf.dispose([logits, labels]);
@@ -60,13 +64,15 @@ describe('binaryCrossEntropy: probabilities', () => {
   ])('logits %j without fromLogits throw an ArgumentError (PyTorch raises too)', async (values, message) => {
     const targets = tf.tensor1d([1, 0]);
     const logits = tf.tensor1d(values);
-    await expectNoLeak(() => {
+    await expectNoLeak(async () => {
       if (checksRun()) {
         expect(() => binaryCrossEntropy(targets, logits)).toThrow(ArgumentError);
         expect(() => binaryCrossEntropy(targets, logits)).toThrow(message);
         expect(() => binaryCrossEntropy(targets, logits)).toThrow('If yPred are logits (no sigmoid applied), pass { fromLogits: true }');
       } else {
-        binaryCrossEntropy(targets, logits).dispose();
+        const loss = binaryCrossEntropy(targets, logits);
+        expect(Number.isNaN((await loss.data())[0])).toBe(true);
+        loss.dispose();
       }
     });
     // The same values are fine as logits, and validate: false restores the unchecked loss.

@@ -4,7 +4,7 @@ import { Module, parameter } from '../module';
 import type { Generator } from '../rng';
 import { ArgumentError } from '../errors';
 import { assertInteger, assertShape, formatShape } from '../shape';
-import { readValueRange } from '../value-range';
+import { nanUnless, readValueRange } from '../value-range';
 
 /**
  * Lookup table of learned vectors (PyTorch `nn.Embedding`): int32 ids `[...]` ->
@@ -15,7 +15,8 @@ import { readValueRange } from '../value-range';
  * the vocabulary size (tfjs's gather would fail with a raw `GatherV2` error, or on some
  * backends silently return zeros). The check reads the ids' min and max (see `readValueRange`:
  * free on cpu/wasm/tensorflow, a pipeline stall on webgl/webgpu); set
- * {@link Embedding.validateIds} to `false` to skip it.
+ * {@link Embedding.validateIds} to `false` to skip it. Where the backend cannot read
+ * synchronously (webgpu in Node), bad ids give NaN vectors instead (a loud NaN loss).
  *
  * @example
  * ```ts
@@ -59,15 +60,26 @@ export class Embedding extends Module {
 
   protected forward(ids: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'ids', ids, ['...'], 'int32');
-    if (this.validateIds) this.assertIdsInVocabulary(ids);
-    const flat = ids.reshape([-1]);
-    return tf.gather(this.weight, flat).reshape([...ids.shape, this.embeddingDim]);
+    const checked = !this.validateIds || this.assertIdsInVocabulary(ids);
+    if (checked) return tf.gather(this.weight, ids.reshape([-1])).reshape([...ids.shape, this.embeddingDim]);
+    // The backend cannot read the ids synchronously: look bad ids up as 0 and give NaN
+    // rows for the bad ones, so the mistake is loud (a NaN loss) instead of a wrong lookup.
+    return tf.tidy(() => {
+      const valid = tf.logicalAnd(tf.greaterEqual(ids, 0), tf.less(ids, this.numEmbeddings)); // [...]
+      const safe = tf.where(valid, ids, tf.zerosLike(ids)); // any valid id; its row becomes NaN
+      const vectors = tf.gather(this.weight, safe.reshape([-1])).reshape([...ids.shape, this.embeddingDim]);
+      return nanUnless(valid, vectors);
+    });
   }
 
-  /** Throws an `ArgumentError` (`'id-out-of-range'`) naming the first bad bound, the path and the vocabulary. */
-  private assertIdsInVocabulary(ids: tf.Tensor): void {
+  /**
+   * Throws an `ArgumentError` (`'id-out-of-range'`) naming the first bad bound, the path and the
+   * vocabulary. Returns false when the backend cannot read the ids synchronously.
+   */
+  private assertIdsInVocabulary(ids: tf.Tensor): boolean {
     const range = readValueRange(ids);
-    if (!range || (range.min >= 0 && range.max < this.numEmbeddings)) return;
+    if (!range) return false;
+    if (range.min >= 0 && range.max < this.numEmbeddings) return true;
     const id = range.min < 0 ? range.min : range.max;
     throw new ArgumentError(
       'id-out-of-range',
