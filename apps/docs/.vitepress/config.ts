@@ -51,12 +51,14 @@ export default defineConfig({
   title: 'TensorZoo',
   description: 'A TypeScript model zoo on TensorFlow.js: train and run classic models on WebGPU, CUDA or CPU.',
   cleanUrls: true,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/logo.svg' }]],
   lastUpdated: false,
   // Dead links fail the build (VitePress's default; kept on purpose).
   ignoreDeadLinks: false,
   srcExclude: ['README.md', 'snippets/**', 'generated/**', 'test/**', 'scripts/**', 'screenshots/**'],
   markdown: { lineNumbers: false },
   themeConfig: {
+    logo: '/logo.svg',
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
       { text: 'Models', link: '/models/' },
