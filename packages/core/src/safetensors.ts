@@ -195,16 +195,18 @@ function quoteName(name: string | undefined): string {
 }
 
 /**
- * One pass over the header text, outside strings: the deepest nesting and the number of
- * top-level entries. Lets hostile headers be rejected before `JSON.parse` builds them.
+ * One pass over the header bytes, outside strings: the deepest nesting and the number of
+ * top-level entries, stopping as soon as either passes its limit. Runs on the raw UTF-8
+ * (structural characters are ASCII, and no byte of a multi-byte character is), so hostile
+ * headers are rejected before they are decoded or parsed.
  */
-function scanHeader(text: string): { depth: number; entries: number } {
+function scanHeader(bytes: Uint8Array, maxEntries: number): { depth: number; entries: number } {
   let depth = 0;
   let deepest = 0;
   let entries = 0;
   let inString = false;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
+  for (let index = 0; index < bytes.length; index++) {
+    const code = bytes[index];
     if (inString) {
       if (code === 0x5c) index++; // backslash: skip the escaped character
       else if (code === 0x22) inString = false;
@@ -215,6 +217,7 @@ function scanHeader(text: string): { depth: number; entries: number } {
       if (depth === 1 && entries === 0) entries = 1; // the first key of the top-level object
     } else if (code === 0x2c && depth === 1) {
       entries++; // a comma between top-level entries
+      if (entries > maxEntries) break;
     } else if (code === 0x7b || code === 0x5b) {
       depth++;
       if (depth > deepest) deepest = depth;
@@ -541,23 +544,22 @@ export function parseSafetensorsHeader(bytes: Uint8Array | ArrayBuffer, options:
   }
   const dataStart = 8 + headerLength;
 
+  // Counted from the bytes; one entry may be `__metadata__`.
+  const scan = scanHeader(file.subarray(8, dataStart), maxTensors + 1);
+  if (scan.depth > MAX_HEADER_DEPTH) {
+    fail('header-json', `the header nests JSON more than ${MAX_HEADER_DEPTH} levels deep; a safetensors header nests 3.`);
+  }
+  if (scan.entries > maxTensors + 1) {
+    fail(
+      'too-many-tensors',
+      `the header has more than ${maxTensors} tensor entries, the limit (options.maxTensors); the file is corrupt or hostile.`,
+    );
+  }
   let headerText: string;
   try {
     headerText = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(file.subarray(8, dataStart));
   } catch (error) {
     fail('header-json', `the ${headerLength}-byte header is not valid UTF-8.`, error);
-  }
-  const scan = scanHeader(headerText);
-  if (scan.depth > MAX_HEADER_DEPTH) {
-    fail('header-json', `the header nests JSON more than ${MAX_HEADER_DEPTH} levels deep; a safetensors header nests 3.`);
-  }
-  // Counted from the text; one entry may be `__metadata__`.
-  if (scan.entries > maxTensors + 1) {
-    fail(
-      'too-many-tensors',
-      `the header has about ${scan.entries} entries, above the limit of ${maxTensors} tensors (options.maxTensors); ` +
-        'the file is corrupt or hostile.',
-    );
   }
   let header: unknown;
   try {

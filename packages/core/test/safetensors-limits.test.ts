@@ -46,7 +46,7 @@ describe('safetensors header limits', () => {
     const file = craft(`{${entries.join(',')}}`);
     const error = rejection(() => decodeSafetensors(file));
     expect(error.code).toBe('too-many-tensors');
-    expect(error.message).toContain(`limit of ${SAFETENSORS_MAX_TENSORS} tensors`);
+    expect(error.message).toContain(`more than ${SAFETENSORS_MAX_TENSORS} tensor entries`);
     expect(error.message.length).toBeLessThan(300);
   });
 
