@@ -1,7 +1,13 @@
 /**
  * A depthwise convolution and its two gradients on raw NHWC float32 arrays: the gradients for
- * backends without them (stock tfjs-wasm has no `DepthwiseConv2dNativeBackpropInput/Filter`),
- * the forward as a faster cpu kernel (about 1.6x tfjs-cpu's on MobileNet shapes).
+ * backends without them (stock tfjs-wasm has no `DepthwiseConv2dNativeBackpropInput/Filter`,
+ * so MobileNet-style models cannot train there). The forward shares the tap walk and checks it
+ * in the tests; as a cpu kernel it measured no faster than tfjs-cpu's end to end (MobileNetV2).
+ *
+ * Not registered yet: wasm needs `DepthwiseConv2dNativeBackpropInput` ({dy, filter}, attrs
+ * `inputShape`) and `DepthwiseConv2dNativeBackpropFilter` ({x, dy}, attrs `filterShape`) fast
+ * paths in register.ts shaped like the Conv2D ones, with `computeConv2DInfo(..., depthwise = true)`;
+ * registered that way, wasm gradients of MobileNetV2 blocks matched cpu's.
  * Backend-independent, like conv2d.ts: a kernel wrapper hands in the arrays and the
  * `Conv2DInfo` from `backend_util.computeConv2DInfo(..., depthwise = true)`.
  *
