@@ -3,7 +3,7 @@ import { Dropout, Linear, Module, parameter } from '@tensorzoo/core';
 
 /** A two-layer perceptron with a learned output scale. Fields are found by walking the object. */
 class ScaledMLP extends Module {
-  static readonly moduleName = 'ScaledMLP'; // survives minification in error messages
+  static override readonly moduleName = 'ScaledMLP'; // survives minification in error messages
   hidden = new Linear(4, 8, { rng: 1 }); //     hidden.weight [8, 4], hidden.bias [8]
   dropout = new Dropout(0.1, { rng: 2 }); //    no parameters; active only in train()
   out = new Linear(8, 2, { rng: 3 }); //        out.weight [2, 8], out.bias [2]
