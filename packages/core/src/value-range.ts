@@ -18,12 +18,12 @@ function canReadSynchronously(): boolean {
  * Reads the smallest and largest value of `tensor`, for data-dependent argument checks
  * (class labels in `[0, C)`, probabilities in `[0, 1]`, token ids in the vocabulary).
  *
- * Cost: one `min` and one `max` reduction on the device and a synchronous read of their two
- * numbers. On `cpu`, `wasm` and `tensorflow` the data already lives in host memory, so this
- * is one pass over the tensor (about 0.1 ms for 10k values). On `webgl` and `webgpu` (browser)
- * the read waits for the work queued so far to finish (a pipeline stall, typically well under
- * a millisecond of GPU time but a lost overlap of CPU and GPU); callers offer an option to
- * skip their check for that reason. Where the backend cannot read synchronously at all
+ * Cost: on `cpu`, `wasm` and `tensorflow` the data already lives in host memory, so this is
+ * one pass over it in JavaScript (measured on cpu: 0.4 µs for 64 labels, 0.3 ms for 50k
+ * values). On `webgl` and `webgpu` (browser) it is one `min` and one `max` reduction on the
+ * device and a synchronous read of their two numbers, which waits for the work queued so far
+ * (a pipeline stall: a lost overlap of CPU and GPU); callers offer an option to skip their
+ * check for that reason. Where the backend cannot read synchronously at all
  * (`webgpu` in Node) it returns `undefined`; callers then fall back to {@link nanUnless}, which
  * turns the bad entries into NaN on the device.
  *
@@ -36,6 +36,18 @@ function canReadSynchronously(): boolean {
  */
 export function readValueRange(tensor: tf.Tensor): ValueRange | undefined {
   if (tensor.size === 0 || !canReadSynchronously()) return undefined;
+  if (HOST_MEMORY_BACKENDS.has(tf.getBackend())) {
+    // The values are in host memory already: one pass in JavaScript beats four kernel launches.
+    const values = tensor.dataSync();
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let index = 0; index < values.length; index++) {
+      const value = values[index] as number;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    return { min, max };
+  }
   const both = tf.tidy(() => tf.stack([tf.min(tensor), tf.max(tensor)]));
   try {
     const [min, max] = both.dataSync();
@@ -44,6 +56,9 @@ export function readValueRange(tensor: tf.Tensor): ValueRange | undefined {
     both.dispose();
   }
 }
+
+/** Backends whose tensors live in host memory, so `dataSync` is a cheap copy or no copy at all. */
+const HOST_MEMORY_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm', 'tensorflow']);
 
 /**
  * `values` with NaN wherever `valid` is false: the fallback of a value check on a backend that
