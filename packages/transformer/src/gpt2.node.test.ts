@@ -47,7 +47,8 @@ describe('GPT2Tokenizer', () => {
 });
 
 describe('loadGPT2', () => {
-  it('matches Hugging Face GPT-2 logits (max error < 1e-4) and greedy tokens', async () => {
+  it('matches Hugging Face GPT-2 logits (max error < 1e-4) and greedy tokens, leaking no tensor', async () => {
+    const before = tf.memory().numTensors;
     const gpt = await loadGPT2(fileURLPath('model.safetensors'), text('config.json'));
     const ids = tf.tensor(expected.ids.data, expected.ids.shape as [number, number], 'int32');
     const logits = gpt.call(ids);
@@ -61,6 +62,7 @@ describe('loadGPT2', () => {
     expect(tokens).toEqual(expected.greedy);
     tf.dispose([ids, logits]);
     gpt.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('accepts GPT2Model names (no transformer. prefix) and names unknown tensors', async () => {

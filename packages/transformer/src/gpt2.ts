@@ -151,9 +151,12 @@ export function gpt2StateDictToZoo(values: Record<string, tf.Tensor>, options: {
   return zoo;
 }
 
-/** Receives the tensors `decodeCheckpoint` read (validated, converted to float32) and loads them renamed into a GPT. */
-class GPT2WeightReader extends Module {
-  constructor(private readonly target: GPT) {
+/**
+ * Hands the tensors `decodeCheckpoint` read (validated, converted to float32) to `receive`: it
+ * holds no parameters itself, so the checkpoint's own names reach the callback unchanged.
+ */
+class StateDictReceiver extends Module {
+  constructor(private readonly receive: (values: Record<string, tf.Tensor>) => void) {
     super();
   }
 
@@ -162,12 +165,7 @@ class GPT2WeightReader extends Module {
   }
 
   override loadStateDict(values: Record<string, tf.Tensor>): void {
-    const zoo = gpt2StateDictToZoo(values, { tieWeights: this.target.tieWeights });
-    try {
-      this.target.loadStateDict(zoo);
-    } finally {
-      tf.dispose(Object.values(zoo));
-    }
+    this.receive(values);
   }
 }
 
@@ -195,7 +193,15 @@ export async function loadGPT2(weights: string | Uint8Array | ArrayBuffer | Blob
   const gpt = new GPT(gpt2Options(parsed));
   try {
     const bytes = typeof weights === 'string' ? await readFileBytes(weights) : weights;
-    await decodeCheckpoint(bytes, new GPT2WeightReader(gpt));
+    const receiver = new StateDictReceiver((values) => {
+      const zoo = gpt2StateDictToZoo(values, { tieWeights: gpt.tieWeights });
+      try {
+        gpt.loadStateDict(zoo);
+      } finally {
+        tf.dispose(Object.values(zoo));
+      }
+    });
+    await decodeCheckpoint(bytes, receiver);
   } catch (error) {
     gpt.dispose();
     throw error;
