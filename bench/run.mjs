@@ -3,10 +3,14 @@
 // same tfjs backend and with PyTorch on the CPU, reported as ratios (lower is better), plus
 // a tf.memory() reading before and after 200 steps. Nothing here passes or fails on speed.
 //
-//   pnpm bench            # builds the packages, then runs this
-//   node bench/run.mjs    # when packages/*/dist is already built
+//   pnpm bench                    # builds the packages, then runs this
+//   node bench/run.mjs            # when packages/*/dist is already built
+//   node bench/run.mjs --quick    # smoke run (< 2 min): few steps, no memory check
 //
-// Writes bench/results/latest.json and bench/results/latest.md.
+// Also times the issue-13 training workloads (workloads.mjs: MLP SGD/Adam, CNN, GPT,
+// matmul) on cpu and wasm and in PyTorch at 1 and 2 threads, with kernel launches per step.
+// Writes bench/results/latest.json and bench/results/latest.md (not with --quick, unless
+// --write is given: a smoke run should not replace the committed results).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { spawnSync } from 'node:child_process';
@@ -18,7 +22,13 @@ import { makeBatch } from './data.mjs';
 import { layersStep } from './tfjs-layers.mjs';
 import { measureTensorzooMemory, tensorzooFit, tensorzooStep } from './tensorzoo.mjs';
 import { compareInterleaved, sampleSteps } from './timing.mjs';
+import { runTorchWorkloads, runWorkloads } from './workloads.mjs';
 import { core } from './workspace.mjs';
+
+const QUICK = process.argv.includes('--quick');
+const WRITE = !QUICK || process.argv.includes('--write');
+/** --quick: a few steps per case, enough to show that everything runs. */
+const cases = QUICK ? CASES.map((benchCase) => ({ ...benchCase, warmup: 2, steps: 6, rounds: 2, maxSeconds: 3 })) : CASES;
 
 /** Backends compared, in order; one that does not load in this Node is skipped with a note. */
 const BACKENDS = ['cpu', 'wasm'];
@@ -36,8 +46,9 @@ function runTorch() {
   // OpenBLAS detects the CPU itself: the machine-wide overrides are removed for this subprocess only.
   delete environment.OPENBLAS_CORETYPE;
   delete environment.OPENBLAS_L2_SIZE;
+  environment.OMP_WAIT_POLICY = 'PASSIVE'; // a spinning OpenMP thread starves OpenBLAS with 2+ threads
   const script = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
-  const run = spawnSync(PYTHON, [script, JSON.stringify(CASES)], { env: environment, encoding: 'utf8', timeout: TORCH_TIMEOUT_MS });
+  const run = spawnSync(PYTHON, [script, JSON.stringify(cases)], { env: environment, encoding: 'utf8', timeout: TORCH_TIMEOUT_MS });
   if (run.error) return { available: false, reason: `${PYTHON}: ${run.error.message}` };
   if (run.status !== 0) return { available: false, reason: lastLine(run.stderr) || `exit status ${run.status}` };
   return { available: true, ...JSON.parse(run.stdout) };
@@ -181,6 +192,42 @@ function markdownTable(header, rows) {
   return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+/** The workloads table: TensorZoo per backend next to PyTorch at 1 and 2 threads. */
+function renderWorkloads(report) {
+  const { workloads } = report;
+  if (!workloads) return [];
+  const torch = workloads.torch;
+  const header = ['workload', 'backend', 'TensorZoo ms (median)', 'round medians ms', 'launches / step', 'tensors / step', 'peak MB', 'PyTorch 1 thread ms', 'PyTorch 2 threads ms', 'TensorZoo / PyTorch 1 thread'];
+  const rows = workloads.rows.map((row) => {
+    const pytorch = torch.available ? torch.results[row.workload] : undefined;
+    const unit = row.gflops !== undefined ? (ms, gflops) => `${formatMs(ms)} (${gflops.toFixed(0)} GFLOPS)` : (ms) => formatMs(ms);
+    return [
+      row.workload,
+      row.backend,
+      unit(row.medianMs, row.gflops),
+      row.roundMediansMs.map((ms) => formatMs(ms)).join(', '),
+      row.launches ?? 'n/a',
+      row.tensorsMade ?? 'n/a',
+      row.peakBytes === undefined ? 'n/a' : (row.peakBytes / 2 ** 20).toFixed(1),
+      pytorch ? unit(pytorch['1'].medianMs, pytorch['1'].gflops) : 'n/a',
+      pytorch ? unit(pytorch['2'].medianMs, pytorch['2'].gflops) : 'n/a',
+      formatRatio(ratio(row.medianMs, pytorch?.['1']?.medianMs)),
+    ];
+  });
+  const descriptions = Object.fromEntries(workloads.workloads.map((workload) => [workload.name, workload.description]));
+  return [
+    'Training workloads of issue 13 (median ms per step: forward + loss + backward + update + loss read back;',
+    'matmul: one 512^3 product read back). Launches, tensors (kernel outputs) and peak bytes are of one step',
+    `(tf.profile). PyTorch ${torch.available ? torch.torchVersion : `n/a (${torch.reason})`}, 2 threads with OMP_WAIT_POLICY=PASSIVE.`,
+    '',
+    ...Object.entries(descriptions).map(([name, description]) => `- \`${name}\`: ${description}`),
+    ...workloads.notes.map((note) => `- Note: ${note}`),
+    '',
+    markdownTable(header, rows),
+    '',
+  ];
+}
+
 function renderReport(report) {
   const { machine, versions, torch } = report;
   const allCores = machine.cores; // torch_bench.py also times os.cpu_count() threads
@@ -229,10 +276,10 @@ function renderReport(report) {
     '',
     markdownTable(speedHeader, speedRows),
     '',
-    `Memory: tf.memory() after 1 warm-up step and after ${MEMORY_STEPS} more (reported, not asserted):`,
-    '',
-    markdownTable(memoryHeader, memoryRows),
-    '',
+    ...(memoryRows.length > 0
+      ? [`Memory: tf.memory() after 1 warm-up step and after ${MEMORY_STEPS} more (reported, not asserted):`, '', markdownTable(memoryHeader, memoryRows), '']
+      : []),
+    ...renderWorkloads(report),
   ].join('\n');
 }
 
@@ -250,7 +297,8 @@ async function main() {
       loadAverageAtStart: os.loadavg()[0],
     },
     versions: { tfjsCore: tf.version_core, tfjsLayers: tfl.version_layers },
-    cases: CASES,
+    quick: QUICK,
+    cases,
     backends: [],
     notes: [],
     torch: runTorch(),
@@ -268,23 +316,37 @@ async function main() {
       continue;
     }
     report.backends.push({ name: backend, detail: await describeBackend(backend) });
-    for (const benchCase of CASES) {
+    for (const benchCase of cases) {
       const timings = await timeCase(benchCase, backend);
       report.notes.push(...checkTraining(benchCase, backend, timings.loss));
       report.speed.push(speedRow(benchCase, backend, timings, torch));
     }
-    for (const benchCase of CASES) {
+    for (const benchCase of QUICK ? [] : cases) {
       const stepMs = report.speed.find((row) => row.case === benchCase.name && row.backend === backend).tensorzoo.medianMs;
       const estimatedSeconds = (2 * (MEMORY_STEPS + 1) * stepMs) / 1000; // hand-written step and fit()
       if (estimatedSeconds <= MEMORY_MAX_SECONDS) report.memory.push(...(await memoryCase(benchCase, backend)));
       else report.notes.push(`memory check of ${benchCase.name} on ${backend} skipped: ~${estimatedSeconds.toFixed(0)} s > ${MEMORY_MAX_SECONDS} s`);
     }
   }
+  progress('workloads: pytorch (1 and 2 threads) ...');
+  const torchWorkloads = runTorchWorkloads({ quick: QUICK });
+  const { WORKLOADS } = await import('./workloads.mjs');
+  report.workloads = { workloads: WORKLOADS, ...(await runWorkloads({ backends: BACKENDS, quick: QUICK, log: progress })), torch: torchWorkloads };
   report.machine.loadAverageAtEnd = os.loadavg()[0];
+  const load = Math.max(report.machine.loadAverageAtStart, report.machine.loadAverageAtEnd);
+  if (load > report.machine.cores) {
+    report.notes.push(
+      `measured under load (1-min load average up to ${load.toFixed(1)} on ${report.machine.cores} cores): absolute times are inflated and noisy; compare ratios within this run only`,
+    );
+  }
   report.seconds = (Date.now() - started) / 1000;
 
   const text = renderReport(report);
   process.stdout.write(`\n${text}\n`);
+  if (!WRITE) {
+    progress(`--quick: results not written (add --write to) (${report.seconds.toFixed(0)} s)`);
+    return;
+  }
   mkdirSync(resultsFolder, { recursive: true });
   writeFileSync(new URL('latest.json', resultsFolder), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(new URL('latest.md', resultsFolder), `# Latest benchmark results\n\n${report.date}, ${report.seconds.toFixed(0)} s\n\n${text}`);

@@ -1,0 +1,236 @@
+#!/usr/bin/env node
+// The training workloads of issue 13, timed on TensorZoo's cpu and wasm backends and in
+// PyTorch (1 and 2 threads) in one run: MLP 784-2048-1024-10 with SGD and with Adam, a
+// CNN conv32-pool-conv64-pool-128-10 with Adam, a GPT (vocab 65, ctx 64, d 128, 4 heads,
+// 4 layers, batch 16) with AdamW, and a 512^3 matrix product. Per workload and backend:
+// median ms per step, per-round medians, kernel launches, tensors made (kernel outputs) and
+// peak bytes per step (tf.profile of one step). Nothing here passes or fails on speed.
+//
+//   node bench/workloads.mjs [--quick] [--backends cpu,wasm] [--no-torch] [--json out.json]
+//
+// run.mjs calls runWorkloads() and puts the result in bench/results/latest.{json,md}.
+// With BENCH_PACKAGES (see workspace.mjs) it measures another checkout's built packages.
+import * as tf from '@tensorflow/tfjs-core';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { summarize } from './timing.mjs';
+import { core, importBuilt, losses, optimizers } from './workspace.mjs';
+
+const transformer = await importBuilt('transformer', { optional: true });
+
+/**
+ * @typedef {object} Workload
+ * @property {string} name
+ * @property {string} description
+ * @property {'mlp' | 'cnn' | 'gpt' | 'matmul'} kind
+ * @property {'sgd' | 'adam' | 'adamW'} [optimizer]
+ * @property {number} lr
+ * @property {number} batchSize
+ */
+
+/** @type {readonly Workload[]} The same JSON goes to workloads_torch.py. */
+export const WORKLOADS = Object.freeze([
+  { name: 'mlp-sgd', description: 'MLP 784-2048-1024-10, batch 64, SGD', kind: 'mlp', optimizer: 'sgd', lr: 0.01, batchSize: 64 },
+  { name: 'mlp-adam', description: 'MLP 784-2048-1024-10, batch 64, Adam', kind: 'mlp', optimizer: 'adam', lr: 1e-3, batchSize: 64 },
+  { name: 'cnn-adam', description: 'CNN conv32-pool-conv64-pool-128-10, batch 64, Adam', kind: 'cnn', optimizer: 'adam', lr: 1e-3, batchSize: 64 },
+  { name: 'gpt-adamw', description: 'GPT vocab 65, ctx 64, d 128, 4 heads, 4 layers, batch 16, AdamW', kind: 'gpt', optimizer: 'adamW', lr: 3e-4, batchSize: 16 },
+  { name: 'matmul-512', description: 'matmul 512^3 (one product, read back)', kind: 'matmul', lr: 0, batchSize: 512 },
+]);
+
+/** Steps per round and rounds: full and --quick. */
+const PLANS = { full: { warmup: 2, steps: 5, rounds: 3 }, quick: { warmup: 1, steps: 2, rounds: 1 } };
+const GPT_SHAPE = { vocabSize: 65, contextLength: 64, dModel: 128, numHeads: 4, numLayers: 4 };
+
+/** Deterministic inputs (a small LCG), the same on every backend. */
+function randomArray(length, seed, scale = 1) {
+  let state = seed >>> 0;
+  return Float32Array.from({ length }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state / 2 ** 32) * scale;
+  });
+}
+
+const crossEntropy = (labels, logits) => losses.sparseCategoricalCrossEntropy(labels, logits, { fromLogits: true });
+
+function makeOptimizer(workload) {
+  if (workload.optimizer === 'sgd') return optimizers.sgd({ lr: workload.lr });
+  if (workload.optimizer === 'adam') return optimizers.adam({ lr: workload.lr });
+  return optimizers.adamW({ lr: workload.lr, weightDecay: 0.01 });
+}
+
+/** Model, batch and loss of a workload on the active backend. */
+function build(workload) {
+  const { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } = core;
+  const batch = workload.batchSize;
+  if (workload.kind === 'mlp') {
+    const model = new Sequential(new Linear(784, 2048, { rng: 1 }), new ReLU(), new Linear(2048, 1024, { rng: 2 }), new ReLU(), new Linear(1024, 10, { rng: 3 }));
+    const x = tf.tensor2d(randomArray(batch * 784, 1), [batch, 784]);
+    const y = tf.tensor1d(Int32Array.from(randomArray(batch, 2, 10), Math.floor), 'int32');
+    return { model, inputs: [x, y], loss: () => crossEntropy(y, model.call(x)) };
+  }
+  if (workload.kind === 'cnn') {
+    const model = new Sequential(
+      new Conv2d(1, 32, 3, { rng: 1 }), new ReLU(), new MaxPool2d(2), // [N, 13, 13, 32]
+      new Conv2d(32, 64, 3, { rng: 2 }), new ReLU(), new MaxPool2d(2), // [N, 5, 5, 64]
+      new Flatten(), new Linear(1600, 128, { rng: 3 }), new ReLU(), new Linear(128, 10, { rng: 4 }),
+    );
+    const x = tf.tensor4d(randomArray(batch * 28 * 28, 1), [batch, 28, 28, 1]);
+    const y = tf.tensor1d(Int32Array.from(randomArray(batch, 2, 10), Math.floor), 'int32');
+    return { model, inputs: [x, y], loss: () => crossEntropy(y, model.call(x)) };
+  }
+  const { vocabSize, contextLength } = GPT_SHAPE;
+  const model = new transformer.GPT({ ...GPT_SHAPE, rng: 1 });
+  const tokens = Int32Array.from(randomArray(batch * (contextLength + 1), 3, vocabSize), Math.floor);
+  const rows = Array.from({ length: batch }, (_, row) => tokens.subarray(row * (contextLength + 1), (row + 1) * (contextLength + 1)));
+  const x = tf.tensor2d(rows.flatMap((row) => Array.from(row.subarray(0, -1))), [batch, contextLength], 'int32');
+  const y = tf.tensor2d(rows.flatMap((row) => Array.from(row.subarray(1))), [batch, contextLength], 'int32');
+  return { model, inputs: [x, y], loss: () => crossEntropy(y, model.call(x)) };
+}
+
+/** A training step (forward, loss, backward, update, loss read back) or one matmul, plus its disposal. */
+function prepare(workload) {
+  if (workload.kind === 'matmul') {
+    const size = workload.batchSize;
+    const a = tf.tensor2d(randomArray(size * size, 1), [size, size]);
+    const b = tf.tensor2d(randomArray(size * size, 2), [size, size]);
+    return {
+      step: async () => {
+        const product = tf.matMul(a, b);
+        await product.data();
+        product.dispose();
+      },
+      dispose: () => tf.dispose([a, b]),
+    };
+  }
+  const { model, inputs, loss } = build(workload);
+  const optimizer = makeOptimizer(workload);
+  const parameters = model.parameterRecord();
+  const nameOf = new Map(Object.entries(parameters).map(([name, variable]) => [variable.name, name]));
+  return {
+    step: async () => {
+      const { value, grads } = tf.variableGrads(loss, Object.values(parameters));
+      const gradients = Object.fromEntries(Object.entries(grads).map(([id, gradient]) => [nameOf.get(id), gradient]));
+      optimizer.step(parameters, gradients);
+      const result = (await value.data())[0];
+      tf.dispose([value, ...Object.values(grads)]);
+      return result;
+    },
+    dispose: () => {
+      model.dispose();
+      optimizer.dispose();
+      tf.dispose(inputs);
+    },
+  };
+}
+
+/** Kernel launches, tensors made and peak bytes of one step (tf.profile). */
+async function profileStep(step) {
+  const profile = await tf.profile(step);
+  const tensorsMade = profile.kernels.reduce((total, kernel) => total + kernel.outputShapes.length, 0);
+  return { launches: profile.kernels.length, tensorsMade, peakBytes: profile.peakBytes };
+}
+
+/** Whether a workload can run here (the GPT needs the built transformer package). */
+const available = (workload) => workload.kind !== 'gpt' || transformer !== undefined;
+
+/**
+ * Times every workload on every backend, alternating backends and workloads round by round
+ * so that load from other processes falls on all of them alike.
+ * @returns {Promise<{ rows: object[], notes: string[] }>}
+ */
+export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, log = () => {} } = {}) {
+  const plan = quick ? PLANS.quick : PLANS.full;
+  const notes = [];
+  const samples = new Map();
+  const profiles = new Map();
+  const usable = [];
+  for (const backend of backends) {
+    try {
+      await core.setBackend(backend);
+      usable.push(backend);
+    } catch (error) {
+      notes.push(`${backend} skipped: ${error.message}`);
+    }
+  }
+  for (let round = 0; round < plan.rounds; round++) {
+    for (const backend of usable) {
+      await core.setBackend(backend);
+      for (const workload of WORKLOADS.filter(available)) {
+        const key = `${workload.name}/${backend}`;
+        if (samples.get(key) === null) continue; // failed before
+        log(`workloads round ${round + 1}/${plan.rounds}: ${backend} ${workload.name}`);
+        let prepared;
+        try {
+          prepared = prepare(workload);
+          for (let index = 0; index < plan.warmup; index++) await prepared.step();
+          if (!profiles.has(key)) profiles.set(key, await profileStep(prepared.step));
+          const times = samples.get(key) ?? [];
+          const roundTimes = [];
+          for (let index = 0; index < plan.steps; index++) {
+            const started = performance.now();
+            await prepared.step();
+            roundTimes.push(performance.now() - started);
+          }
+          times.push(roundTimes);
+          samples.set(key, times);
+        } catch (error) {
+          notes.push(`${workload.name} on ${backend} fails: ${String(error.message).split('\n')[0]}`);
+          samples.set(key, null);
+        } finally {
+          prepared?.dispose();
+        }
+      }
+    }
+  }
+  if (transformer === undefined) notes.push('gpt-adamw skipped: packages/transformer/dist is not built');
+  const rows = [];
+  for (const workload of WORKLOADS) {
+    for (const backend of usable) {
+      const rounds = samples.get(`${workload.name}/${backend}`);
+      if (!rounds) continue;
+      const summary = summarize(rounds.flat());
+      const flops = workload.kind === 'matmul' ? 2 * workload.batchSize ** 3 : undefined;
+      rows.push({
+        workload: workload.name,
+        backend,
+        ...summary,
+        roundMediansMs: rounds.map((times) => summarize(times).medianMs),
+        gflops: flops && flops / (summary.medianMs * 1e6),
+        ...profiles.get(`${workload.name}/${backend}`),
+      });
+    }
+  }
+  return { rows, notes };
+}
+
+/** Runs workloads_torch.py at 1 and 2 threads; returns its JSON or `{ available: false, reason }`. */
+export function runTorchWorkloads({ quick = false, python = process.env.BENCH_PYTHON ?? '/usr/bin/python3' } = {}) {
+  const environment = { ...process.env };
+  delete environment.OPENBLAS_CORETYPE; // OpenBLAS detects the CPU itself, for this subprocess only
+  delete environment.OPENBLAS_L2_SIZE;
+  environment.OMP_WAIT_POLICY = 'PASSIVE'; // a spinning OpenMP thread starves OpenBLAS at 2 threads
+  const script = fileURLToPath(new URL('./workloads_torch.py', import.meta.url));
+  const plan = quick ? PLANS.quick : PLANS.full;
+  const run = spawnSync(python, [script, JSON.stringify({ workloads: WORKLOADS, plan, gpt: GPT_SHAPE })], {
+    env: environment,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (run.error) return { available: false, reason: `${python}: ${run.error.message}` };
+  if (run.status !== 0) return { available: false, reason: run.stderr.trim().split('\n').at(-1) || `exit status ${run.status}` };
+  return { available: true, ...JSON.parse(run.stdout) };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const option = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
+  const quick = args.includes('--quick');
+  const result = await runWorkloads({ backends: option('backends', 'cpu,wasm').split(','), quick, log: (line) => process.stderr.write(`${line}\n`) });
+  const torch = args.includes('--no-torch') ? { available: false, reason: '--no-torch' } : runTorchWorkloads({ quick });
+  const output = { date: new Date().toISOString(), packages: process.env.BENCH_PACKAGES ?? 'packages', ...result, torch };
+  const text = JSON.stringify(output, null, 2);
+  if (option('json')) writeFileSync(option('json'), `${text}\n`);
+  process.stdout.write(`${text}\n`);
+}
