@@ -9,8 +9,12 @@ const packages = ['core', 'losses', 'optimizers', 'datasets', 'attention', 'tran
  * Test files are shared by all three projects; `*.node.test.ts` need Node APIs and run in
  * the node (cpu) project only; `*.browser.test.ts` run in the browser project only.
  */
-const sharedTests = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'];
-const onlyIn = (kind: string) => [`packages/*/src/**/*.${kind}.test.ts`, `packages/*/test/**/*.${kind}.test.ts`];
+const sharedTests = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'python/*/tests/**/*.test.ts'];
+const onlyIn = (kind: string) => [
+  `packages/*/src/**/*.${kind}.test.ts`,
+  `packages/*/test/**/*.${kind}.test.ts`,
+  `python/*/tests/**/*.${kind}.test.ts`,
+];
 
 export default defineConfig({
   resolve: {
