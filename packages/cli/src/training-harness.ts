@@ -61,6 +61,8 @@ export interface TrainingRun {
   checkpoint: string;
   progress: ProgressMode;
   signal?: AbortSignal;
+  /** Least time between two checkpoint writes. Default {@link CHECKPOINT_INTERVAL_MS}. */
+  checkpointIntervalMs?: number;
 }
 
 /** A {@link CustomTraining} that trains `model` with core's `fit`, one epoch per call. */
@@ -108,7 +110,7 @@ export async function runTraining(training: CustomTraining, run: TrainingRun): P
     [METADATA.hyperparameters]: JSON.stringify(run.hyperparameters),
     [METADATA.history]: JSON.stringify({ loss: history.loss, valLoss: history.valLoss }),
   });
-  const writer = new CheckpointWriter(run.checkpoint);
+  const writer = new CheckpointWriter(run.checkpoint, run.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS);
   let lastYield = performance.now();
   const onStep = async (info: Parameters<typeof reporter.onStep>[0]) => {
     reporter.onStep(info);
@@ -175,21 +177,24 @@ async function restore(training: CustomTraining, resume: ResumePoint, epochs: nu
   return epoch;
 }
 
-/** Holds the newest encoded checkpoint and writes it atomically, at most every {@link CHECKPOINT_INTERVAL_MS}. */
+/** Holds the newest encoded checkpoint and writes it atomically, at most every `intervalMs`. */
 class CheckpointWriter {
   private pending: { bytes: Uint8Array; epoch: number } | undefined;
   private lastWrite = Number.NEGATIVE_INFINITY; // the first finished epoch is written at once
   /** The epoch of the checkpoint on disk, once one was written by this run. */
   writtenEpoch: number | undefined;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly intervalMs: number,
+  ) {}
 
   offer(bytes: Uint8Array, epoch: number): void {
     this.pending = { bytes, epoch };
   }
 
   async writeIfDue(): Promise<void> {
-    if (performance.now() - this.lastWrite >= CHECKPOINT_INTERVAL_MS) await this.flush();
+    if (performance.now() - this.lastWrite >= this.intervalMs) await this.flush();
   }
 
   async flush(): Promise<void> {
