@@ -77,12 +77,12 @@ function outputSize(size: number, kernel: number, stride: number, pad: Pad, axis
 describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
-      'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Step', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
+      'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(19);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(20);
   });
 });
 
@@ -309,6 +309,28 @@ describe('Add, Sub, Multiply, RealDiv, Softmax, Relu, Step and Transpose are bit
         expect(Array.from(await fast[i].data()), `${i === 0 ? 'softmax' : 'gradient'} ${JSON.stringify(shape)}`).toEqual(Array.from(await stock[i].data()));
       }
       tf.dispose([x, dy, ...stock, ...fast]);
+    }
+  });
+
+  it('Tile of float32, int32 and bool tensors (the causal mask) on random shapes and repetitions', async () => {
+    const random = randomSource(21);
+    for (let trial = 0; trial < 30; trial++) {
+      const rank = random(1, 4);
+      const shape = Array.from({ length: rank }, () => random(trial === 0 ? 0 : 1, 4));
+      const reps = Array.from({ length: rank }, () => random(1, 3));
+      const size = shape.reduce((a, b) => a * b, 1);
+      for (const dtype of ['float32', 'int32', 'bool'] as const) {
+        const x = tf.tensor(Array.from({ length: size }, (_, i) => (dtype === 'bool' ? Number(i % 3 === 0) : (i * 7) % 11 - 5 + (dtype === 'float32' ? 0.5 : 0))), shape, dtype);
+        restoreStockKernels('cpu');
+        const stock = tf.tile(x, reps);
+        installFastKernels('cpu');
+        const fast = tf.tile(x, reps);
+        const label = `tile ${dtype} ${JSON.stringify(shape)} by ${reps}`;
+        expect(fast.dtype, label).toBe(stock.dtype);
+        expect(fast.shape, label).toEqual(stock.shape);
+        expect(Array.from(await fast.data()), label).toEqual(Array.from(await stock.data()));
+        tf.dispose([x, stock, fast]);
+      }
     }
   });
 

@@ -265,3 +265,27 @@ export function softmaxLastAxis(x: Float32Array, width: number): Float32Array {
   }
   return out;
 }
+
+/**
+ * `x` repeated `reps[i]` times along each axis (tfjs's `Tile`; the cpu kernel computes
+ * every element's source index). Expands one axis at a time from the last, copying whole
+ * blocks, so the work is a few memory copies.
+ */
+export function tile<T extends Float32Array | Int32Array | Uint8Array>(x: T, shape: readonly number[], reps: readonly number[]): T {
+  let current: T = x;
+  let size = x.length;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    const times = reps[axis];
+    if (times === 1) continue;
+    const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+    const block = outer === 0 ? 0 : size / outer;
+    const next = new (x.constructor as new (length: number) => T)(size * times);
+    for (let o = 0; o < outer; o++) {
+      const source = current.subarray(o * block, (o + 1) * block);
+      for (let r = 0; r < times; r++) next.set(source, (o * times + r) * block);
+    }
+    current = next;
+    size *= times;
+  }
+  return current === x ? (x.slice() as T) : current;
+}

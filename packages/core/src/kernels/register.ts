@@ -32,7 +32,7 @@ import type { backend_util, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo }
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv2d';
 import { maxPoolBackprop, maxPoolForward } from './pool';
 import { contiguousReduction, sumContiguous } from './reduce';
-import { broadcastBinary, negate, relu, softmaxLastAxis, step, transpose, type BinaryOperation } from './elementwise';
+import { broadcastBinary, negate, relu, softmaxLastAxis, step, tile, transpose, type BinaryOperation } from './elementwise';
 import { batchMatMul } from './matmul';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
@@ -40,7 +40,7 @@ import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamU
 /** What the cpu backend exposes: its data store and a tensor factory. */
 interface CpuBackendLike {
   data: { get(dataId: object): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array | Int32Array): TensorInfo;
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array | Int32Array | Uint8Array): TensorInfo;
 }
 
 /** What the wasm backend exposes: heap views of tensors and output allocation. */
@@ -65,18 +65,21 @@ type Attrs = NamedAttrMap & {
   transposeA?: boolean;
   transposeB?: boolean;
   dim?: number;
+  reps?: number[];
 };
 
 /** Reads a tensor's values when its storage has the asked type (`undefined` otherwise). */
 interface Readers {
   (info: TensorInfo): Float32Array | undefined;
   int32(info: TensorInfo): Int32Array | undefined;
+  /** float32, int32 or bool (`Uint8Array`) storage. */
+  any(info: TensorInfo): Float32Array | Int32Array | Uint8Array | undefined;
 }
 
 /** One output of a fast path: float32, or int32 for an `Int32Array`. */
 interface Output {
   shape: number[];
-  values: Float32Array | Int32Array;
+  values: Float32Array | Int32Array | Uint8Array;
 }
 
 /** A fast path: returns the output(s), or `undefined` to defer to the stock kernel. */
@@ -220,6 +223,12 @@ const FAST_PATHS: Record<string, FastPath> = {
     adamUpdateArrays(arrays, settings, outputs);
     return [outputs.parameter, outputs.expAvg, outputs.expAvgSq, outputs.maxExpAvgSq].filter((values) => values !== undefined).map((values) => ({ shape, values }));
   },
+  Tile({ x }, attrs, read) {
+    const reps = attrs.reps;
+    if (!reps || reps.length !== x.shape.length || x.shape.length === 0) return undefined;
+    const values = read.any(x);
+    return values && { shape: x.shape.map((dim, axis) => dim * reps[axis]), values: tile(values, x.shape, reps) };
+  },
   Transpose({ x }, attrs, read) {
     const perm = attrs.perm;
     if (!isFloat(x) || !perm || perm.length !== x.shape.length || x.shape.length === 0) return undefined;
@@ -259,7 +268,7 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Step', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL],
+  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL],
   wasm: ['BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL],
 };
 
@@ -305,7 +314,8 @@ function isActive(backendName: string, name: string): boolean {
   return entry !== undefined && tf.getKernel(name, backendName)?.kernelFunc === entry.ours;
 }
 
-const dtypeOf = (values: Float32Array | Int32Array): tf.DataType => (values instanceof Int32Array ? 'int32' : 'float32');
+const dtypeOf = (values: Float32Array | Int32Array | Uint8Array): tf.DataType =>
+  values instanceof Int32Array ? 'int32' : values instanceof Uint8Array ? 'bool' : 'float32';
 
 function readers(storage: (info: TensorInfo) => unknown): Readers {
   const read = ((info: TensorInfo) => {
@@ -315,6 +325,10 @@ function readers(storage: (info: TensorInfo) => unknown): Readers {
   read.int32 = (info) => {
     const values = storage(info);
     return values instanceof Int32Array ? values : undefined;
+  };
+  read.any = (info) => {
+    const values = storage(info);
+    return values instanceof Float32Array || values instanceof Int32Array || (values instanceof Uint8Array && info.dtype === 'bool') ? values : undefined;
   };
   return read;
 }
@@ -339,7 +353,7 @@ function wasmKernel(name: string, fast: FastPath, stock: KernelConfig | null): K
     const result = fast(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as Attrs, read);
     const make = ({ shape, values }: Output) => {
       const output = backend.makeOutput(shape, dtypeOf(values));
-      (backend.typedArrayFromHeap(output) as Float32Array | Int32Array).set(values);
+      (backend.typedArrayFromHeap(output) as Float32Array | Int32Array | Uint8Array).set(values);
       return output;
     };
     if (result) return Array.isArray(result) ? result.map(make) : make(result);
