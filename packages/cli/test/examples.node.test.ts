@@ -119,6 +119,8 @@ describe('argument errors', () => {
     await expect(runExample('regression', { ...quiet, backend: 'cuda' as 'cpu' })).rejects.toThrow(
       'runExample: backend "cuda" is not one of auto, cpu, wasm, webgpu, tensorflow.',
     );
+    await expect(runExample('regression', { ...quiet, hyperparameters: { learningRate: -1 } })).rejects.toThrow('runExample: learningRate (-1) must be a finite number > 0.');
+    await expect(runExample('regression', { ...quiet, hyperparameters: { stepsPerEpoch: 2.5 } })).rejects.toThrow('runExample: stepsPerEpoch (2.5) must be an integer >= 1.');
   });
 });
 
