@@ -45,13 +45,13 @@ export interface MultiHeadAttentionOptions {
   rng?: Generator | number;
 }
 
-/** Input of {@link MultiHeadAttention}: one tensor for self-attention, or query/key/value. */
 /** {@link MultiHeadAttention}'s constructor arguments as one JSON object (what `getConfig()` returns). */
 export interface MultiHeadAttentionConfig extends Omit<MultiHeadAttentionOptions, 'rng'> {
   embedDim: number;
   numHeads: number;
 }
 
+/** Input of {@link MultiHeadAttention}: one tensor for self-attention, or query/key/value. */
 export type AttentionInput =
   | tf.Tensor
   | {

@@ -31,12 +31,12 @@ abstract class Pool2d extends Module {
     }
   }
 
-  /** Checks the input and returns the explicit NHWC padding for tfjs. */
   /** The constructor arguments, `{ kernelSize, stride, padding }` as `[height, width]` pairs. */
   getConfig(): { kernelSize: [number, number]; stride: [number, number]; padding: [number, number] } {
     return { kernelSize: [...this.kernelSize], stride: [...this.stride], padding: [...this.padding] };
   }
 
+  /** Checks the input and returns the explicit NHWC padding for tfjs. */
   protected prepare(input: tf.Tensor): [[number, number], [number, number], [number, number], [number, number]] {
     assertShape(this.path, 'input', input, [null, null, null, null], 'float32');
     const [, height, width] = input.shape;
