@@ -1,5 +1,6 @@
-// TypeDoc plugin: names each entry point's module after its package (`@tensorzoo/core`
-// instead of `core/src`), read from the package.json beside the entry point's folder.
+// TypeDoc plugin for the docs site:
+// names each entry point's module after its package (`@tensorzoo/core` instead of
+// `core/src`), read from the package.json beside the entry point's folder.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Converter, ReflectionKind } from 'typedoc';
