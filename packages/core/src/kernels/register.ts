@@ -8,21 +8,28 @@
  *   - `Conv2D`, `Conv2DBackpropInput`, `Conv2DBackpropFilter` (tfjs's are direct loops,
  *     tens of seconds per CNN training step) with im2col + blocked matrix products;
  *   - `MaxPool`, `MaxPoolGrad` with channels-innermost loops;
- *   - `Sum` over contiguous axes (every bias gradient) with a transpose-free reduction;
- *   - float32 `Add`, `Sub`, `Multiply` (same shape, scalar or bias-style broadcasts),
- *     `Relu`, `Step` (ReLU's gradient) and `Transpose` (weight layouts, `Flatten`) with
- *     plain loops, bit-identical to tfjs's;
+ *   - `Sum` and `Mean` over contiguous axes (bias gradients, LayerNorm) with a
+ *     transpose-free reduction;
+ *   - float32 `Add`, `Sub`, `Multiply`, `RealDiv` with any broadcast (tfjs's recomputes
+ *     every element's indices when one operand broadcasts, e.g. `[B, T, 1]` by `[B, T, C]`),
+ *     last-axis `Softmax`, `Neg`, `Relu`, `Step` (ReLU's gradient), `Tile` (float32, int32,
+ *     bool: the causal mask) and `Transpose` (weight layouts, `Flatten`) with plain loops,
+ *     bit-identical to tfjs's;
  *   - float32 `UnsortedSegmentSum` (every embedding gradient) with one scatter-add pass
- *     (tfjs's masks the input once per segment: 1 s for a GPT's token embedding).
+ *     (tfjs's masks the input once per segment: 1 s for a GPT's token embedding);
+ *   - adds `TensorZooAdamUpdate`, the fused Adam / AdamW step ({@link fusedAdamUpdate}).
  *
- *   Cases they do not cover (NCHW, other dtypes, other broadcasts) go to the stock kernel,
- *   which is kept and put back by {@link restoreStockKernels}.
+ *   Cases they do not cover (NCHW, other dtypes, malformed shapes tfjs accepts) go to the
+ *   stock kernel, which is kept and put back by {@link restoreStockKernels}.
  * - `wasm`: adds the missing `Conv2DBackpropFilter` (without it a CNN cannot train there),
  *   replaces `Conv2DBackpropInput` (a direct loop there, 10x slower than ours; it is also
  *   the transposed convolution's forward pass) and `MaxPoolGrad` (tfjs 4.22's wasm
  *   version drops the gradient of windows whose maximum is negative). They read and write
  *   the wasm heap directly; XNNPACK keeps the forward `Conv2D`. Adds the missing
- *   `UnsortedSegmentSum` (float32 and int32), without which no embedding trains on wasm.
+ *   `UnsortedSegmentSum` (float32 and int32), without which no embedding trains on wasm,
+ *   and `TensorZooAdamUpdate`. `BatchMatMul` with a transposed operand runs as stock
+ *   `Transpose` + stock product (~40x faster than tfjs-wasm's transposed product).
+ *   Replacements keep the stock kernels' setup, so their fallbacks to stock work.
  *
  * Every other backend is left alone.
  * @packageDocumentation
@@ -375,10 +382,12 @@ function setUp(kernel: KernelConfig | null, backendName: string): void {
 }
 
 /**
- * Registers TensorZoo's fast kernels for a backend (`cpu`: convolution and both its
- * gradients, max pooling and its gradient, `Sum`, and the float32 `Add`/`Sub`/`Multiply`/
- * `Relu`/`Step`/`Transpose`, `UnsortedSegmentSum`; `wasm`: the missing `Conv2DBackpropFilter`
- * and `UnsortedSegmentSum`, a faster `Conv2DBackpropInput` and a correct `MaxPoolGrad`).
+ * Registers TensorZoo's fast kernels for a backend (`cpu`: matrix products, convolution and
+ * both its gradients, max pooling and its gradient, `Sum`, `Mean`, the float32 element-wise
+ * `Add`/`Sub`/`Multiply`/`RealDiv`/`Neg`/`Relu`/`Step`, `Softmax`, `Tile`, `Transpose`,
+ * `UnsortedSegmentSum` and the fused Adam update; `wasm`: the missing `Conv2DBackpropFilter`
+ * and `UnsortedSegmentSum`, the fused Adam update, a faster `Conv2DBackpropInput` and
+ * transposed `BatchMatMul`, and a correct `MaxPoolGrad`).
  * {@link setBackend} calls it for you; call it yourself only after `tf.setBackend`.
  * Idempotent.
  *
