@@ -7,11 +7,13 @@ export interface ValueRange {
 }
 
 /**
- * Backends whose tensors cannot be read synchronously: tfjs-backend-webgpu's `readSync` draws
- * through an `OffscreenCanvas`, which Node (Dawn) does not have.
+ * WebGPU tensors are never read synchronously here: tfjs-backend-webgpu's `readSync` draws
+ * through an `OffscreenCanvas`, which Node (Dawn) does not have and which fails on some
+ * adapters in browsers (`createBuffer failed ... mappedAtCreation` on SwiftShader), and it
+ * stalls the pipeline where it works. Checks fall back to {@link nanUnless} there.
  */
 function canReadSynchronously(): boolean {
-  return !(tf.getBackend() === 'webgpu' && typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined');
+  return tf.getBackend() !== 'webgpu';
 }
 
 /**
@@ -20,12 +22,12 @@ function canReadSynchronously(): boolean {
  *
  * Cost: on `cpu`, `wasm` and `tensorflow` the data already lives in host memory, so this is
  * one pass over it in JavaScript (measured on cpu: 0.4 µs for 64 labels, 0.3 ms for 50k
- * values). On `webgl` and `webgpu` (browser) it is one `min` and one `max` reduction on the
+ * values). On `webgl` it is one `min` and one `max` reduction on the
  * device and a synchronous read of their two numbers, which waits for the work queued so far
  * (a pipeline stall: a lost overlap of CPU and GPU); callers offer an option to skip their
- * check for that reason. Where the backend cannot read synchronously at all
- * (`webgpu` in Node) it returns `undefined`; callers then fall back to {@link nanUnless}, which
- * turns the bad entries into NaN on the device.
+ * check for that reason. On `webgpu` it returns `undefined` without reading (see above);
+ * callers then fall back to {@link nanUnless}, which turns the bad entries into NaN on the
+ * device.
  *
  * @param tensor any numeric tensor; an empty one gives `undefined` (nothing to check).
  * @returns `{ min, max }`, or `undefined` when empty or not readable synchronously.

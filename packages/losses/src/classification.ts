@@ -136,7 +136,7 @@ export function binaryCrossEntropy<R extends Reduction = 'mean'>(
   const elementwiseLoss = options.fromLogits ? binaryCrossEntropyOnLogits : binaryCrossEntropyOnProbabilities;
   return tf.tidy(() => {
     const elementwise = elementwiseLoss(asFloat(yTrue), yPred);
-    // Not readable synchronously (webgpu in Node): NaN where yPred is not a probability.
+    // Not readable synchronously (webgpu): NaN where yPred is not a probability.
     const guarded = checked ? elementwise : nanUnless(tf.logicalAnd(tf.greaterEqual(yPred, 0), tf.lessEqual(yPred, 1)), elementwise);
     return reduceLoss(meanOverLastAxis(guarded), reduction);
   });
@@ -277,7 +277,7 @@ export function sparseCategoricalCrossEntropy<R extends Reduction = 'mean'>(
     // and returns int32 bits read as float32 (denormals), which silently zeroes the loss.
     const targets = tf.cast(tf.oneHot(yTrue, classes), 'float32'); // [..., C]
     const perSample = crossEntropyPerSample(targets, yPred, fromLogits, labelSmoothing); // [...]
-    // Not readable synchronously (webgpu in Node): NaN for labels outside [0, C).
+    // Not readable synchronously (webgpu): NaN for labels outside [0, C).
     const guarded = checked ? perSample : nanUnless(tf.logicalAnd(tf.greaterEqual(yTrue, 0), tf.less(yTrue, classes)), perSample);
     return reduceLoss(guarded, reduction);
   });

@@ -51,7 +51,7 @@ export function maskedCrossEntropy<R extends Reduction = 'mean'>(
     const counted = tf.notEqual(yTrue, ignoreIndex); // [...] bool
     // Ignored positions read class 0 (any valid class): their loss is masked to 0 below.
     const labels = tf.where(counted, yTrue, tf.zerosLike(yTrue));
-    // Not readable synchronously (webgpu in Node): the inner loss gives NaN for bad labels.
+    // Not readable synchronously (webgpu): the inner loss gives NaN for bad labels.
     const perToken = sparseCategoricalCrossEntropy(labels, yPred, { ...options, reduction: 'none', validate: !checked }); // [...]
     const mask = tf.cast(counted, 'float32');
     const masked = tf.mul(perToken, mask);

@@ -1,13 +1,13 @@
 // Data-dependent checks (item 8 of issue 10): out-of-range labels and probabilities throw
 // instead of giving a silent 0 or a negative loss. Where the backend cannot read values
-// synchronously (webgpu in Node), the bad entries give NaN instead: that case is asserted too.
+// synchronously (webgpu), the bad entries give NaN instead: that case is asserted too.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, readValueRange } from '@tensorzoo/core';
 import { expectClose, expectNoLeak } from '../test/helpers';
 import { binaryCrossEntropy, sparseCategoricalCrossEntropy } from './classification';
 
-/** False only where readValueRange cannot read synchronously (webgpu in Node). */
+/** False only where readValueRange cannot read synchronously (webgpu). */
 const checksRun = () => {
   const probe = tf.scalar(1);
   const readable = readValueRange(probe) !== undefined;

@@ -1,6 +1,6 @@
 // Token ids outside the vocabulary throw an ArgumentError naming the module path, the id and
 // the vocabulary size (issue 10 item 8), instead of tfjs's raw GatherV2 error. Where the
-// backend cannot read values synchronously (webgpu in Node) the bad ids give NaN logits instead.
+// backend cannot read values synchronously (webgpu) the bad ids give NaN logits instead.
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, Embedding, readValueRange } from '@tensorzoo/core';
 import { describe, expect, it } from 'vitest';

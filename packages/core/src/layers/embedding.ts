@@ -16,7 +16,7 @@ import { nanUnless, readValueRange } from '../value-range';
  * backends silently return zeros). The check reads the ids' min and max (see `readValueRange`:
  * free on cpu/wasm/tensorflow, a pipeline stall on webgl/webgpu); set
  * {@link Embedding.validateIds} to `false` to skip it. Where the backend cannot read
- * synchronously (webgpu in Node), bad ids give NaN vectors instead (a loud NaN loss).
+ * synchronously (webgpu), bad ids give NaN vectors instead (a loud NaN loss).
  *
  * @example
  * ```ts
