@@ -214,6 +214,14 @@ function apiCoverage(project) {
         }
       }
       visit(child, packageName, name);
+      // Members of inline object types (`options: { a?: number }`, type aliases of object literals).
+      const declaration = child.type?.type === 'reflection' ? child.type.declaration : undefined;
+      if (declaration) visit(declaration, packageName, name);
+      for (const signature of child.signatures ?? []) {
+        for (const parameter of signature.parameters ?? []) {
+          if (parameter.type?.type === 'reflection') visit(parameter.type.declaration, packageName, `${name}(${parameter.name})`);
+        }
+      }
     }
   };
   for (const pkg of project.children) visit(pkg, pkg.name, '');
