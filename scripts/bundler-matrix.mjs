@@ -14,6 +14,7 @@
 // - the attention-only app (one function) within 10% (gzip) of the baseline (tfjs-core + cpu
 //   backend is most of both).
 // Usage: node scripts/bundler-matrix.mjs [--bundlers vite,webpack] [--keep]
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { npmProject, packAll, root, run } from './lib/tarballs.mjs';
 
 const { values: flags } = parseArgs({ options: { bundlers: { type: 'string' }, keep: { type: 'boolean' } } });
-const BUNDLERS = (flags.bundlers ?? 'vite,webpack,esbuild,rollup').split(',');
+const BUNDLERS = (flags.bundlers ?? 'vite,webpack,esbuild,rollup').split(',').filter(Boolean);
 const APPS = ['regression', 'baseline', 'attention-only', 'all'];
 const WEBGPU_APPS = ['regression'];
 const BUDGET = { regression: 1.15, 'attention-only': 1.1 };
@@ -84,17 +85,21 @@ async function buildEsbuild(src, out, platform = 'browser') {
     bundle: true,
     minify: true,
     platform,
-    format: node ? 'cjs' : 'esm',
+    // ES modules for Node too: core's Node entry registers gradients with a top-level await.
+    format: 'esm',
     splitting: !node,
     outdir: out,
     target: node ? 'node20' : 'es2022',
     logLevel: 'error',
     // A Node bundle keeps tfjs-core external (bundling it breaks its Node build: see TOOLCHAIN).
     external: node ? ['@tensorflow/tfjs-core'] : [],
-    outExtension: node ? { '.js': '.cjs' } : {},
+    outExtension: node ? { '.js': '.mjs' } : {},
+    // The usual ESM-for-Node banner: CommonJS dependencies (tfjs-backend-cpu's Node build)
+    // require the external tfjs-core.
+    banner: node ? { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } : {},
   });
   if (!node) writeFileSync(join(out, 'index.html'), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>\n`);
-  return join(out, node ? 'main.cjs' : 'main.js');
+  return join(out, node ? 'main.mjs' : 'main.js');
 }
 
 async function buildRollup(src, out) {
@@ -178,11 +183,11 @@ async function runInBrowser(browser, out) {
 }
 
 function runInNode(file, cwd) {
+  const child = spawnSync('node', [file], { cwd, encoding: 'utf8', timeout: 300_000 });
   try {
-    const line = run('node', [file], cwd).trim().split('\n').pop();
-    return JSON.parse(line);
-  } catch (error) {
-    return { ok: false, detail: String(error.message).slice(0, 500) };
+    return JSON.parse(child.stdout.trim().split('\n').pop());
+  } catch {
+    return { ok: false, detail: `exit ${child.status}: ${(child.stderr || child.stdout).slice(0, 500)}` };
   }
 }
 
@@ -229,7 +234,7 @@ async function main() {
     await browser.close();
   }
 
-  // Node: an esbuild CJS bundle of the regression app, run with plain node.
+  // Node: an esbuild bundle (ESM, tfjs-core external) of the apps, run with plain node.
   for (const app of ['regression', 'all']) {
     const src = writeApp(plain, app, 'cpu');
     const out = join(plain, 'out', `esbuild-node-${app}`);
