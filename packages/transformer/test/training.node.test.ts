@@ -64,7 +64,9 @@ describe('sanity training on the cpu backend', () => {
     const names = new Map(Object.entries(parameters).map(([name, variable]) => [variable.name, name]));
     let first = 0;
     let last = 0;
-    for (let step = 0; step < 150; step++) {
+    // 250 steps: exact-match counts after 150 flipped between 16 and 19 of 24 with float rounding
+    // alone (stock vs fused kernels, same loss to 1e-3); trained longer the model clears the bar.
+    for (let step = 0; step < 250; step++) {
       const { value, grads } = tf.variableGrads(() => crossEntropy(labels, model.call({ source, target: decoderInput })), Object.values(parameters));
       optimizer.step(parameters, Object.fromEntries(Object.entries(grads).map(([id, gradient]) => [names.get(id)!, gradient])));
       last = (await value.data())[0];
@@ -73,7 +75,7 @@ describe('sanity training on the cpu backend', () => {
     }
     const decoded = await model.greedyDecode(source, { maxNewTokens: length + 1, startToken: start, stopTokens: [stop] });
     const correct = decoded.filter((row, index) => row.join() === [...targets[index], stop].join()).length;
-    console.info(`Seq2Seq reverse: loss ${first.toFixed(3)} -> ${last.toFixed(4)} in 150 steps, ${correct}/${rows} sequences reversed exactly`);
+    console.info(`Seq2Seq reverse: loss ${first.toFixed(3)} -> ${last.toFixed(4)} in 250 steps, ${correct}/${rows} sequences reversed exactly`);
     expect(last).toBeLessThan(first / 5);
     expect(correct).toBeGreaterThanOrEqual(rows * 0.75);
     tf.dispose([source, decoderInput, labels]);
