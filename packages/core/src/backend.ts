@@ -5,15 +5,15 @@ import { importCpuBackend, importOptional } from './optional-import';
 import { installFastKernels } from './kernels/register';
 
 /** Every backend TensorZoo can select. `'tensorflow'` is libtensorflow through tfjs-node(-gpu). */
-export const BACKEND_NAMES = Object.freeze(['cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow'] as const);
+export const BACKEND_NAMES = /* @__PURE__ */ Object.freeze(['cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow'] as const);
 
 /** A backend name accepted by {@link setBackend}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Order tried by `setBackend('auto')` in a browser. */
-export const BROWSER_AUTO_ORDER: readonly BackendName[] = Object.freeze(['webgpu', 'webgl', 'wasm', 'cpu']);
+export const BROWSER_AUTO_ORDER: readonly BackendName[] = /* @__PURE__ */ Object.freeze(['webgpu', 'webgl', 'wasm', 'cpu']);
 /** Order tried by `setBackend('auto')` in Node. */
-export const NODE_AUTO_ORDER: readonly BackendName[] = Object.freeze(['tensorflow', 'webgpu', 'cpu']);
+export const NODE_AUTO_ORDER: readonly BackendName[] = /* @__PURE__ */ Object.freeze(['tensorflow', 'webgpu', 'cpu']);
 
 /** Options of {@link setBackend}. */
 export interface SetBackendOptions {

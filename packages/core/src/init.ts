@@ -8,7 +8,7 @@ import { Generator } from './rng';
  */
 export type Initializer = (shape: readonly number[], rng: Generator) => tf.Tensor;
 
-let globalGenerator = new Generator(0);
+let globalGenerator = /* @__PURE__ */ new Generator(0);
 
 /**
  * Re-seeds the default generator used by layers created without an `rng` option
@@ -104,7 +104,7 @@ export function heNormal(a = 0): Initializer {
  * PyTorch's default for `nn.Linear`/`nn.Conv*` weights: kaiming_uniform with a = sqrt(5),
  * which is U(±1/sqrt(fanIn)).
  */
-export const torchDefaultWeight: Initializer = heUniform(Math.sqrt(5));
+export const torchDefaultWeight: Initializer = /* @__PURE__ */ heUniform(Math.sqrt(5));
 
 /** PyTorch's default bias for a layer with the given fan-in: U(±1/sqrt(fanIn)). */
 export function torchDefaultBias(fanIn: number): Initializer {

@@ -141,11 +141,15 @@ const DTYPES: Record<SafetensorsDtype, DtypeInfo> = {
   I64: { size: 8, arrayType: BigInt64Array },
   U64: { size: 8, arrayType: BigUint64Array },
 };
-const DTYPE_NAMES = Object.keys(DTYPES) as SafetensorsDtype[];
-const DTYPE_RANK = new Map(DTYPE_NAMES.map((dtype, index) => [dtype, index]));
+const DTYPE_NAMES = /* @__PURE__ */ Object.keys(DTYPES) as SafetensorsDtype[];
+const DTYPE_RANK = /* @__PURE__ */ new Map(/* @__PURE__ */ DTYPE_NAMES.map((dtype, index) => [dtype, index]));
 
 const METADATA_KEY = '__metadata__';
-const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HOST_IS_LITTLE_ENDIAN = /* @__PURE__ */ isLittleEndianHost();
+
+function isLittleEndianHost(): boolean {
+  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+}
 
 function isSafetensorsDtype(value: unknown): value is SafetensorsDtype {
   return typeof value === 'string' && Object.hasOwn(DTYPES, value);

@@ -26,6 +26,7 @@ import { nanUnless, readValueRange } from '../value-range';
  * ```
  */
 export class Embedding extends Module {
+  static override readonly moduleName: string = 'Embedding';
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   weight: tf.Variable;
