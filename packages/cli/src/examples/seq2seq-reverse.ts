@@ -48,6 +48,7 @@ const SPECIAL_TOKENS = ['<pad>', '<bos>', '<eos>'];
  * padding is therefore not masked: it is the signal to stop.
  */
 class DigitReverser extends Module {
+  static override readonly moduleName: string = 'DigitReverser';
   seq2seq: Seq2SeqTransformer;
 
   constructor(options: Seq2SeqTransformerOptions) {

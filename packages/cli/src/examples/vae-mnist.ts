@@ -58,6 +58,7 @@ const REFERENCE = {
  * reference's `state_dict`.
  */
 class PackedVAE extends Module {
+  static override readonly moduleName: string = 'PackedVAE';
   constructor(readonly vae: VAE) {
     super();
   }
