@@ -40,7 +40,7 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({ viewport: { width: 1180, height: 1100 }, acceptDownloads: true });
 const page = await context.newPage();
-page.setDefaultTimeout(120_000);
+page.setDefaultTimeout(60_000);
 
 const problems = [];
 const requested = [];
@@ -50,7 +50,7 @@ page.on('requestfailed', (request) => problems.push(`failed request: ${request.u
 page.on('response', (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`));
 context.on('request', (request) => requested.push(request.url()));
 // Worker requests (chunks, models) are seen by the context, not the page.
-page.on('worker', (worker) => worker.on('console', () => {}));
+page.on('worker', (worker) => worker.on('console', (message) => message.type() === 'error' && problems.push(`worker console error: ${message.text()}`)));
 
 const results = [];
 const report = { chunks: {}, responsiveness: {}, training: {}, backends: {} };
@@ -184,10 +184,12 @@ try {
   for (const backend of ['cpu', 'webgpu']) {
     for (const name of SCREENS) {
       await test(`${name}: train a fresh model ${TRAIN_STEPS[name]} steps on ${backend}; the loss falls and the chart updates`, async () => {
-        await page.getByTestId(`tab-${name}`).click();
-        await screen(name).waitFor();
         if ((await dataset(page.locator('#backend-status'), 'backend')) !== backend) await useBackend(backend);
-        await screen(name).getByTestId('model-info').filter({ hasText: 'pretrained' }).waitFor();
+        await page.getByTestId(`tab-${name}`).click();
+        await page.waitForFunction(({ name, backend }) => {
+          const info = document.querySelector(`[data-testid=screen-${name}] [data-testid=model-info]`);
+          return info?.dataset.source === 'pretrained' && info.dataset.backend === backend;
+        }, { name, backend });
         await trainFresh(name, backend);
         if (name === 'dcgan' && backend === 'cpu') await page.screenshot({ path: `${APP}screenshots/dcgan-training.png`, fullPage: true });
         if (name === 'regression' && backend === 'cpu') await page.screenshot({ path: `${APP}screenshots/regression-training.png`, fullPage: true });

@@ -60,6 +60,7 @@ async function setUpBackends(): Promise<void> {
 picker.addEventListener('change', async () => {
   backendStatus.textContent = `switching to ${picker.value}...`;
   try {
+    client.restart(); // a fresh engine for the new backend (see WorkerClient.restart)
     const active = await client.call<string>({ type: 'setBackend', name: picker.value as BackendStatus['name'] | 'auto' });
     backendStatus.textContent = `running on ${active}`;
     backendStatus.dataset.backend = active;

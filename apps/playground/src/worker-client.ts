@@ -5,13 +5,30 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 
 /** One worker for the whole page (see src/worker.ts). */
 export class WorkerClient {
-  private readonly worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  private worker!: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly progressListeners = new Set<(progress: TrainProgress) => void>();
   private readonly tokenListeners = new Set<(data: unknown) => void>();
 
   constructor() {
+    this.start();
+  }
+
+  /**
+   * Replaces the worker with a new one (a fresh tfjs engine). Switching backends does this: tensors
+   * cached by a model package on the old backend would otherwise be moved between backends, which
+   * tfjs 4.22 does not always survive (webgl -> webgpu loses the WebGPU device). Pending requests reject.
+   */
+  restart(): void {
+    this.worker.terminate();
+    for (const waiting of this.pending.values()) waiting.reject(new Error('the worker was restarted'));
+    this.pending.clear();
+    this.start();
+  }
+
+  private start(): void {
+    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     this.worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => {
       const message = event.data;
       if ('event' in message) {

@@ -16,7 +16,6 @@ const factories: Record<ScreenName, () => Promise<ModelFactory>> = {
 
 let model: ScreenModel | undefined;
 let training: AbortController | undefined;
-let backendReady: Promise<unknown> = Promise.resolve();
 
 const post = (message: WorkerMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
 
@@ -109,14 +108,10 @@ async function selectBackend(name: PickerBackend | 'auto'): Promise<string> {
 async function handle(request: Request): Promise<unknown> {
   switch (request.type) {
     case 'backends':
-      return (backendReady = backendStatuses());
+      return backendStatuses();
     case 'setBackend':
-      await backendReady;
-      training?.abort();
-      return (backendReady = selectBackend(request.name));
+      return selectBackend(request.name);
     case 'open': {
-      await backendReady;
-      training?.abort();
       model?.dispose();
       model = undefined;
       const factory = await factories[request.screen]();
@@ -144,12 +139,20 @@ async function handle(request: Request): Promise<unknown> {
   }
 }
 
-self.addEventListener('message', async (event: MessageEvent<Request & { id: number }>) => {
+/** Requests run one at a time, in order; `stop` (and the abort that opening or switching implies) acts at once. */
+let queue: Promise<unknown> = Promise.resolve();
+
+self.addEventListener('message', (event: MessageEvent<Request & { id: number }>) => {
   const { id, ...request } = event.data;
-  try {
-    const result = await handle(request as Request);
-    post({ id, ok: true, result }, result instanceof Uint8Array ? [result.buffer] : []);
-  } catch (error) {
-    post({ id, ok: false, error: error instanceof Error ? error.message : String(error) });
-  }
+  if (request.type === 'stop' || request.type === 'open' || request.type === 'setBackend') training?.abort();
+  const run = async () => {
+    try {
+      const result = await handle(request as Request);
+      post({ id, ok: true, result }, result instanceof Uint8Array ? [result.buffer] : []);
+    } catch (error) {
+      post({ id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  if (request.type === 'stop') void run();
+  else queue = queue.then(run);
 });
