@@ -63,9 +63,9 @@ export class Linear extends Module {
     assertShape(this.path, 'input', input, ['...', this.inFeatures], 'float32');
     const leading = input.shape.slice(0, -1);
     const flat = input.reshape([-1, this.inFeatures]); // [N, in]
-    // Explicit transpose, not matMul's transposeB: the wasm backend's transposed-B matmul is
-    // ~6x slower than a plain one (bench/), and the cpu backend is indifferent.
-    let output = tf.matMul(flat, tf.transpose(this.weight)); // [N, out]
+    // transposeB, no Transpose launch: the cpu GEMM reads the [out, in] weight in place, and
+    // TensorZoo's wasm BatchMatMul turns tfjs-wasm's slow transposed product into a plain one.
+    let output = tf.matMul(flat, this.weight, false, true); // [N, out]
     if (this.bias) output = tf.add(output, this.bias);
     return output.reshape([...leading, this.outFeatures]);
   }
