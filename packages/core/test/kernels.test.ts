@@ -77,12 +77,12 @@ function outputSize(size: number, kernel: number, stride: number, pad: Pad, axis
 describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
-      'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
+      'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(20);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(22);
   });
 });
 
@@ -280,7 +280,7 @@ describe('Add, Sub, Multiply, RealDiv, Softmax, Relu, Step and Transpose are bit
         expect(Array.from(await fast.data()), `${op.name} ${JSON.stringify(aShape)} ${JSON.stringify(bShape)}`).toEqual(Array.from(await stock.data()));
         tf.dispose([stock, fast]);
       }
-      for (const unary of [tf.relu, tf.neg, (x: tf.Tensor) => tf.step(x), (x: tf.Tensor) => tf.step(x, 0.25)]) {
+      for (const unary of [tf.relu, tf.neg, tf.exp, tf.erf, (x: tf.Tensor) => tf.step(x), (x: tf.Tensor) => tf.step(x, 0.25)]) {
         restoreStockKernels('cpu');
         const stock = unary(a);
         installFastKernels('cpu');

@@ -154,6 +154,13 @@ function runInner(
 function repeatRight(operation: BinaryOperation, a: Float32Array, b: Float32Array, size: number): Float32Array {
   const out = new Float32Array(size);
   const period = b.length;
+  if (period === 1) {
+    const y = b[0];
+    if (operation === 'add') for (let i = 0; i < size; i++) out[i] = a[i] + y;
+    else if (operation === 'sub') for (let i = 0; i < size; i++) out[i] = a[i] - y;
+    else for (let i = 0; i < size; i++) out[i] = a[i] * y;
+    return out;
+  }
   if (operation === 'add') {
     for (let start = 0; start < size; start += period) for (let j = 0; j < period; j++) out[start + j] = a[start + j] + b[j];
   } else if (operation === 'sub') {
@@ -168,6 +175,13 @@ function repeatRight(operation: BinaryOperation, a: Float32Array, b: Float32Arra
 function repeatLeft(operation: BinaryOperation, a: Float32Array, b: Float32Array, size: number): Float32Array {
   const out = new Float32Array(size);
   const period = a.length;
+  if (period === 1) {
+    const x = a[0];
+    if (operation === 'add') for (let i = 0; i < size; i++) out[i] = x + b[i];
+    else if (operation === 'sub') for (let i = 0; i < size; i++) out[i] = x - b[i];
+    else for (let i = 0; i < size; i++) out[i] = x * b[i];
+    return out;
+  }
   if (operation === 'add') {
     for (let start = 0; start < size; start += period) for (let j = 0; j < period; j++) out[start + j] = a[j] + b[start + j];
   } else if (operation === 'sub') {
@@ -182,6 +196,30 @@ function repeatLeft(operation: BinaryOperation, a: Float32Array, b: Float32Array
 export function negate(x: Float32Array): Float32Array {
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = -x[i];
+  return out;
+}
+
+/** `e^x` per element (tfjs's cpu `Exp`: `Math.exp`, rounded to float32). */
+export function exponential(x: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]);
+  return out;
+}
+
+/**
+ * The error function per element, tfjs's cpu `Erf` formula term for term (Abramowitz and
+ * Stegun 7.1.26 with tfjs's constants), so the bits match. GELU's forward and gradient.
+ */
+export function errorFunction(x: Float32Array, constants: { p: number; a1: number; a2: number; a3: number; a4: number; a5: number }): Float32Array {
+  const { p, a1, a2, a3, a4, a5 } = constants;
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    const sign = Math.sign(xi);
+    const v = Math.abs(xi);
+    const t = 1.0 / (1.0 + p * v);
+    out[i] = sign * (1.0 - (((((a5 * t + a4) * t) + a3) * t + a2) * t + a1) * t * Math.exp(-v * v));
+  }
   return out;
 }
 

@@ -12,7 +12,7 @@
  *     transpose-free reduction;
  *   - float32 `Add`, `Sub`, `Multiply`, `RealDiv` with any broadcast (tfjs's recomputes
  *     every element's indices when one operand broadcasts, e.g. `[B, T, 1]` by `[B, T, C]`),
- *     last-axis `Softmax`, `Neg`, `Relu`, `Step` (ReLU's gradient), `Tile` (float32, int32,
+ *     last-axis `Softmax`, `Neg`, `Exp`, `Erf` (GELU), `Relu`, `Step` (ReLU's gradient), `Tile` (float32, int32,
  *     bool: the causal mask) and `Transpose` (weight layouts, `Flatten`) with plain loops,
  *     bit-identical to tfjs's;
  *   - float32 `UnsortedSegmentSum` (every embedding gradient) with one scatter-add pass
@@ -39,7 +39,7 @@ import type { backend_util, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo }
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv2d';
 import { maxPoolBackprop, maxPoolForward } from './pool';
 import { contiguousReduction, sumContiguous } from './reduce';
-import { broadcastBinary, negate, relu, softmaxLastAxis, step, tile, transpose, type BinaryOperation } from './elementwise';
+import { broadcastBinary, errorFunction, exponential, negate, relu, softmaxLastAxis, step, tile, transpose, type BinaryOperation } from './elementwise';
 import { batchMatMul } from './matmul';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
@@ -157,6 +157,15 @@ const FAST_PATHS: Record<string, FastPath> = {
   },
   Sum: reduction(false),
   Mean: reduction(true),
+  Exp({ x }, _attrs, read) {
+    const values = isFloat(x) ? read(x) : undefined;
+    return values && { shape: x.shape, values: exponential(values) };
+  },
+  Erf({ x }, _attrs, read) {
+    const values = isFloat(x) ? read(x) : undefined;
+    const { ERF_P: p, ERF_A1: a1, ERF_A2: a2, ERF_A3: a3, ERF_A4: a4, ERF_A5: a5 } = tf.backend_util;
+    return values && { shape: x.shape, values: errorFunction(values, { p, a1, a2, a3, a4, a5 }) };
+  },
   Neg({ x }, _attrs, read) {
     const values = isFloat(x) ? read(x) : undefined;
     return values && { shape: x.shape, values: negate(values) };
@@ -275,7 +284,7 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL],
+  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL],
   wasm: ['BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL],
 };
 
@@ -384,7 +393,7 @@ function setUp(kernel: KernelConfig | null, backendName: string): void {
 /**
  * Registers TensorZoo's fast kernels for a backend (`cpu`: matrix products, convolution and
  * both its gradients, max pooling and its gradient, `Sum`, `Mean`, the float32 element-wise
- * `Add`/`Sub`/`Multiply`/`RealDiv`/`Neg`/`Relu`/`Step`, `Softmax`, `Tile`, `Transpose`,
+ * `Add`/`Sub`/`Multiply`/`RealDiv`/`Neg`/`Exp`/`Erf`/`Relu`/`Step`, `Softmax`, `Tile`, `Transpose`,
  * `UnsortedSegmentSum` and the fused Adam update; `wasm`: the missing `Conv2DBackpropFilter`
  * and `UnsortedSegmentSum`, the fused Adam update, a faster `Conv2DBackpropInput` and
  * transposed `BatchMatMul`, and a correct `MaxPoolGrad`).
