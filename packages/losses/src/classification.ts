@@ -137,7 +137,10 @@ export function binaryCrossEntropy<R extends Reduction = 'mean'>(
   return tf.tidy(() => {
     const elementwise = elementwiseLoss(asFloat(yTrue), yPred);
     // Not readable synchronously (webgpu): NaN where yPred is not a probability.
-    const guarded = checked ? elementwise : nanUnless(tf.logicalAnd(tf.greaterEqual(yPred, 0), tf.lessEqual(yPred, 1)), elementwise);
+    // Only ops with gradients on yPred's path (GreaterEqual, Select; not LogicalAnd / LessEqual), so
+    // tf.grad through this loss works where the guard is used (webgpu in browsers).
+    const atLeastZero = tf.greaterEqual(yPred, 0);
+    const guarded = checked ? elementwise : nanUnless(tf.where(atLeastZero, tf.greaterEqual(1, yPred), atLeastZero), elementwise);
     return reduceLoss(meanOverLastAxis(guarded), reduction);
   });
 }
