@@ -32,10 +32,38 @@ function randomValues(shape: number[], seed: number): { values: Float32Array; sh
   return { values, shape };
 }
 
+describe('wasm depthwise convolution gradients (stock tfjs-wasm has neither kernel)', () => {
+  it('equal the cpu backend on strided, padded and channel-multiplier cases', async () => {
+    const cases: Array<{ x: number[]; filter: number[]; strides: [number, number]; pad: 'same' | 'valid'; dilations: [number, number] }> = [
+      { x: [2, 7, 6, 4], filter: [3, 3, 4, 1], strides: [1, 1], pad: 'same', dilations: [1, 1] },
+      { x: [1, 9, 8, 3], filter: [3, 3, 3, 2], strides: [2, 2], pad: 'same', dilations: [1, 1] },
+      { x: [2, 8, 8, 2], filter: [3, 2, 2, 3], strides: [2, 1], pad: 'valid', dilations: [1, 1] }, // tfjs has no dilated depthwise gradient
+    ];
+    for (const [index, { x, filter, strides, pad, dilations }] of cases.entries()) {
+      const inputs = [randomValues(x, 10 + index), randomValues(filter, 20 + index)];
+      const gradients = (input: tf.Tensor, weights: tf.Tensor) => {
+        const loss = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad, 'NHWC', dilations), 0.37));
+        return tf.grads(loss)([input, weights]);
+      };
+      const [cpuDx, cpuDw] = await runOn('cpu', inputs, gradients);
+      const [wasmDx, wasmDw] = await runOn('wasm', inputs, gradients);
+      for (const [actual, expected] of [[wasmDx, cpuDx], [wasmDw, cpuDw]]) {
+        const t = tf.tensor(actual);
+        await expectClose(t, expected, 1e-5);
+        t.dispose();
+      }
+    }
+  });
+});
+
 describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () => {
   it('is installed by setBackend("wasm"), and the stock backend cannot train a convolution', async () => {
     await setBackend('wasm');
-    expect(fastKernelsInstalled('wasm')).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate']);
+    expect(fastKernelsInstalled('wasm')).toEqual([
+      'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate',
+    ]);
     restoreStockKernels('wasm');
     const x = tf.ones([1, 3, 3, 1]) as tf.Tensor4D;
     const filter = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
@@ -180,7 +208,10 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
       tf.dispose([x, filter, transposed, poolGradient]);
       installFastKernels('wasm');
     }
-    expect(fastKernelsInstalled('wasm')).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate']);
+    expect(fastKernelsInstalled('wasm')).toEqual([
+      'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate',
+    ]);
   });
 });
 

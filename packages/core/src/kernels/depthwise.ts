@@ -4,7 +4,7 @@
  * so MobileNet-style models cannot train there). The forward shares the tap walk and checks it
  * in the tests; as a cpu kernel it measured no faster than tfjs-cpu's end to end (MobileNetV2).
  *
- * Not registered yet: wasm needs `DepthwiseConv2dNativeBackpropInput` ({dy, filter}, attrs
+ * Registered on wasm by register.ts (stock tfjs-wasm lacks them); wasm needs `DepthwiseConv2dNativeBackpropInput` ({dy, filter}, attrs
  * `inputShape`) and `DepthwiseConv2dNativeBackpropFilter` ({x, dy}, attrs `filterShape`) fast
  * paths in register.ts shaped like the Conv2D ones, with `computeConv2DInfo(..., depthwise = true)`;
  * registered that way, wasm gradients of MobileNetV2 blocks matched cpu's.

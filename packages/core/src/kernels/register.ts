@@ -29,6 +29,8 @@
  *   `UnsortedSegmentSum` (float32 and int32), without which no embedding trains on wasm,
  *   and `TensorZooAdamUpdate`. `BatchMatMul` with a transposed operand runs as stock
  *   `Transpose` + stock product (~40x faster than tfjs-wasm's transposed product).
+ *   Adds the missing depthwise-convolution gradients (`DepthwiseConv2dNativeBackpropInput`,
+ *   `DepthwiseConv2dNativeBackpropFilter`), so MobileNet-style models train on wasm.
  *   Replacements keep the stock kernels' setup, so their fallbacks to stock work.
  *
  * Every other backend is left alone.
@@ -37,6 +39,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { backend_util, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv2d';
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise';
 import { maxPoolBackprop, maxPoolForward } from './pool';
 import { contiguousReduction, sumContiguous } from './reduce';
 import { broadcastBinary, errorFunction, exponential, negate, relu, softmaxLastAxis, step, tile, transpose, type BinaryOperation } from './elementwise';
@@ -121,6 +124,31 @@ const FAST_PATHS: Record<string, FastPath> = {
     if (!dyValues || !filterValues) return undefined;
     return { shape: info.inShape, values: conv2dBackpropInput(dyValues, filterValues, info) };
   },
+  // Depthwise convolution gradients: stock tfjs-wasm has neither kernel (MobileNetV2 could not train there).
+  DepthwiseConv2dNativeBackpropInput({ dy, filter }, attrs, read) {
+    if (!channelsLast(attrs) || !isFloat(dy, filter) || !attrs.inputShape || filter.shape.length !== 4) return undefined;
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape, filter.shape as [number, number, number, number],
+      attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, true, 'channelsLast',
+    );
+    if (!sameShape(dy.shape, info.outShape) || filter.shape[2] !== info.inChannels) return undefined;
+    const dyValues = read(dy);
+    const filterValues = read(filter);
+    if (!dyValues || !filterValues) return undefined;
+    return { shape: info.inShape, values: depthwiseBackpropInput(dyValues, filterValues, info) };
+  },
+  DepthwiseConv2dNativeBackpropFilter({ x, dy }, attrs, read) {
+    if (!channelsLast(attrs) || !isFloat(x, dy) || !attrs.filterShape || x.shape.length !== 4) return undefined;
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], attrs.filterShape,
+      attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, true, 'channelsLast',
+    );
+    if (!sameShape(dy.shape, info.outShape) || attrs.filterShape[2] !== info.inChannels) return undefined;
+    const xValues = read(x);
+    const dyValues = read(dy);
+    if (!xValues || !dyValues) return undefined;
+    return { shape: attrs.filterShape, values: depthwiseBackpropFilter(xValues, dyValues, info) };
+  },
   Conv2DBackpropFilter({ x, dy }, attrs, read) {
     if (!channelsLast(attrs) || !isFloat(x, dy) || !attrs.filterShape || x.shape.length !== 4) return undefined;
     const info = tf.backend_util.computeConv2DInfo(
@@ -170,10 +198,10 @@ const FAST_PATHS: Record<string, FastPath> = {
     const values = isFloat(x) ? read(x) : undefined;
     return values && { shape: x.shape, values: negate(values) };
   },
-  Add: binary('add'),
-  Sub: binary('sub'),
-  Multiply: binary('mul'),
-  RealDiv: binary('div'),
+  Add: /* @__PURE__ */ binary('add'),
+  Sub: /* @__PURE__ */ binary('sub'),
+  Multiply: /* @__PURE__ */ binary('mul'),
+  RealDiv: /* @__PURE__ */ binary('div'),
   Softmax({ logits }, attrs, read) {
     const rank = logits.shape.length;
     if (!isFloat(logits) || rank === 0 || (attrs.dim !== -1 && attrs.dim !== rank - 1)) return undefined;
@@ -285,7 +313,10 @@ const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
   cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL],
-  wasm: ['BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL],
+  wasm: [
+    'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
+    'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL,
+  ],
 };
 
 /**

@@ -48,11 +48,11 @@ const sized = (bytes: number[]) => [...leb(bytes.length), ...bytes];
 const name = (text: string) => sized([...text].map((ch) => ch.charCodeAt(0)));
 
 // Local variable indices: the 9 parameters, then scratch i32s, then v128s.
-const [A, A_ROW_STRIDE, A_DEPTH_STRIDE, B, C, LDC, ROWS, PANELS, DEPTH] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-const [I, PANEL, K, A_AT, B_AT, C_TILE, C_ROW, A_ROW2, A_ROW3] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
+const A = 0, A_ROW_STRIDE = 1, A_DEPTH_STRIDE = 2, B = 3, C = 4, LDC = 5, ROWS = 6, PANELS = 7, DEPTH = 8;
+const I = 9, PANEL = 10, K = 11, A_AT = 12, B_AT = 13, C_TILE = 14, C_ROW = 15, A_ROW2 = 16, A_ROW3 = 17;
 const I32_SCRATCH = 9;
 const ACC = [18, 19, 20, 21, 22, 23, 24, 25]; // row r: ACC[2r] (columns 0-3), ACC[2r + 1] (4-7)
-const [B_LOW, B_HIGH, X] = [26, 27, 28];
+const B_LOW = 26, B_HIGH = 27, X = 28;
 const V128_SCRATCH = 11;
 
 const get = (local: number) => [OP.localGet, ...leb(local)];
