@@ -1,12 +1,12 @@
 // Digits: the widened LeNet-5 of `tensorzoo train cnn-mnist` classifies a drawn digit; "train
 // here" fits a fresh one on the 2,000 shipped training digits with Adam.
 import * as tf from '@tensorflow/tfjs-core';
-import { Generator, decodeCheckpoint, encodeCheckpoint, fit, type Batch } from '@tensorzoo/core';
+import { Generator, decodeCheckpoint, encodeModel, fit, type Batch } from '@tensorzoo/core';
 import { LeNet5 } from '@tensorzoo/cnn';
 import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { adam } from '@tensorzoo/optimizers';
 import type { Optimizer } from '@tensorzoo/core';
-import { fetchBytes, isAbort, modelMetadata, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
+import { fetchBytes, isAbort, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
 import { PIXELS, gatherPixels, loadDigits } from './mnist-data';
 
 /** The cnn-mnist example's network (packages/cli/src/examples/cnn-mnist.ts). */
@@ -82,7 +82,7 @@ class DigitsModel implements ScreenModel {
   }
 
   save(): Promise<Uint8Array> {
-    return encodeCheckpoint(this.model, { optimizer: this.optimizer, step: this.step, metadata: modelMetadata('LeNet5', CONFIG) });
+    return encodeModel(this.model, { optimizer: this.optimizer, step: this.step });
   }
 
   async load(bytes: Uint8Array): Promise<void> {

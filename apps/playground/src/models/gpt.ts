@@ -1,7 +1,7 @@
 // Names GPT: the character-level GPT of `tensorzoo train gpt-names` writes first names token by
 // token; "train here" fits a fresh one on the same 4,951 names. Checkpoints carry the model
 // config, tokenizer and generation hints the CLI's `tensorzoo sample` reads (and writes).
-import { Generator, decodeCheckpoint, encodeCheckpoint, fit, parseSafetensorsHeader, type Optimizer } from '@tensorzoo/core';
+import { Generator, decodeCheckpoint, encodeModel, fit, parseSafetensorsHeader, type Optimizer } from '@tensorzoo/core';
 import { loadFemaleFirstNames, padSequences, sequenceBatches } from '@tensorzoo/datasets';
 import { adamW, cosineDecay } from '@tensorzoo/optimizers';
 import { CharTokenizer, GPT, streamTokens, tokenizerFromJSON, type GPTOptions, type Tokenizer } from '@tensorzoo/transformer';
@@ -98,7 +98,7 @@ class NamesModel implements ScreenModel {
   }
 
   save(): Promise<Uint8Array> {
-    return encodeCheckpoint(this.model, { optimizer: this.optimizer, step: this.step, metadata: languageModelMetadata(this.config, this.tokenizer, this.generation) });
+    return encodeModel(this.model, { optimizer: this.optimizer, step: this.step, metadata: languageModelMetadata(this.config, this.tokenizer, this.generation) });
   }
 
   async load(bytes: Uint8Array): Promise<void> {

@@ -1,11 +1,11 @@
 // Regression (seed article 000): the 1-16-1 sigmoid network of `tensorzoo train regression`
 // learns y = 2x + 1; every step sends the fitted line to the page.
 import * as tf from '@tensorflow/tfjs-core';
-import { Generator, Linear, Sequential, Sigmoid, decodeCheckpoint, encodeCheckpoint, fit, type Optimizer } from '@tensorzoo/core';
+import { Generator, Linear, Sequential, Sigmoid, decodeCheckpoint, encodeModel, fit, type Optimizer } from '@tensorzoo/core';
 import { linearRegressionData } from '@tensorzoo/datasets';
 import { meanSquaredError } from '@tensorzoo/losses';
 import { adam } from '@tensorzoo/optimizers';
-import { fetchBytes, isAbort, modelMetadata, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
+import { fetchBytes, isAbort, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
 
 const HIDDEN = 16;
 const BATCH_SIZE = 32;
@@ -75,7 +75,7 @@ class RegressionModel implements ScreenModel {
   }
 
   save(): Promise<Uint8Array> {
-    return encodeCheckpoint(this.model, { optimizer: this.optimizer, step: this.step, metadata: modelMetadata('Sequential', { layers: [1, HIDDEN, 1], activation: 'sigmoid' }) });
+    return encodeModel(this.model, { optimizer: this.optimizer, step: this.step });
   }
 
   async load(bytes: Uint8Array): Promise<void> {

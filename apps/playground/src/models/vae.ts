@@ -2,10 +2,10 @@
 // test digits, the line between two picked digits and a walk over two latent axes; "train here"
 // fits a fresh one on the 2,000 shipped digits (negative ELBO, Adam 1e-3).
 import * as tf from '@tensorflow/tfjs-core';
-import { Generator, Module, decodeCheckpoint, encodeCheckpoint, fit, type Batch, type ModuleChild, type Optimizer } from '@tensorzoo/core';
+import { Generator, Module, decodeCheckpoint, encodeModel, fit, type Batch, type ModuleChild, type Optimizer } from '@tensorzoo/core';
 import { adam } from '@tensorzoo/optimizers';
 import { VAE, elboLoss } from '@tensorzoo/vae';
-import { fetchBytes, isAbort, modelMetadata, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
+import { fetchBytes, isAbort, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
 import { PIXELS, gatherPixels, loadDigits } from './mnist-data';
 
 const CONFIG = { hiddenDims: [400], latentDim: 20 };
@@ -132,7 +132,7 @@ class VaeModel implements ScreenModel {
   }
 
   save(): Promise<Uint8Array> {
-    return encodeCheckpoint(this.packed, { optimizer: this.optimizer, step: this.step, metadata: modelMetadata('VAE', CONFIG) });
+    return encodeModel(this.vae, { optimizer: this.optimizer, step: this.step });
   }
 
   async load(bytes: Uint8Array): Promise<void> {
