@@ -1,3 +1,5 @@
+// Node project only: atomic-load and finite-weight logic is backend-independent, and reading
+// optimizer slot snapshots back on webgpu in Node needs OffscreenCanvas (absent there).
 // Issue 10 items 2 and 5 for GANTrainer: an update that leaves non-finite weights stops
 // training, and a checkpoint whose discriminator part is bad changes nothing on load.
 import * as tf from '@tensorflow/tfjs-core';
