@@ -60,7 +60,7 @@ export function readValueRange(tensor: tf.Tensor): ValueRange | undefined {
 }
 
 /** Backends whose tensors live in host memory, so `dataSync` is a cheap copy or no copy at all. */
-const HOST_MEMORY_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm', 'tensorflow']);
+const HOST_MEMORY_BACKENDS: ReadonlySet<string> = /* @__PURE__ */ new Set(['cpu', 'wasm', 'tensorflow']);
 
 /**
  * `values` with NaN wherever `valid` is false: the fallback of a value check on a backend that

@@ -183,8 +183,8 @@ const FAST_PATHS: Record<string, FastPath> = {
     if (!dyValues || !xValues) return undefined;
     return { shape: info.inShape, values: maxPoolBackprop(dyValues, xValues, info) };
   },
-  Sum: reduction(false),
-  Mean: reduction(true),
+  Sum: /* @__PURE__ */ reduction(false),
+  Mean: /* @__PURE__ */ reduction(true),
   Exp({ x }, _attrs, read) {
     const values = isFloat(x) ? read(x) : undefined;
     return values && { shape: x.shape, values: exponential(values) };
@@ -251,7 +251,8 @@ const FAST_PATHS: Record<string, FastPath> = {
     unsortedSegmentSum(values, ids, numSegments, out);
     return { shape, values: out };
   },
-  [ADAM_UPDATE_KERNEL](inputs, attrs, read) {
+  // A literal key (ADAM_UPDATE_KERNEL's value): a computed key would keep this table in every bundle.
+  TensorZooAdamUpdate(inputs, attrs, read) {
     const settings = attrs as unknown as AdamUpdateSettings;
     const arrays: AdamUpdateArrays = { parameter: read(inputs.parameter)!, gradient: read(inputs.gradient)! };
     for (const name of ['expAvg', 'expAvgSq', 'maxExpAvgSq'] as const) if (inputs[name]) arrays[name] = read(inputs[name]);
@@ -353,7 +354,7 @@ const WRAPPERS: Record<string, Partial<Record<string, (stock: KernelConfig) => K
 };
 
 /** Per `backend/kernel`: the stock kernel we replaced (`null`: there was none) and ours. */
-const installed = new Map<string, { stock: KernelConfig | null; ours: KernelFunc }>();
+const installed = /* @__PURE__ */ new Map<string, { stock: KernelConfig | null; ours: KernelFunc }>();
 
 /** True when our kernel for `key` is the one registered now (a backend package imported later may have replaced it). */
 function isActive(backendName: string, name: string): boolean {
