@@ -37,6 +37,8 @@ const models: DefaultTheme.SidebarItem[] = [
       { text: 'LeNet-5', link: '/models/lenet5' },
       { text: 'ResNet', link: '/models/resnet' },
       { text: 'MLP classifier', link: '/models/mlp' },
+      { text: 'ResNet-18/34/50 (torchvision)', link: '/models/imagenet-resnet' },
+      { text: 'MobileNetV2 (torchvision)', link: '/models/mobilenet-v2' },
       { text: 'DCGAN', link: '/models/dcgan' },
       { text: 'VAE', link: '/models/vae' },
       { text: 'GPT', link: '/models/gpt' },

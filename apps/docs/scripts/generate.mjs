@@ -117,7 +117,7 @@ async function parameterTables() {
     const module = await import(entry.package);
     const Model = module[entry.exportName];
     if (typeof Model !== 'function') throw new Error(`generate: ${entry.package} has no export ${entry.exportName}.`);
-    const model = new Model(...entry.args);
+    const model = entry.factory ? Model(...entry.args) : new Model(...entry.args);
     const variables = model.namedVariables();
     const trainable = model.parameterCount();
     const rows = variables.map(([name, variable]) => [`\`${name}\``, formatShape(variable.shape), variable.size.toLocaleString('en-US'), variable.trainable ? 'parameter' : 'buffer']);

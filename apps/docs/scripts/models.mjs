@@ -1,12 +1,14 @@
 // The models whose parameter names are tabulated on the model pages, built from the BUILT
 // packages with these exact arguments (so the tables are what a user gets, never hand-copied).
 
-/** @type {Array<{ id: string, title: string, package: string, exportName: string, args: unknown[], note: string }>} */
+/** @type {Array<{ id: string, title: string, package: string, exportName: string, factory?: boolean, args: unknown[], note: string }>} */
 export const MODEL_TABLES = [
   { id: 'simple-cnn', title: 'SimpleCNN', package: '@tensorzoo/cnn', exportName: 'SimpleCNN', args: [{ rng: 0 }], note: '`new SimpleCNN()` (defaults)' },
   { id: 'simple-cnn-binary', title: 'SimpleCNN (binary)', package: '@tensorzoo/cnn', exportName: 'SimpleCNN', args: [{ output: 'sigmoid', rng: 0 }], note: "`new SimpleCNN({ output: 'sigmoid' })` (seed 003)" },
   { id: 'lenet5', title: 'LeNet5', package: '@tensorzoo/cnn', exportName: 'LeNet5', args: [{ rng: 0 }], note: '`new LeNet5()` (defaults)' },
   { id: 'resnet', title: 'ResNet', package: '@tensorzoo/cnn', exportName: 'ResNet', args: [{ rng: 0 }], note: '`new ResNet()` (ResNet-8, defaults)' },
+  { id: 'resnet18', title: 'ResNet-18', package: '@tensorzoo/cnn', exportName: 'resnet18', factory: true, args: [{ rng: 0 }], note: '`resnet18()` (1,000 classes)' },
+  { id: 'mobilenet-v2', title: 'MobileNetV2', package: '@tensorzoo/cnn', exportName: 'mobilenetV2', factory: true, args: [{ rng: 0 }], note: '`mobilenetV2()` (width 1.0, 1,000 classes)' },
   { id: 'mlp', title: 'MLPClassifier', package: '@tensorzoo/cnn', exportName: 'MLPClassifier', args: [{ rng: 0 }], note: '`new MLPClassifier()` (seed 001, defaults)' },
   { id: 'dcgan-generator', title: 'DCGANGenerator', package: '@tensorzoo/gan', exportName: 'DCGANGenerator', args: [{ rng: 0 }], note: '`new DCGANGenerator()` (defaults)' },
   { id: 'dcgan-discriminator', title: 'DCGANDiscriminator', package: '@tensorzoo/gan', exportName: 'DCGANDiscriminator', args: [{ rng: 0 }], note: '`new DCGANDiscriminator()` (defaults)' },
@@ -30,7 +32,7 @@ export const MODEL_TABLES = [
 
 /** Option interfaces whose TSDoc becomes the "Options" tables (package -> interface names). */
 export const OPTION_TABLES = {
-  '@tensorzoo/cnn': ['SimpleCNNConfig', 'LeNet5Config', 'ResNetConfig', 'BasicBlockOptions', 'MLPClassifierConfig'],
+  '@tensorzoo/cnn': ['SimpleCNNConfig', 'LeNet5Config', 'ResNetConfig', 'BasicBlockOptions', 'MLPClassifierConfig', 'ImageNetResNetConfig', 'MobileNetV2Config', 'PreprocessOptions'],
   '@tensorzoo/gan': ['DCGANGeneratorOptions', 'DCGANDiscriminatorOptions', 'GANTrainerOptions'],
   '@tensorzoo/vae': ['VAEOptions', 'ConvVAEOptions', 'ElboOptions'],
   '@tensorzoo/transformer': ['GPTOptions', 'Seq2SeqTransformerOptions', 'TransformerLayerOptions', 'TransformerStackOptions', 'EncoderLayerCallOptions', 'DecoderLayerCallOptions', 'GenerateOptions'],
