@@ -270,6 +270,27 @@ try {
     await screen('gpt').getByTestId('upload').setInputFiles(`${APP}public/models/gpt-names.safetensors`);
     await screen('gpt').getByTestId('message').filter({ hasText: 'loaded gpt-names.safetensors' }).waitFor();
   });
+
+  await test('classifier: a real torchvision MobileNetV2 state_dict loads (architecture read from the file) and classifies an image', async () => {
+    await page.getByTestId('tab-classifier').click();
+    const root = screen('classifier');
+    await root.getByTestId('model-info').filter({ hasText: 'no checkpoint yet' }).waitFor();
+    // The file scripts/reference/torchvision_models.py wrote from torchvision itself (width 0.1, 5 classes).
+    await root.getByTestId('upload').setInputFiles(`${APP}../../packages/cnn/fixtures/torchvision-mobilenet_v2-tiny.safetensors`);
+    await page.waitForFunction(() => {
+      const screen = document.querySelector('[data-testid=screen-classifier]');
+      return screen?.querySelector('[data-testid=model-info]')?.textContent?.includes('MobileNetV2') || screen?.querySelector('[data-testid=message]')?.textContent;
+    });
+    const info = await root.getByTestId('model-info').textContent();
+    assert(info.includes('MobileNetV2 (width 0.1), 5 classes'), `model info: ${info}; message: ${await root.getByTestId('message').textContent()}`);
+    await root.getByTestId('sample-image').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=top5]')?.dataset.count === '5');
+    const probabilities = await root.getByTestId('top5').locator('li').evaluateAll((items) => items.map((item) => Number(item.dataset.probability)));
+    const total = probabilities.reduce((sum, value) => sum + value, 0);
+    assert(probabilities.every((value, index) => index === 0 || value <= probabilities[index - 1]), `top-5 not sorted: ${probabilities}`);
+    assert(Math.abs(total - 1) < 1e-4, `the 5 classes' probabilities sum to ${total}, expected 1`);
+    await page.screenshot({ path: `${APP}screenshots/classifier.png`, fullPage: true });
+  });
 } finally {
   const passed = results.filter((result) => result.ok).length;
   console.log(`\n${passed} passed, ${results.length - passed} failed (${results.length} checks)`);

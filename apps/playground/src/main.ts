@@ -14,6 +14,7 @@ const screens: Record<ScreenName, { label: string; load: () => Promise<{ mount(c
   dcgan: { label: 'DCGAN', load: () => import('./screens/dcgan') },
   seq2seq: { label: 'Seq2seq reverse', load: () => import('./screens/seq2seq') },
   regression: { label: 'Regression', load: () => import('./screens/regression') },
+  classifier: { label: 'Image classifier', load: () => import('./screens/classifier') },
 };
 
 const client = new WorkerClient();

@@ -23,6 +23,10 @@ export interface PanelOptions {
   metrics?: string[];
   /** Steps the Train button runs by default. */
   defaultSteps: number;
+  /** `false` hides the "Train here" section (models that only run inference). Default `true`. */
+  trainable?: boolean;
+  /** `false` hides "Use pretrained" (no weights ship for the screen). Default `true`. */
+  pretrained?: boolean;
   /** After a model is opened or loaded (refresh the inference view). */
   onModel?: (info: ModelInfo) => void | Promise<void>;
   /** Every training step (screen-specific extras). */
@@ -65,19 +69,21 @@ export class ModelPanel {
       h(
         'div',
         { class: 'row' },
-        h('button', { 'data-testid': 'use-pretrained', onclick: () => void this.open('pretrained') }, 'Use pretrained'),
-        h('button', { 'data-testid': 'fresh', onclick: () => void this.open('fresh') }, 'New model (random weights)'),
+        options.pretrained === false ? undefined : h('button', { 'data-testid': 'use-pretrained', onclick: () => void this.open('pretrained') }, 'Use pretrained'),
+        options.pretrained === false ? undefined : h('button', { 'data-testid': 'fresh', onclick: () => void this.open('fresh') }, 'New model (random weights)'),
       ),
       this.infoLine,
       this.content,
-      h(
-        'section',
-        { class: 'training' },
-        h('h3', {}, 'Train here'),
-        h('div', { class: 'row' }, this.steps.element, this.trainButton, this.stopButton),
-        this.status,
-        chartBox,
-      ),
+      options.trainable === false
+        ? undefined
+        : h(
+            'section',
+            { class: 'training' },
+            h('h3', {}, 'Train here'),
+            h('div', { class: 'row' }, this.steps.element, this.trainButton, this.stopButton),
+            this.status,
+            chartBox,
+          ),
       h(
         'section',
         { class: 'checkpoints' },
@@ -126,7 +132,7 @@ export class ModelPanel {
       const info = await this.context.client.call<ModelInfo>({ type: 'open', screen: this.options.screen, weights, baseUrl: this.context.baseUrl });
       this.chart.clear();
       this.lastStep = 0;
-      this.showInfo(info, weights === 'pretrained' ? 'pretrained' : 'random weights');
+      this.showInfo(info, this.options.pretrained === false ? 'no weights shipped' : weights === 'pretrained' ? 'pretrained' : 'random weights');
       await this.options.onModel?.(info);
     });
   }

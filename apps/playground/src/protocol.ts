@@ -1,8 +1,8 @@
 // Messages between the page and the worker (src/worker.ts). Every request carries an `id`
 // answered by exactly one reply; training and generation also send events while they run.
 
-/** The six screens, one per model family. */
-export const SCREENS = ['digits', 'gpt', 'vae', 'dcgan', 'seq2seq', 'regression'] as const;
+/** The screens: one per model family, and the image classifier for torchvision checkpoints. */
+export const SCREENS = ['digits', 'gpt', 'vae', 'dcgan', 'seq2seq', 'regression', 'classifier'] as const;
 export type ScreenName = (typeof SCREENS)[number];
 
 /** Backends offered by the picker, in `'auto'` order. */

@@ -12,6 +12,7 @@ const factories: Record<ScreenName, () => Promise<ModelFactory>> = {
   dcgan: () => import('./models/dcgan').then((module) => module.createDcganModel),
   seq2seq: () => import('./models/seq2seq').then((module) => module.createReverseModel),
   regression: () => import('./models/regression').then((module) => module.createRegressionModel),
+  classifier: () => import('./models/classifier').then((module) => module.createClassifierModel),
 };
 
 let model: ScreenModel | undefined;
