@@ -1,12 +1,12 @@
 // Digits: the widened LeNet-5 of `tensorzoo train cnn-mnist` classifies a drawn digit; "train
 // here" fits a fresh one on the 2,000 shipped training digits with Adam.
 import * as tf from '@tensorflow/tfjs-core';
-import { Generator, decodeCheckpoint, encodeModel, fit, type Batch } from '@tensorzoo/core';
+import { Generator, decodeCheckpoint, encodeModel, type Batch } from '@tensorzoo/core';
 import { LeNet5 } from '@tensorzoo/cnn';
 import { sparseCategoricalCrossEntropy } from '@tensorzoo/losses';
 import { adam } from '@tensorzoo/optimizers';
 import type { Optimizer } from '@tensorzoo/core';
-import { fetchBytes, isAbort, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
+import { fetchBytes, fitWithProgress, type ModelFactory, type ScreenModel, type TrainContext } from './model';
 import { PIXELS, gatherPixels, loadDigits } from './mnist-data';
 
 /** The cnn-mnist example's network (packages/cli/src/examples/cnn-mnist.ts). */
@@ -57,19 +57,10 @@ class DigitsModel implements ScreenModel {
     };
     this.model.train();
     try {
-      await fit(this.model, batches, {
-        loss,
-        optimizer: this.optimizer,
-        metrics: { accuracy },
-        signal,
-        onStep: async (info) => {
-          this.step++;
-          report({ step: this.step, loss: info.loss, metrics: { accuracy: info.metrics.accuracy }, samplesPerSecond: info.samplesPerSecond });
-          await yieldToEvents();
-        },
-      });
-    } catch (error) {
-      if (!isAbort(error)) throw error;
+      await fitWithProgress(this.model, batches, { loss, optimizer: this.optimizer, metrics: { accuracy } }, { signal, report }, async (info) => ({
+        step: ++this.step,
+        loss: info.loss, metrics: { accuracy: info.metrics.accuracy }, samplesPerSecond: info.samplesPerSecond,
+      }));
     } finally {
       this.model.eval();
     }

@@ -1,12 +1,12 @@
 // Names GPT: the character-level GPT of `tensorzoo train gpt-names` writes first names token by
 // token; "train here" fits a fresh one on the same 4,951 names. Checkpoints carry the model
 // config, tokenizer and generation hints the CLI's `tensorzoo sample` reads (and writes).
-import { Generator, decodeCheckpoint, encodeModel, fit, parseSafetensorsHeader, type Optimizer } from '@tensorzoo/core';
+import { Generator, decodeCheckpoint, encodeModel, parseSafetensorsHeader, type Optimizer } from '@tensorzoo/core';
 import { loadFemaleFirstNames, padSequences, sequenceBatches } from '@tensorzoo/datasets';
 import { adamW, cosineDecay } from '@tensorzoo/optimizers';
 import { CharTokenizer, GPT, streamTokens, tokenizerFromJSON, type GPTOptions, type Tokenizer } from '@tensorzoo/transformer';
 import { maskedCrossEntropy } from './masked-loss';
-import { METADATA_KEYS, fetchBytes, isAbort, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
+import { fetchBytes, fitWithProgress, METADATA_KEYS, type ModelFactory, type ScreenModel, type TrainContext } from './model';
 
 type GPTConfig = Omit<GPTOptions, 'rng'>;
 const SPECIAL_TOKENS = ['<pad>', '<bos>', '<eos>'];
@@ -80,18 +80,10 @@ class NamesModel implements ScreenModel {
     const rows = padSequences(names.map((name) => this.tokenizer.encode(name)), { bosId, eosId, padId, length: this.config.contextLength });
     const data = sequenceBatches(rows, { batchSize: BATCH_SIZE, rng: this.batchRng, batchesPerEpoch: steps });
     try {
-      await fit(this.model, data, {
-        loss: maskedCrossEntropy(padId),
-        optimizer: this.optimizer,
-        signal,
-        onStep: async (info) => {
-          this.step++;
-          report({ step: this.step, loss: info.loss, metrics: {}, samplesPerSecond: info.samplesPerSecond });
-          await yieldToEvents();
-        },
-      });
-    } catch (error) {
-      if (!isAbort(error)) throw error;
+      await fitWithProgress(this.model, data, { loss: maskedCrossEntropy(padId), optimizer: this.optimizer }, { signal, report }, async (info) => ({
+        step: ++this.step,
+        loss: info.loss, metrics: {}, samplesPerSecond: info.samplesPerSecond,
+      }));
     } finally {
       this.model.eval();
     }

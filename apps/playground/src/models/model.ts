@@ -1,4 +1,5 @@
 // What every screen's model offers the worker (one implementation per file in this folder).
+import { fit, type FitOptions, type StepInfo } from '@tensorzoo/core';
 import type { ModelInfo, TrainProgress } from '../protocol';
 
 /** Given to {@link ScreenModel.train}. */
@@ -56,4 +57,29 @@ export const METADATA_KEYS = Object.freeze({
 /** `{ 'tensorzoo.model': '{"architecture": ..., "config": ...}' }`. */
 export function modelMetadata(architecture: string, config: unknown): Record<string, string> {
   return { [METADATA_KEYS.model]: JSON.stringify({ architecture, config }) };
+}
+
+/**
+ * `fit` as every screen trains: each step is reported to the page (`progress` builds the report),
+ * the worker yields between steps so Stop is seen, and Stop ends training quietly.
+ */
+export async function fitWithProgress(
+  model: Parameters<typeof fit>[0],
+  data: Parameters<typeof fit>[1],
+  options: Omit<FitOptions, 'signal' | 'onStep'>,
+  context: TrainContext,
+  progress: (info: StepInfo) => TrainProgress | Promise<TrainProgress>,
+): Promise<void> {
+  try {
+    await fit(model, data, {
+      ...options,
+      signal: context.signal,
+      onStep: async (info) => {
+        context.report(await progress(info));
+        await yieldToEvents();
+      },
+    });
+  } catch (error) {
+    if (!isAbort(error)) throw error;
+  }
 }

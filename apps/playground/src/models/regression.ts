@@ -1,11 +1,11 @@
 // Regression (seed article 000): the 1-16-1 sigmoid network of `tensorzoo train regression`
 // learns y = 2x + 1; every step sends the fitted line to the page.
 import * as tf from '@tensorflow/tfjs-core';
-import { Generator, Linear, Sequential, Sigmoid, decodeCheckpoint, encodeModel, fit, type Optimizer } from '@tensorzoo/core';
+import { Generator, Linear, Sequential, Sigmoid, decodeCheckpoint, encodeModel, type Optimizer } from '@tensorzoo/core';
 import { linearRegressionData } from '@tensorzoo/datasets';
 import { meanSquaredError } from '@tensorzoo/losses';
 import { adam } from '@tensorzoo/optimizers';
-import { fetchBytes, isAbort, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
+import { fetchBytes, fitWithProgress, type ModelFactory, type ScreenModel, type TrainContext } from './model';
 
 const HIDDEN = 16;
 const BATCH_SIZE = 32;
@@ -58,20 +58,10 @@ class RegressionModel implements ScreenModel {
         }
       },
     };
-    try {
-      await fit(this.model, batches, {
-        loss: meanSquaredError,
-        optimizer: this.optimizer,
-        signal,
-        onStep: async (info) => {
-          this.step++;
-          report({ step: this.step, loss: info.loss, metrics: {}, samplesPerSecond: info.samplesPerSecond, extra: { line: await this.line() } });
-          await yieldToEvents();
-        },
-      });
-    } catch (error) {
-      if (!isAbort(error)) throw error;
-    }
+    await fitWithProgress(this.model, batches, { loss: meanSquaredError, optimizer: this.optimizer }, { signal, report }, async (info) => ({
+      step: ++this.step,
+      loss: info.loss, metrics: {}, samplesPerSecond: info.samplesPerSecond, extra: { line: await this.line() },
+    }));
   }
 
   save(): Promise<Uint8Array> {

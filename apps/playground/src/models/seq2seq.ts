@@ -1,11 +1,11 @@
 // Seq2seq reverse: the encoder-decoder Transformer of `tensorzoo train seq2seq-reverse` reverses
 // digit strings (greedy and beam decoding); "train here" fits a fresh one on random strings.
 import * as tf from '@tensorflow/tfjs-core';
-import { Generator, Module, decodeCheckpoint, encodeCheckpoint, fit, type Batch, type Optimizer } from '@tensorzoo/core';
+import { Generator, Module, decodeCheckpoint, encodeCheckpoint, type Batch, type Optimizer } from '@tensorzoo/core';
 import { adamW, cosineDecay } from '@tensorzoo/optimizers';
 import { CharTokenizer, Seq2SeqTransformer, type Seq2SeqTransformerOptions } from '@tensorzoo/transformer';
 import { maskedCrossEntropy } from './masked-loss';
-import { fetchBytes, isAbort, modelMetadata, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
+import { fetchBytes, fitWithProgress, type ModelFactory, modelMetadata, type ScreenModel, type TrainContext } from './model';
 
 const MIN_LENGTH = 3;
 const MAX_LENGTH = 8;
@@ -113,18 +113,10 @@ class ReverseModel implements ScreenModel {
       },
     };
     try {
-      await fit(this.model, batches, {
-        loss: maskedCrossEntropy(PAD),
-        optimizer: this.optimizer,
-        signal,
-        onStep: async (info) => {
-          this.step++;
-          report({ step: this.step, loss: info.loss, metrics: {}, samplesPerSecond: info.samplesPerSecond });
-          await yieldToEvents();
-        },
-      });
-    } catch (error) {
-      if (!isAbort(error)) throw error;
+      await fitWithProgress(this.model, batches, { loss: maskedCrossEntropy(PAD), optimizer: this.optimizer }, { signal, report }, async (info) => ({
+        step: ++this.step,
+        loss: info.loss, metrics: {}, samplesPerSecond: info.samplesPerSecond,
+      }));
     } finally {
       this.model.eval();
     }

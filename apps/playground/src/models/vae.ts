@@ -2,10 +2,10 @@
 // test digits, the line between two picked digits and a walk over two latent axes; "train here"
 // fits a fresh one on the 2,000 shipped digits (negative ELBO, Adam 1e-3).
 import * as tf from '@tensorflow/tfjs-core';
-import { Generator, Module, decodeCheckpoint, encodeModel, fit, type Batch, type ModuleChild, type Optimizer } from '@tensorzoo/core';
+import { Generator, Module, decodeCheckpoint, encodeModel, type Batch, type ModuleChild, type Optimizer } from '@tensorzoo/core';
 import { adam } from '@tensorzoo/optimizers';
 import { VAE, elboLoss } from '@tensorzoo/vae';
-import { fetchBytes, isAbort, yieldToEvents, type ModelFactory, type ScreenModel, type TrainContext } from './model';
+import { fetchBytes, fitWithProgress, type ModelFactory, type ScreenModel, type TrainContext } from './model';
 import { PIXELS, gatherPixels, loadDigits } from './mnist-data';
 
 const CONFIG = { hiddenDims: [400], latentDim: 20 };
@@ -114,18 +114,10 @@ class VaeModel implements ScreenModel {
       },
     };
     try {
-      await fit(this.packed, batches, {
-        loss: negativeElbo,
-        optimizer: this.optimizer,
-        signal,
-        onStep: async (info) => {
-          this.step++;
-          report({ step: this.step, loss: info.loss, metrics: {}, samplesPerSecond: info.samplesPerSecond });
-          await yieldToEvents();
-        },
-      });
-    } catch (error) {
-      if (!isAbort(error)) throw error;
+      await fitWithProgress(this.packed, batches, { loss: negativeElbo, optimizer: this.optimizer }, { signal, report }, async (info) => ({
+        step: ++this.step,
+        loss: info.loss, metrics: {}, samplesPerSecond: info.samplesPerSecond,
+      }));
     } finally {
       this.vae.eval();
     }
