@@ -23,7 +23,7 @@ export default defineConfig({
       { find: '#register-gradients', replacement: fileURLToPath(new URL('./packages/core/src/register-gradients.ts', import.meta.url)) },
       { find: '@tensorzoo/datasets/fashion-mnist', replacement: fileURLToPath(new URL('./packages/datasets/src/fashion-mnist.ts', import.meta.url)) },
       { find: '@tensorzoo/datasets/mnist', replacement: fileURLToPath(new URL('./packages/datasets/src/mnist.ts', import.meta.url)) },
-      { find: '@tensorzoo/core/testing', replacement: fileURLToPath(new URL('./packages/core/src/testing.ts', import.meta.url)) },
+      { find: '@tensorzoo/core/testing', replacement: fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)) },
       ...packages.map((name) => ({ find: new RegExp(`^@tensorzoo/${name}$`), replacement: packageSource(name) })),
     ],
   },

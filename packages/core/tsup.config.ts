@@ -13,7 +13,13 @@ export default defineConfig([
   {
     ...baseOptions,
     clean: false, // the build script empties dist first; the two configs run in parallel
-    entry: ['src/index.ts', 'src/testing.ts', 'src/register-gradients.ts', 'src/register-gradients-node.ts'],
+    // Named entries: the test kit lives in src/testing/ and is published as dist/testing.*.
+    entry: {
+      index: 'src/index.ts',
+      testing: 'src/testing/index.ts',
+      'register-gradients': 'src/register-gradients.ts',
+      'register-gradients-node': 'src/register-gradients-node.ts',
+    },
     external,
     dts: {
       // The generated .d.ts loses the chained-op augmentation (x.square()).

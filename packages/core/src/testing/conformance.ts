@@ -4,6 +4,10 @@
  * must do, so a new module gets these tests by writing one call:
  *
  * - the forward pass gives the expected output shape;
+ * - the forward pass agrees across backends: the active backend's output (same weights, same
+ *   input) against tfjs's stock `cpu` kernels, within {@link expectClose}'s tolerance. On the
+ *   `cpu` backend itself that compares TensorZoo's fast kernels ({@link installFastKernels})
+ *   with tfjs's own;
  * - every parameter receives a finite gradient, and at least one element of each is non-zero;
  * - save -> load through safetensors is bit-exact (variables and outputs);
  * - repeated training steps leak no tensors;
@@ -27,7 +31,20 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { Module, decodeCheckpoint, encodeCheckpoint, encodeModel, loadModel, type ModelClass, type SerializableModule } from '@tensorzoo/core';
+import {
+  Module,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  encodeModel,
+  fastKernelsInstalled,
+  installFastKernels,
+  loadModel,
+  restoreStockKernels,
+  setBackend,
+  type ModelClass,
+  type SerializableModule,
+} from '@tensorzoo/core';
+import { expectClose } from './compare';
 
 /** Options of {@link describeModuleConformance}. */
 export interface ConformanceOptions<Input> {
@@ -70,6 +87,49 @@ function disposeInput(input: unknown): void {
   else if (input && typeof input === 'object') tf.dispose(Object.values(input).filter((x) => x instanceof tf.Tensor));
 }
 
+/** Eval-mode forward output and variables of a fresh `create(seed)` module on the active backend. */
+async function forwardSnapshot<Input>(
+  options: ConformanceOptions<Input>,
+  seed: number,
+  weights?: Array<[string, { shape: number[]; dtype: tf.DataType; values: tf.TypedArray }]>,
+): Promise<{ output: Float32Array | Int32Array | Uint8Array; shape: number[]; weights: Array<[string, { shape: number[]; dtype: tf.DataType; values: tf.TypedArray }]> }> {
+  const module = options.create(seed);
+  module.eval();
+  if (weights) {
+    const tensors = Object.fromEntries(weights.map(([name, { shape, dtype, values }]) => [name, tf.tensor(values, shape, dtype)]));
+    module.loadStateDict(tensors);
+    tf.dispose(Object.values(tensors));
+  }
+  const input = options.input();
+  const output = module.call(input);
+  const result = { output: (await output.data()) as Float32Array, shape: output.shape };
+  const snapshot: Array<[string, { shape: number[]; dtype: tf.DataType; values: tf.TypedArray }]> = [];
+  for (const [name, variable] of module.namedVariables()) {
+    snapshot.push([name, { shape: variable.shape, dtype: variable.dtype, values: (await variable.data()) as tf.TypedArray }]);
+  }
+  output.dispose();
+  disposeInput(input);
+  module.dispose();
+  return { ...result, weights: snapshot };
+}
+
+/**
+ * Runs `body` on tfjs's `cpu` backend with its stock kernels, then puts the previous backend
+ * and kernels back (even when `body` throws).
+ */
+async function onStockCpu<T>(body: () => Promise<T>): Promise<T> {
+  const previous = tf.getBackend();
+  const hadFastKernels = tf.findBackend('cpu') !== null && fastKernelsInstalled('cpu').length > 0;
+  if (previous !== 'cpu') await setBackend('cpu'); // loads tfjs-backend-cpu where needed (and installs ours)
+  restoreStockKernels('cpu');
+  try {
+    return await body();
+  } finally {
+    if (hadFastKernels) installFastKernels('cpu');
+    if (previous !== 'cpu') await tf.setBackend(previous);
+  }
+}
+
 /** Registers the conformance tests for one module under `describe(name)`. */
 export function describeModuleConformance<Input = tf.Tensor>(name: string, options: ConformanceOptions<Input>): void {
   const timeout = options.timeout ?? 60_000;
@@ -89,6 +149,17 @@ export function describeModuleConformance<Input = tf.Tensor>(name: string, optio
       output.dispose();
       disposeInput(input);
       module.dispose();
+    }, timeout);
+
+    it('forward agrees with tfjs\'s stock cpu kernels (same weights, same input)', async () => {
+      const backend = tf.getBackend();
+      const active = await forwardSnapshot(options, 8);
+      const stock = await onStockCpu(() => forwardSnapshot(options, 8, active.weights));
+      expect(stock.shape).toEqual(active.shape);
+      const actual = tf.tensor(active.output, active.shape);
+      // The stock cpu result is the reference; the active backend's loosening applies.
+      await expectClose(actual, stock.output, { backend, label: `${name} forward on ${backend} vs stock cpu` });
+      actual.dispose();
     }, timeout);
 
     it('every parameter gets a finite, non-zero gradient', async () => {
