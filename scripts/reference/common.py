@@ -38,8 +38,10 @@ def randn(*shape, scale=1.0, generator=None):
     return to_float32(torch.randn(*shape, dtype=DTYPE, generator=generator) * scale)
 
 
-def encode(tensor, digits=10, key='data'):
-    """The fixture form of a tensor: ``{"shape": [...], key: [...]}`` in row-major order.
+def encode(tensor, digits=10):
+    """The fixture form of a tensor, the one schema every fixture uses (read by
+    ``@tensorzoo/core/testing``'s ``readFixture`` / ``fixtureTensor``):
+    ``{"shape": [...], "data": [...]}`` in row-major order.
 
     Floats keep ``digits`` significant digits (10: exact for float32 inputs, small files), or full
     precision with ``digits=None``; integers and bools are written as such."""
@@ -52,7 +54,7 @@ def encode(tensor, digits=10, key='data'):
         values = [float(x) for x in tensor.reshape(-1).tolist()]
     else:
         values = [float(f'%.{digits}g' % x) for x in tensor.reshape(-1).tolist()]
-    return {'shape': list(tensor.shape), key: values}
+    return {'shape': list(tensor.shape), 'data': values}
 
 
 def state_dict(module, digits=10):

@@ -29,7 +29,7 @@ def tolist(t):
 
 
 def tensor(t):
-    return encode(t, digits=10, key="values")
+    return encode(t, digits=10)
 
 
 def state(module):

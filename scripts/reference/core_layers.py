@@ -23,9 +23,9 @@ def record(model, inputs, loss_fn):
     loss = loss_fn(y)
     loss.backward()
     return {
-        "state_dict": {k: encode(v, digits=None, key="values") for k, v in model.state_dict().items()},
-        "input": encode(inputs, digits=None, key="values"),
-        "output": encode(y, digits=None, key="values"),
+        "state_dict": {k: encode(v, digits=None) for k, v in model.state_dict().items()},
+        "input": encode(inputs, digits=None),
+        "output": encode(y, digits=None),
         "loss": loss.item(),
         "grads": {k: tolist(p.grad.flatten()) for k, p in model.named_parameters()},
     }

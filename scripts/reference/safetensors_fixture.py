@@ -124,8 +124,8 @@ out = {
         "metadata": linear_metadata,
         "tensors": expected(linear_tensors),
         "values": {name: t.flatten().double().tolist() for name, t in linear_tensors.items()},
-        "input": {"shape": list(x.shape), "values": x.flatten().double().tolist()},
-        "output": {"shape": list(y.shape), "values": y.flatten().double().tolist()},
+        "input": {"shape": list(x.shape), "data": x.flatten().double().tolist()},
+        "output": {"shape": list(y.shape), "data": y.flatten().double().tolist()},
     },
     "mixed": {
         "base64": base64.b64encode(write_safetensors(mixed_tensors, mixed_metadata)).decode("ascii"),

@@ -436,8 +436,8 @@ describe('files written from PyTorch (scripts/reference/safetensors_fixture.py)'
     expect(bias.data).toEqual(new Float32Array(torchFixture.linear.values['fc.bias']));
     // y = x W^T + b, with W row-major [out, in] as in PyTorch.
     const [batch, inFeatures] = torchFixture.linear.input.shape;
-    const x = torchFixture.linear.input.values;
-    const y = torchFixture.linear.output.values;
+    const x = torchFixture.linear.input.data;
+    const y = torchFixture.linear.output.data;
     for (let row = 0; row < batch; row++) {
       for (let out = 0; out < 3; out++) {
         let sum = bias.data[out];

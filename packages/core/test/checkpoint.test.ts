@@ -11,7 +11,7 @@ import {
   type OptimizerState,
 } from '@tensorzoo/core';
 import torchFixture from '../fixtures/torch-linear.json';
-import { expectClose } from './helpers';
+import { expectClose } from '../src/testing/index';
 
 class Net extends Module {
   fc: Linear;
@@ -64,9 +64,9 @@ describe('checkpoints', () => {
     const model = new Net(1);
     const info = await decodeCheckpoint(fromBase64(torchFixture.linear.base64), model);
     expect(info).toMatchObject({ step: 0, hasOptimizerState: false, metadata: { format: 'pt' } });
-    const x = tf.tensor(torchFixture.linear.input.values, torchFixture.linear.input.shape);
+    const x = tf.tensor(torchFixture.linear.input.data, torchFixture.linear.input.shape);
     const y = model.call(x);
-    await expectClose(y, torchFixture.linear.output.values, 1e-6);
+    await expectClose(y, torchFixture.linear.output, { tolerance: 1e-6 });
     tf.dispose([x, y]);
     model.dispose();
   });

@@ -15,16 +15,15 @@ import {
   type Padding2d,
   type Size2d,
 } from '@tensorzoo/core';
-import fixture from '../fixtures/conv-layers.json';
-import { expectClose } from './helpers';
+import json from '../fixtures/conv-layers.json';
+import { expectClose, fixtureTensor, loadTorchState, readFixture, reportMaxErrors, type FixtureTensor } from '../src/testing/index';
+
+const fixture = readFixture('conv-layers.json', json);
 
 /** Parity tolerance for float32 against torch float64. */
 const TOLERANCE = 1e-4;
 
-interface Recorded {
-  shape: number[];
-  values: number[];
-}
+type Recorded = FixtureTensor;
 interface Case {
   state_dict?: Record<string, Recorded>;
   input: Recorded;
@@ -37,7 +36,7 @@ interface Case {
 
 /** A torch NCHW tensor as tfjs NHWC (rank-4 only; other ranks unchanged). */
 function nhwc(recorded: Recorded): tf.Tensor {
-  const t = tf.tensor(recorded.values, recorded.shape);
+  const t = fixtureTensor(recorded);
   if (recorded.shape.length !== 4) return t;
   const out = tf.transpose(t, [0, 2, 3, 1]);
   t.dispose();
@@ -45,42 +44,14 @@ function nhwc(recorded: Recorded): tf.Tensor {
 }
 
 /** Torch NCHW values reordered to NHWC, for comparisons. */
-async function nhwcValues(recorded: Recorded | { shape: number[]; values: number[] }): Promise<Float32Array> {
+async function nhwcValues(recorded: Recorded): Promise<Float32Array> {
   const t = nhwc(recorded);
   const values = (await t.data()) as Float32Array;
   t.dispose();
   return values;
 }
 
-function loadTorch(module: Module<never, unknown, never>, stateDict: Record<string, Recorded>): void {
-  const values = Object.fromEntries(
-    Object.entries(stateDict).map(([name, { shape, values }]) => [
-      name,
-      tf.tensor(values, shape, name.endsWith('num_batches_tracked') ? 'int32' : 'float32'),
-    ]),
-  );
-  module.loadStateDict(values);
-  tf.dispose(Object.values(values));
-}
-
-/** Largest absolute error per kind of value, printed after the run (for the parity report). */
-const maxErrors: Record<'output' | 'parameter gradient' | 'input gradient' | 'running statistics', number> = {
-  output: 0,
-  'parameter gradient': 0,
-  'input gradient': 0,
-  'running statistics': 0,
-};
-afterAll(() => {
-  const lines = Object.entries(maxErrors).map(([kind, error]) => `  ${kind}: ${error.toExponential(2)}`);
-  console.log(`conv layer parity vs PyTorch float64 (backend ${tf.getBackend()}), max |error|:\n${lines.join('\n')}`);
-});
-
-/** `expectClose`, also recording the largest absolute error under `kind`. */
-async function expectParity(kind: keyof typeof maxErrors, actual: tf.Tensor, expected: ArrayLike<number>): Promise<void> {
-  const values = await actual.data();
-  for (let i = 0; i < values.length; i++) maxErrors[kind] = Math.max(maxErrors[kind], Math.abs(values[i] - expected[i]));
-  await expectClose(actual, expected, TOLERANCE);
-}
+afterAll(() => reportMaxErrors('conv layer parity vs PyTorch float64'));
 
 /** Runs sum(module(x) * w) and checks output, loss, parameter and input gradients against torch. */
 async function checkCase(module: Module, recorded: Case): Promise<void> {
@@ -88,15 +59,15 @@ async function checkCase(module: Module, recorded: Case): Promise<void> {
   const weights = nhwc(recorded.loss_weights);
   const output = module.call(input);
   expect(output.shape).toEqual(weights.shape);
-  await expectParity('output', output, await nhwcValues(recorded.output));
+  await expectClose(output, await nhwcValues(recorded.output), { tolerance: TOLERANCE, label: 'output' });
   const parameters = module.namedParameters();
   const { value, grads } = tf.variableGrads(
     () => tf.sum(tf.mul(module.call(input), weights)) as tf.Scalar,
     [...parameters.map(([, v]) => v), input],
   );
-  await expectClose(value, [recorded.loss], TOLERANCE);
-  for (const [name, variable] of parameters) await expectParity('parameter gradient', grads[variable.name], recorded.grads[name]);
-  await expectParity('input gradient', grads[input.name], await nhwcValues({ shape: recorded.input.shape, values: recorded.input_grad }));
+  await expectClose(value, [recorded.loss], { tolerance: TOLERANCE });
+  for (const [name, variable] of parameters) await expectClose(grads[variable.name], recorded.grads[name], { tolerance: TOLERANCE, label: 'parameter gradient' });
+  await expectClose(grads[input.name], await nhwcValues({ shape: recorded.input.shape, data: recorded.input_grad }), { tolerance: TOLERANCE, label: 'input gradient' });
   tf.dispose([input, weights, output, value, ...Object.values(grads)]);
 }
 
@@ -115,7 +86,7 @@ describe('Conv2d matches torch.nn.Conv2d', () => {
         bias: args.bias,
       });
       expect(conv.namedVariables().map(([name]) => name)).toEqual(Object.keys(recorded.state_dict));
-      loadTorch(conv, recorded.state_dict as Record<string, Recorded>);
+      loadTorchState(conv, recorded.state_dict as Record<string, Recorded>);
       await checkCase(conv, recorded as Case);
       conv.dispose();
     });
@@ -132,7 +103,7 @@ describe('ConvTranspose2d matches torch.nn.ConvTranspose2d', () => {
         outputPadding: args.outputPadding as Size2d,
         bias: args.bias,
       });
-      loadTorch(conv, recorded.state_dict as Record<string, Recorded>);
+      loadTorchState(conv, recorded.state_dict as Record<string, Recorded>);
       await checkCase(conv, recorded as Case);
       conv.dispose();
     });
@@ -161,13 +132,13 @@ type BatchNormFixture = (typeof fixture)['batch_norm2d'];
 async function checkBatchNorm(norm: BatchNorm1d | BatchNorm2d, recorded: BatchNormFixture): Promise<void> {
   expect(norm.namedVariables().map(([name]) => name)).toEqual(Object.keys(recorded.initial_state_dict));
   expect(norm.namedBuffers().map(([name]) => name)).toEqual(['running_mean', 'running_var', 'num_batches_tracked']);
-  loadTorch(norm, recorded.initial_state_dict);
+  loadTorchState(norm, recorded.initial_state_dict);
   norm.train();
   for (const step of recorded.train_steps) await checkCase(norm, step as unknown as Case);
   // Each checkCase runs the forward twice (plain + under variableGrads): replay the two
   // steps once each on a fresh layer to compare the running statistics with torch's.
   const fresh = norm instanceof BatchNorm2d ? new BatchNorm2d(recorded.num_features, { momentum: recorded.momentum }) : new BatchNorm1d(recorded.num_features, { momentum: recorded.momentum });
-  loadTorch(fresh, recorded.initial_state_dict);
+  loadTorchState(fresh, recorded.initial_state_dict);
   for (const step of recorded.train_steps) {
     const input = nhwc(step.input);
     const { value, grads } = tf.variableGrads(() => tf.sum(fresh.call(input)) as tf.Scalar, fresh.parameters());
@@ -177,13 +148,13 @@ async function checkBatchNorm(norm: BatchNorm1d | BatchNorm2d, recorded: BatchNo
   for (const [name, variable] of fresh.namedVariables()) {
     if (name === 'num_batches_tracked') {
       expect(variable.dtype).toBe('int32');
-      expect(Array.from(await variable.data())).toEqual(after[name].values);
-    } else await expectParity('running statistics', variable, after[name].values);
+      expect(Array.from(await variable.data())).toEqual(after[name].data);
+    } else await expectClose(variable, after[name], { tolerance: TOLERANCE, label: 'running statistics' });
   }
   fresh.eval();
   const evalInput = nhwc(recorded.eval_input);
   const evalOutput = fresh.call(evalInput);
-  await expectClose(evalOutput, await nhwcValues(recorded.eval_output), TOLERANCE);
+  await expectClose(evalOutput, await nhwcValues(recorded.eval_output), { tolerance: TOLERANCE });
   tf.dispose([evalInput, evalOutput]);
   fresh.dispose();
   norm.dispose();
@@ -208,7 +179,7 @@ describe('BatchNorm matches torch in training and eval mode', () => {
     bare.eval(); // still batch statistics
     const x = tf.tensor4d([1, 2, 3, 5, 6, 9], [2, 1, 1, 3]);
     const normalised = bare.call(x);
-    await expectClose(normalised, [-1, -1, -1, 1, 1, 1], 1e-4);
+    await expectClose(normalised, [-1, -1, -1, 1, 1, 1], { tolerance: 1e-4 });
     tf.dispose([first, second, x, normalised]);
     norm.dispose();
   });
@@ -243,23 +214,23 @@ describe('a Conv -> BN -> ReLU -> MaxPool -> Flatten -> Linear net loaded from t
   it('loads the state_dict strictly and gives the same logits and gradients (eval mode)', async () => {
     const net = new SmallNet();
     expect(net.namedVariables().map(([name]) => name)).toEqual(Object.keys(fixture.small_net.eval.state_dict));
-    loadTorch(net, fixture.small_net.eval.state_dict);
+    loadTorchState(net, fixture.small_net.eval.state_dict);
     net.eval();
     await checkCase(net, fixture.small_net.eval as Case);
     net.dispose();
   });
   it('matches in training mode, running statistics included', async () => {
     const net = new SmallNet();
-    loadTorch(net, fixture.small_net.eval.state_dict);
+    loadTorchState(net, fixture.small_net.eval.state_dict);
     const input = nhwc(fixture.small_net.train.input);
-    const weights = tf.tensor(fixture.small_net.train.loss_weights.values, fixture.small_net.train.loss_weights.shape);
+    const weights = fixtureTensor(fixture.small_net.train.loss_weights);
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.call(input), weights)) as tf.Scalar, net.parameters());
-    await expectClose(value, [fixture.small_net.train.loss], TOLERANCE);
+    await expectClose(value, [fixture.small_net.train.loss], { tolerance: TOLERANCE });
     for (const [name, variable] of net.namedParameters()) {
-      await expectClose(grads[variable.name], (fixture.small_net.train.grads as Record<string, number[]>)[name], TOLERANCE);
+      await expectClose(grads[variable.name], (fixture.small_net.train.grads as Record<string, number[]>)[name], { tolerance: TOLERANCE });
     }
     const after = fixture.small_net.train.state_dict_after as Record<string, Recorded>;
-    for (const [name, variable] of net.namedBuffers()) await expectParity('running statistics', variable, after[name].values);
+    for (const [name, variable] of net.namedBuffers()) await expectClose(variable, after[name], { tolerance: TOLERANCE, label: 'running statistics' });
     tf.dispose([input, weights, value, ...Object.values(grads)]);
     net.dispose();
   });
@@ -277,7 +248,7 @@ class GeneratorHead extends Module {
 describe('Reshape([C, H, W]) reads PyTorch order', () => {
   it('Linear -> view(N, C, H, W) -> ConvTranspose2d -> tanh matches torch', async () => {
     const head = new GeneratorHead();
-    loadTorch(head, fixture.generator_head.state_dict);
+    loadTorchState(head, fixture.generator_head.state_dict);
     await checkCase(head, fixture.generator_head as Case);
     head.dispose();
   });

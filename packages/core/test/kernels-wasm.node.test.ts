@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conv2d, ConvTranspose2d, fastKernelsInstalled, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
-import { expectClose } from './helpers';
+import { expectClose } from '../src/testing/index';
 
 // The wasm backend has no Conv2DBackpropFilter of its own; TensorZoo adds one and replaces
 // Conv2DBackpropInput and MaxPoolGrad. Results must equal the cpu backend's on the same data.
@@ -50,7 +50,7 @@ describe('wasm depthwise convolution gradients (stock tfjs-wasm has neither kern
       const [wasmDx, wasmDw] = await runOn('wasm', inputs, gradients);
       for (const [actual, expected] of [[wasmDx, cpuDx], [wasmDw, cpuDw]]) {
         const t = tf.tensor(actual);
-        await expectClose(t, expected, 1e-5);
+        await expectClose(t, expected, { tolerance: 1e-5 });
         t.dispose();
       }
     }
@@ -94,7 +94,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
       await setBackend('wasm');
       const check = async (values: Float32Array, expected: Float32Array) => {
         const t = tf.tensor(values);
-        await expectClose(t, expected, 1e-4);
+        await expectClose(t, expected, { tolerance: 1e-4 });
         t.dispose();
       };
       await check(wasmDw, cpuDw);
@@ -119,7 +119,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     await setBackend('wasm');
     for (let i = 0; i < cpu.length; i++) {
       const t = tf.tensor(wasm[i]);
-      await expectClose(t, cpu[i], 1e-4);
+      await expectClose(t, cpu[i], { tolerance: 1e-4 });
       t.dispose();
     }
   });

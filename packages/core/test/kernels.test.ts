@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { setSimdEnabled, simdGemm } from '../src/kernels/simd-gemm';
-import { expectClose } from './helpers';
+import { expectClose } from '../src/testing/index';
 
 // TensorZoo's cpu kernels against tfjs's stock cpu kernels on many random shapes. Runs on
 // the cpu backend in every project (the webgpu projects switch to it for this file).
@@ -46,7 +46,7 @@ async function expectSame(compute: () => tf.Tensor[], label: string, tolerance =
   const [expected, actual] = await stockAndFast(compute);
   for (let i = 0; i < expected.length; i++) {
     try {
-      await expectClose(actual[i], expected[i], tolerance);
+      await expectClose(actual[i], expected[i], { tolerance });
     } catch (error) {
       throw new Error(`${label}, output ${i}: ${(error as Error).message}`);
     }
@@ -187,7 +187,7 @@ for (const engine of ['WebAssembly SIMD', 'TypeScript'] as const) {
       const filter = tf.randomNormal([3, 3, 2, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
       const nchw = tf.conv2d(x, filter, 1, 'same', 'NCHW');
       const nhwc = tf.conv2d(tf.transpose(x, [0, 2, 3, 1]), filter, 1, 'same');
-      await expectClose(nchw, await tf.transpose(nhwc, [0, 3, 1, 2]).data(), 1e-5);
+      await expectClose(nchw, await tf.transpose(nhwc, [0, 3, 1, 2]).data(), { tolerance: 1e-5 });
       tf.dispose([x, filter, nchw, nhwc]);
     });
   });

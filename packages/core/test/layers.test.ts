@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Embedding, GELU, LayerNorm, Linear, Module, Sequential, Sigmoid } from '@tensorzoo/core';
-import fixture from '../fixtures/layers.json';
-import { expectClose } from './helpers';
+import json from '../fixtures/layers.json';
+import { expectClose, fixtureTensor, loadTorchState, readFixture } from '../src/testing/index';
 
-type Recorded = (typeof fixture)['mlp'];
+const fixture = readFixture('layers.json', json);
 
 class MLP extends Module {
   layers = new Sequential(new Linear(3, 5), new Sigmoid(), new Linear(5, 4), new GELU(), new Linear(4, 2));
@@ -22,14 +22,6 @@ class Embed extends Module {
   }
 }
 
-function loadTorch(model: Module, recorded: Recorded | (typeof fixture)['embedding']): void {
-  const values = Object.fromEntries(
-    Object.entries(recorded.state_dict).map(([name, { shape, values }]) => [name, tf.tensor(values, shape)]),
-  );
-  model.loadStateDict(values);
-  tf.dispose(Object.values(values));
-}
-
 describe('layers match torch.nn', () => {
   it('names parameters like state_dict', () => {
     const model = new MLP();
@@ -39,11 +31,11 @@ describe('layers match torch.nn', () => {
 
   it('Linear/Sigmoid/GELU/LayerNorm forward and gradients', async () => {
     const model = new MLP();
-    loadTorch(model, fixture.mlp);
-    const x = tf.tensor(fixture.mlp.input.values, fixture.mlp.input.shape);
+    loadTorchState(model, fixture.mlp.state_dict);
+    const x = fixtureTensor(fixture.mlp.input);
     const lossWeights = tf.tensor(fixture.mlp.loss_weights, fixture.mlp.output.shape);
     const output = model.call(x);
-    await expectClose(output, fixture.mlp.output.values);
+    await expectClose(output, fixture.mlp.output);
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(model.call(x), lossWeights)) as tf.Scalar, model.parameters());
     await expectClose(value, [fixture.mlp.loss]);
     for (const [name, variable] of model.namedParameters()) {
@@ -55,8 +47,8 @@ describe('layers match torch.nn', () => {
 
   it('Embedding forward and gradients', async () => {
     const model = new Embed();
-    loadTorch(model, fixture.embedding);
-    const ids = tf.tensor(fixture.embedding.input.values, fixture.embedding.input.shape, 'int32');
+    loadTorchState(model, fixture.embedding.state_dict);
+    const ids = fixtureTensor(fixture.embedding.input, 'int32');
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(model.call(ids))) as tf.Scalar, model.parameters());
     await expectClose(value, [fixture.embedding.loss]);
     for (const [name, variable] of model.namedParameters()) {
