@@ -66,7 +66,7 @@ def prepare(model):
 
 
 def state(model):
-    return {name: {"shape": list(t.shape), "values": values(t)} for name, t in model.state_dict().items()}
+    return {name: {"shape": list(t.shape), "data": values(t)} for name, t in model.state_dict().items()}
 
 
 def record(model, config, input_shape_nchw, has_batch_norm=False):
@@ -82,8 +82,8 @@ def record(model, config, input_shape_nchw, has_batch_norm=False):
     case = {
         "config": config,
         "state_dict": before,
-        "input": {"shape": list(x.permute(0, 2, 3, 1).shape), "values": values(x.permute(0, 2, 3, 1))},
-        "output": {"shape": list(y.shape), "values": values(y)},
+        "input": {"shape": list(x.permute(0, 2, 3, 1).shape), "data": values(x.permute(0, 2, 3, 1))},
+        "output": {"shape": list(y.shape), "data": values(y)},
         "loss_weights": values(loss_weights),
         "loss": loss.item(),
         "grads": {name: values(p.grad) for name, p in model.named_parameters()},
@@ -150,8 +150,8 @@ out["safetensors"] = {
     "config": {"inputChannels": 1, "widths": [2, 3, 4], "blocks": [1, 1, 1], "numClasses": 3},
     "base64": base64.b64encode(write_safetensors(dict(float_model.state_dict()))).decode("ascii"),
     "names": list(float_model.state_dict().keys()),
-    "conv1_weight": {"shape": list(float_model.conv1.weight.shape), "values": values(float_model.conv1.weight)},
-    "input": {"shape": list(x.permute(0, 2, 3, 1).shape), "values": values(x.permute(0, 2, 3, 1))},
+    "conv1_weight": {"shape": list(float_model.conv1.weight.shape), "data": values(float_model.conv1.weight)},
+    "input": {"shape": list(x.permute(0, 2, 3, 1).shape), "data": values(x.permute(0, 2, 3, 1))},
     "eval_output": values(y),
 }
 

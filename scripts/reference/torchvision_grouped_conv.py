@@ -23,7 +23,7 @@ def tolist(t):
 
 
 def tensor(t):
-    return {"shape": list(t.shape), "values": tolist(t)}
+    return {"shape": list(t.shape), "data": tolist(t)}
 
 
 cases = [

@@ -90,7 +90,7 @@ for key, build in builders.items():
     model.eval()
     with torch.no_grad():
         logits = model(x)
-    models[key] = {"logits": {"shape": list(logits.shape), "values": values(logits)}}
+    models[key] = {"logits": {"shape": list(logits.shape), "data": values(logits)}}
     print(key, "logits range", float(logits.min()), float(logits.max()))
 
 # ResNet-18 in training mode: batch statistics, running statistics updated once.
@@ -148,7 +148,7 @@ tiny = tiny.float()
 (FIXTURES / "torchvision-mobilenet_v2-tiny.json").write_text(json.dumps({
     "config": {"widthMultiplier": 0.1, "numClasses": 5},
     "input_shape": [2, 3, 32, 32],
-    "logits": {"shape": list(tiny_logits.shape), "values": values(tiny_logits)},
+    "logits": {"shape": list(tiny_logits.shape), "data": values(tiny_logits)},
 }))
 for path in sorted(FIXTURES.glob("torchvision-*")):
     print("wrote", path, path.stat().st_size, "bytes")

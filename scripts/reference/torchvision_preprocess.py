@@ -38,7 +38,7 @@ for height, width, size, crop, stride in [(37, 50, 20, 16, 1), (11, 9, 24, 20, 1
     out = preprocess(rgba(height, width), size, crop)
     flat = out.flatten()[::stride]
     cases.append({"height": height, "width": width, "resize": size, "crop": crop, "stride": stride,
-                  "shape": list(out.shape), "values": [float(f"{v:.10g}") for v in flat.tolist()]})
+                  "shape": list(out.shape), "samples": [float(f"{v:.10g}") for v in flat.tolist()]})
 path = pathlib.Path(__file__).resolve().parents[2] / "packages/cnn/fixtures/torchvision-preprocess.json"
 path.write_text(json.dumps(cases))
 print("wrote", path, path.stat().st_size, "bytes")

@@ -3,13 +3,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, Conv2d, type Padding2d, type Size2d } from '@tensorzoo/core';
-import fixture from '../fixtures/torchvision-grouped-conv.json';
-import { expectClose, stateDictTensors } from './helpers';
+import { expectClose, readFixture, stateDictTensors, type FixtureTensor } from '@tensorzoo/core/testing';
+import json from '../fixtures/torchvision-grouped-conv.json';
 
-interface Recorded {
-  shape: number[];
-  values: number[];
-}
+const fixture = readFixture('torchvision-grouped-conv.json', json);
+
+type Recorded = FixtureTensor;
 interface Case {
   args: { inC: number; outC: number; k: Size2d; stride: Size2d; padding: Padding2d; dilation: Size2d; groups: number; bias: boolean; size: number[] };
   state_dict: Record<string, Recorded>;
@@ -26,8 +25,8 @@ const TOLERANCE = 1e-5;
 const SLOW = 120_000;
 
 /** Torch NCHW values as a tfjs NHWC tensor. */
-function nhwc({ shape, values }: Recorded): tf.Tensor4D {
-  return tf.tidy(() => tf.transpose(tf.tensor4d(values, shape as [number, number, number, number]), [0, 2, 3, 1]));
+function nhwc({ shape, data }: Recorded): tf.Tensor4D {
+  return tf.tidy(() => tf.transpose(tf.tensor4d(data as number[], shape as [number, number, number, number]), [0, 2, 3, 1]));
 }
 
 /** Torch NCHW values reordered to NHWC. */
@@ -57,11 +56,11 @@ describe('grouped and depthwise Conv2d match PyTorch', () => {
         return tf.sum(tf.mul(y, lossWeights)) as tf.Scalar;
       }, conv.parameters());
       const inputGradient = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(conv.call(x), lossWeights)))(input);
-      await expectClose(output!, await nhwcValues(recorded.output), TOLERANCE, 'output');
+      await expectClose(output!, await nhwcValues(recorded.output), { tolerance: TOLERANCE, label: 'output' });
       for (const [name, variable] of conv.namedParameters()) {
-        await expectClose(grads[variable.name], recorded.grads[name], TOLERANCE, `gradient of ${name}`);
+        await expectClose(grads[variable.name], recorded.grads[name], { tolerance: TOLERANCE, label: `gradient of ${name}` });
       }
-      await expectClose(inputGradient, await nhwcValues({ shape: recorded.input.shape, values: recorded.input_grad }), TOLERANCE, 'input gradient');
+      await expectClose(inputGradient, await nhwcValues({ shape: recorded.input.shape, data: recorded.input_grad }), { tolerance: TOLERANCE, label: 'input gradient' });
       tf.dispose([input, lossWeights, output!, inputGradient, ...Object.values(grads)]);
       conv.dispose();
     });

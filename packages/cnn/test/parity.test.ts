@@ -4,14 +4,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, type Module } from '@tensorzoo/core';
 import { LeNet5, MLPClassifier, ResNet, SimpleCNN, type LeNet5Config, type MLPClassifierConfig, type ResNetConfig, type SimpleCNNConfig } from '../src/index';
-import fixture from '../fixtures/cnn.json';
-import { expectClose, stateDictTensors } from './helpers';
+import { expectClose, fixtureTensor, loadTorchState, readFixture, type FixtureTensor } from '@tensorzoo/core/testing';
+import json from '../fixtures/cnn.json';
+
+const fixture = readFixture('cnn.json', json);
 
 interface Recorded {
   config: object;
-  state_dict: Record<string, { shape: number[]; values: number[] }>;
-  input: { shape: number[]; values: number[] };
-  output: { shape: number[]; values: number[] };
+  state_dict: Record<string, FixtureTensor>;
+  input: FixtureTensor;
+  output: FixtureTensor;
   loss_weights: number[];
   loss: number;
   grads: Record<string, number[]>;
@@ -38,10 +40,8 @@ describe('models match the PyTorch reference', () => {
     it(`${name}: names, forward, gradients`, async () => {
       const model = create(recorded.config);
       expect(model.namedVariables().map(([variableName]) => variableName)).toEqual(Object.keys(recorded.state_dict));
-      const weights = stateDictTensors(recorded.state_dict);
-      model.loadStateDict(weights);
-      tf.dispose(Object.values(weights));
-      const x = tf.tensor(recorded.input.values, recorded.input.shape);
+      loadTorchState(model, recorded.state_dict);
+      const x = fixtureTensor(recorded.input);
       const lossWeights = tf.tensor(recorded.loss_weights, recorded.output.shape);
       let output: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
@@ -50,19 +50,19 @@ describe('models match the PyTorch reference', () => {
         return tf.sum(tf.mul(y, lossWeights)) as tf.Scalar;
       }, model.parameters());
       expect(output!.shape).toEqual(recorded.output.shape);
-      await expectClose(output!, recorded.output.values, TOLERANCE, 'output');
-      await expectClose(value, [recorded.loss], TOLERANCE, 'loss');
+      await expectClose(output!, recorded.output, { tolerance: TOLERANCE, label: 'output' });
+      await expectClose(value, [recorded.loss], { tolerance: TOLERANCE, label: 'loss' });
       for (const [parameterName, variable] of model.namedParameters()) {
-        await expectClose(grads[variable.name], recorded.grads[parameterName], TOLERANCE, `gradient of ${parameterName}`);
+        await expectClose(grads[variable.name], recorded.grads[parameterName], { tolerance: TOLERANCE, label: `gradient of ${parameterName}` });
       }
       if (recorded.buffers_after && recorded.eval_output) {
         const variables = Object.fromEntries(model.namedVariables());
         for (const [bufferName, expected] of Object.entries(recorded.buffers_after)) {
-          await expectClose(variables[bufferName], expected, TOLERANCE, bufferName);
+          await expectClose(variables[bufferName], expected, { tolerance: TOLERANCE, label: bufferName });
         }
         model.eval();
         const evaluated = model.call(x);
-        await expectClose(evaluated, recorded.eval_output, TOLERANCE, 'eval output');
+        await expectClose(evaluated, recorded.eval_output, { tolerance: TOLERANCE, label: 'eval output' });
         evaluated.dispose();
       }
       tf.dispose([x, lossWeights, output!, value, ...Object.values(grads)]);
@@ -80,14 +80,14 @@ describe('a PyTorch state_dict saved as safetensors', () => {
     expect(model.namedVariables().map(([name]) => name)).toEqual(recorded.names);
     await decodeCheckpoint(fromBase64(recorded.base64), model);
     expect(model.conv1.weight.shape).toEqual(recorded.conv1_weight.shape);
-    expect(Array.from(await model.conv1.weight.data())).toEqual(Array.from(Float32Array.from(recorded.conv1_weight.values)));
+    expect(Array.from(await model.conv1.weight.data())).toEqual(Array.from(Float32Array.from(recorded.conv1_weight.data)));
     const tracked = Object.fromEntries(model.namedBuffers())['layers.0.0.bn1.num_batches_tracked'];
     expect(tracked.dtype).toBe('int32');
     expect(Array.from(await tracked.data())).toEqual([3]);
     model.eval();
-    const x = tf.tensor(recorded.input.values, recorded.input.shape);
+    const x = fixtureTensor(recorded.input);
     const output = model.call(x);
-    await expectClose(output, recorded.eval_output, TOLERANCE, 'eval output');
+    await expectClose(output, recorded.eval_output, { tolerance: TOLERANCE, label: 'eval output' });
     tf.dispose([x, output]);
     model.dispose();
   }, SLOW);

@@ -27,7 +27,7 @@ describe('preprocessImage matches torchvision', () => {
       const chw = tf.transpose(input.squeeze([0]), [2, 0, 1]); // torchvision's [3, H, W] order
       const values = await chw.data();
       let worst = 0;
-      recorded.values.forEach((expected, index) => {
+      recorded.samples.forEach((expected, index) => {
         worst = Math.max(worst, Math.abs(values[index * stride] - expected));
       });
       expect(worst).toBeLessThan(1e-5);

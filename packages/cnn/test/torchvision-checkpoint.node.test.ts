@@ -8,7 +8,7 @@ import { CheckpointError, loadCheckpoint } from '@tensorzoo/core';
 import { mobilenetV2, resnet18 } from '../src/index';
 import tiny from '../fixtures/torchvision-mobilenet_v2-tiny.json';
 import { deterministicInput } from './deterministic-weights';
-import { expectClose } from './helpers';
+import { expectClose } from '@tensorzoo/core/testing';
 
 const file = fileURLToPath(new URL('../fixtures/torchvision-mobilenet_v2-tiny.safetensors', import.meta.url));
 
@@ -23,7 +23,7 @@ describe('torchvision checkpoint', () => {
     const input = deterministicInput(tiny.input_shape as [number, number, number, number]);
     const logits = model.eval().call(input);
     expect(logits.shape).toEqual(tiny.logits.shape);
-    const worst = await expectClose(logits, tiny.logits.values, 1e-4, 'logits');
+    const worst = await expectClose(logits, tiny.logits, { tolerance: 1e-4, label: 'logits' });
     console.log(`torchvision mobilenet_v2 (width 0.1) checkpoint: max |logit error| ${worst.toExponential(2)}`);
     tf.dispose([input, logits]);
     model.dispose();

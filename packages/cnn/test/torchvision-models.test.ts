@@ -8,7 +8,7 @@ import { ImageNetResNet, MobileNetV2, makeDivisible, mobilenetV2, resnet18, resn
 import models from '../fixtures/torchvision-models.json';
 import stateDicts from '../fixtures/torchvision-state-dicts.json';
 import { deterministicInput, fillDeterministic } from './deterministic-weights';
-import { expectClose } from './helpers';
+import { expectClose } from '@tensorzoo/core/testing';
 
 const TOLERANCE = 1e-4;
 // Software WebGPU (SwiftShader) compiles every new shader on first use; ResNet-50 has many shapes.
@@ -61,7 +61,7 @@ describe('eval-mode logits match torchvision (float64) on a [2, 64, 64, 3] input
       const input = deterministicInput(inputShape);
       const logits = model.eval().call(input);
       expect(logits.shape).toEqual(models.models[key].logits.shape);
-      const worst = await expectClose(logits, models.models[key].logits.values, TOLERANCE, `${key} logits`);
+      const worst = await expectClose(logits, models.models[key].logits, { tolerance: TOLERANCE, label: `${key} logits` });
       console.log(`${key} eval logits, backend ${tf.getBackend()}: max |error| ${worst.toExponential(2)}`);
       tf.dispose([input, logits]);
       model.dispose();
@@ -74,13 +74,13 @@ describe('eval-mode logits match torchvision (float64) on a [2, 64, 64, 3] input
     const input = deterministicInput(inputShape);
     const logits = model.train().call(input);
     const { train } = models.models.resnet18;
-    const worst = await expectClose(logits, train.logits, TOLERANCE, 'train logits');
+    const worst = await expectClose(logits, train.logits, { tolerance: TOLERANCE, label: 'train logits' });
     const variables = Object.fromEntries(model.namedVariables());
     let worstBuffer = 0;
     for (const [name, expected] of Object.entries(train.buffers_after)) {
       const variable = variables[name];
       if (name.endsWith('num_batches_tracked')) expect(Array.from(await variable.data())).toEqual(expected);
-      else worstBuffer = Math.max(worstBuffer, await expectClose(variable, expected, TOLERANCE, name));
+      else worstBuffer = Math.max(worstBuffer, await expectClose(variable, expected, { tolerance: TOLERANCE, label: name }));
     }
     console.log(`resnet18 train logits max |error| ${worst.toExponential(2)}, running statistics ${worstBuffer.toExponential(2)}`);
     tf.dispose([input, logits]);

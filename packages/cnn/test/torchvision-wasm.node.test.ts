@@ -10,7 +10,7 @@ import models from '../fixtures/torchvision-models.json';
 import tiny from '../fixtures/torchvision-mobilenet_v2-tiny.json';
 import groupedCases from '../fixtures/torchvision-grouped-conv.json';
 import { deterministicInput, fillDeterministic } from './deterministic-weights';
-import { expectClose, stateDictTensors } from './helpers';
+import { expectClose, stateDictTensors, type FixtureTensor } from '@tensorzoo/core/testing';
 
 beforeAll(async () => {
   await setBackend('wasm');
@@ -20,8 +20,8 @@ afterAll(async () => {
 });
 
 /** Torch NCHW values as NHWC. */
-function nhwc({ shape, values }: { shape: number[]; values: number[] }): tf.Tensor4D {
-  return tf.tidy(() => tf.transpose(tf.tensor4d(values, shape as [number, number, number, number]), [0, 2, 3, 1]));
+function nhwc({ shape, data }: FixtureTensor): tf.Tensor4D {
+  return tf.tidy(() => tf.transpose(tf.tensor4d(data as number[], shape as [number, number, number, number]), [0, 2, 3, 1]));
 }
 
 describe('torchvision models on wasm', () => {
@@ -31,7 +31,7 @@ describe('torchvision models on wasm', () => {
     await loadCheckpoint(fileURLToPath(new URL('../fixtures/torchvision-mobilenet_v2-tiny.safetensors', import.meta.url)), model);
     const input = deterministicInput(tiny.input_shape as [number, number, number, number]);
     const logits = model.eval().call(input);
-    await expectClose(logits, tiny.logits.values, 1e-4, 'logits');
+    await expectClose(logits, tiny.logits, { tolerance: 1e-4, label: 'logits' });
     tf.dispose([input, logits]);
     model.dispose();
   });
@@ -41,7 +41,7 @@ describe('torchvision models on wasm', () => {
     fillDeterministic(model);
     const input = deterministicInput(models.input_shape as [number, number, number, number]);
     const logits = model.eval().call(input);
-    await expectClose(logits, models.models.resnet18.logits.values, 1e-4, 'logits');
+    await expectClose(logits, models.models.resnet18.logits, { tolerance: 1e-4, label: 'logits' });
     tf.dispose([input, logits]);
     model.dispose();
   });
@@ -50,17 +50,17 @@ describe('torchvision models on wasm', () => {
     for (const recorded of groupedCases) {
       const { inC, outC, k, stride, padding, dilation, groups, bias } = recorded.args;
       const conv = new Conv2d(inC, outC, k as number, { stride: stride as number, padding: padding as number, dilation: dilation as number, groups, bias, rng: 0 });
-      const weights = stateDictTensors(recorded.state_dict as Record<string, { shape: number[]; values: number[] }>);
+      const weights = stateDictTensors(recorded.state_dict as Record<string, FixtureTensor>);
       conv.loadStateDict(weights);
       const input = nhwc(recorded.input);
       const output = conv.call(input);
       const expected = nhwc(recorded.output);
-      await expectClose(output, await expected.data(), 1e-5, `output (groups ${groups})`);
+      await expectClose(output, await expected.data(), { tolerance: 1e-5, label: `output (groups ${groups})` });
       if (groups !== inC) {
         const lossWeights = nhwc(recorded.loss_weights);
         const { grads } = tf.variableGrads(() => tf.sum(tf.mul(conv.call(input), lossWeights)) as tf.Scalar, conv.parameters());
         for (const [name, variable] of conv.namedParameters()) {
-          await expectClose(grads[variable.name], (recorded.grads as Record<string, number[]>)[name], 1e-5, `gradient of ${name} (groups ${groups})`);
+          await expectClose(grads[variable.name], (recorded.grads as Record<string, number[]>)[name], { tolerance: 1e-5, label: `gradient of ${name} (groups ${groups})` });
         }
         tf.dispose([lossWeights, ...Object.values(grads)]);
       }
