@@ -235,8 +235,8 @@ def main():
         "steps": STEPS,
         "problem": {
             "loss": "mean((x @ weight + bias - y) ** 2)",
-            "x": {"shape": list(x.shape), "values": rounded(x)},
-            "y": {"shape": list(y.shape), "values": rounded(y)},
+            "x": {"shape": list(x.shape), "data": rounded(x)},
+            "y": {"shape": list(y.shape), "data": rounded(y)},
             "shapes": {WEIGHT: list(weight.shape), BIAS: list(bias.shape)},
             "initial": {WEIGHT: rounded(weight), BIAS: rounded(bias)},
         },

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectArgumentError } from '../test/helpers';
-import { adagrad } from './adagrad';
+import { expectArgumentError } from '@tensorzoo/core/testing';
+import { adagrad } from '../src/adagrad';
 
 
 describe('adagrad', () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAM_UPDATE_KERNEL, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend, type BackendName } from '@tensorzoo/core';
-import { adam, adamW } from './adam';
+import { adam, adamW } from '../src/adam';
 
 // On cpu and wasm the Adam / AdamW update runs as one fused kernel per parameter; elsewhere
 // (and after restoreStockKernels) as composite tensor ops. Both must follow the same

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectArgumentError } from '../test/helpers';
-import { adam, adamW, type AdamOptions } from './adam';
+import { expectArgumentError } from '@tensorzoo/core/testing';
+import { adam, adamW, type AdamOptions } from '../src/adam';
 
 
 describe('adam', () => {

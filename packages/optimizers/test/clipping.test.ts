@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectArgumentError } from '../test/helpers';
-import { clipGradientsByGlobalNorm, clipGradientsByValue } from './clipping';
-import { sgd } from './sgd';
+import { expectArgumentError } from '@tensorzoo/core/testing';
+import { clipGradientsByGlobalNorm, clipGradientsByValue } from '../src/clipping';
+import { sgd } from '../src/sgd';
 
 
 describe('clipGradientsByValue', () => {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, ShapeError } from '@tensorzoo/core';
 import { describe, expect, it } from 'vitest';
-import { expectArgumentError, makeProblem, stepOnce, thrown } from '../test/helpers';
-import { adagrad, adam, adamW, cosineDecay, exponentialDecay, rmsprop, sgd, stepDecay, type ConfiguredOptimizer } from './index';
+import { expectArgumentError, thrown } from '@tensorzoo/core/testing';
+import { makeProblem, stepOnce } from './least-squares-problem';
+import { adagrad, adam, adamW, cosineDecay, exponentialDecay, rmsprop, sgd, stepDecay, type ConfiguredOptimizer } from '../src/index';
 
 
 /** One configuration per optimizer, each touching every slot it has, plus schedules and clipping. */

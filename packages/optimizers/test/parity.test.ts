@@ -156,8 +156,8 @@ describe('closed loop: gradients from tf.variableGrads in float32', () => {
   let x: tf.Tensor2D;
   let y: tf.Tensor2D;
   beforeAll(() => {
-    x = tf.tensor2d(fixture.problem.x.values, fixture.problem.x.shape as [number, number]);
-    y = tf.tensor2d(fixture.problem.y.values, fixture.problem.y.shape as [number, number]);
+    x = tf.tensor2d(fixture.problem.x.data, fixture.problem.x.shape as [number, number]);
+    y = tf.tensor2d(fixture.problem.y.data, fixture.problem.y.shape as [number, number]);
   });
   afterAll(() => tf.dispose([x, y]));
   for (const trajectory of trajectories) {

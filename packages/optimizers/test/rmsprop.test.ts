@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectArgumentError } from '../test/helpers';
-import { rmsprop } from './rmsprop';
+import { expectArgumentError } from '@tensorzoo/core/testing';
+import { rmsprop } from '../src/rmsprop';
 
 
 describe('rmsprop', () => {

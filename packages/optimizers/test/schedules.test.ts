@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectArgumentError } from '../test/helpers';
-import { constant, cosineDecay, exponentialDecay, stepDecay } from './schedules';
+import { expectArgumentError } from '@tensorzoo/core/testing';
+import { constant, cosineDecay, exponentialDecay, stepDecay } from '../src/schedules';
 
 describe('schedules (0-based step)', () => {
   it('constant', () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectArgumentError } from '../test/helpers';
-import { sgd, type SgdOptions } from './sgd';
+import { expectArgumentError } from '@tensorzoo/core/testing';
+import { sgd, type SgdOptions } from '../src/sgd';
 
 
 describe('sgd', () => {
