@@ -19,7 +19,7 @@ import {
   withWeightPenalty,
 } from '../src/index';
 import type { Reduction } from '../src/index';
-import { expectClose } from './helpers';
+import { expectClose } from '@tensorzoo/core/testing';
 
 interface EncodedTensor {
   shape: number[];
@@ -95,8 +95,8 @@ describe('losses match PyTorch (values and gradients wrt yPred)', () => {
     const gradient = tf.grad((prediction: tf.Tensor) => loss(yTrue, prediction, entry.options))(yPred, upstream);
     expect(value.shape).toEqual(entry.value.shape);
     expect(gradient.shape).toEqual(entry.gradient.shape);
-    await expectClose(value, entry.value.data, 'value');
-    await expectClose(gradient, entry.gradient.data, 'gradient');
+    await expectClose(value, entry.value.data, { label: 'value' });
+    await expectClose(gradient, entry.gradient.data, { label: 'gradient' });
 
     tf.dispose([value, gradient]);
     expect(tf.memory().numTensors).toBe(before);
@@ -110,9 +110,9 @@ describe('weight penalties match PyTorch', () => {
     const weights = reference.weights.map(toTensor);
     const value = penalty(weights, entry.lambda);
     const gradients = tf.grads((...tensors: tf.Tensor[]) => penalty(tensors, entry.lambda))(weights);
-    await expectClose(value, entry.value.data, 'value');
+    await expectClose(value, entry.value.data, { label: 'value' });
     for (const [index, gradient] of gradients.entries()) {
-      await expectClose(gradient, entry.gradients[index].data, `gradient of weights[${index}]`);
+      await expectClose(gradient, entry.gradients[index].data, { label: `gradient of weights[${index}]` });
     }
     tf.dispose([value, ...gradients, ...weights]);
   });
@@ -126,10 +126,10 @@ describe('weight penalties match PyTorch', () => {
       withWeightPenalty(meanSquaredError, () => current, options)(yTrue, prediction);
     const value = lossOf(yPred, ...weights);
     const [predictionGradient, ...gradients] = tf.grads(lossOf)([yPred, ...weights]);
-    await expectClose(value, expectedValue.data, 'value');
-    await expectClose(predictionGradient, gradient.data, 'gradient wrt yPred');
+    await expectClose(value, expectedValue.data, { label: 'value' });
+    await expectClose(predictionGradient, gradient.data, { label: 'gradient wrt yPred' });
     for (const [index, weightGradient] of gradients.entries()) {
-      await expectClose(weightGradient, weightGradients[index].data, `gradient of weights[${index}]`);
+      await expectClose(weightGradient, weightGradients[index].data, { label: `gradient of weights[${index}]` });
     }
     tf.dispose([value, predictionGradient, ...gradients, ...weights, yTrue, yPred]);
   });
@@ -143,7 +143,7 @@ describe('worked examples of the seed articles, recomputed', () => {
     const value = tf.tidy(() =>
       tf.mul(LOSSES[entry.loss](toTensor(entry.yTrue), toTensor(entry.yPred), { reduction: entry.reduction }), entry.scale),
     );
-    await expectClose(value, [entry.value], 'value');
+    await expectClose(value, [entry.value], { label: 'value' });
     value.dispose();
   });
 });

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '@tensorzoo/core';
-import { expectClose, expectNoLeak } from '../test/helpers';
-import { klDivergence } from './divergence';
+import { expectClose, expectNoLeak } from '@tensorzoo/core/testing';
+import { klDivergence } from '../src/divergence';
 
 describe('klDivergence', () => {
   it('rejects a shape mismatch and a scalar', () => {
@@ -22,9 +22,9 @@ describe('klDivergence', () => {
     const q = tf.tensor2d([[0.9, 0.1], [0.3, 0.7]]);
     const none = klDivergence(p, q, { reduction: 'none' });
     expect(none.shape).toEqual([2]);
-    await expectClose(none, [0.5 * Math.log(0.5 / 0.9) + 0.5 * Math.log(0.5 / 0.1), Math.log(1 / 0.7)], 'none');
+    await expectClose(none, [0.5 * Math.log(0.5 / 0.9) + 0.5 * Math.log(0.5 / 0.1), Math.log(1 / 0.7)], { label: 'none' });
     const same = klDivergence(q, q, { reduction: 'sum' });
-    await expectClose(same, [0], 'KL(q || q)');
+    await expectClose(same, [0], { label: 'KL(q || q)' });
     tf.dispose([p, q, none, same]);
   });
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, readValueRange } from '@tensorzoo/core';
-import { expectClose, expectNoLeak } from '../test/helpers';
-import { maskedCrossEntropy } from './masked';
+import { expectClose, expectNoLeak } from '@tensorzoo/core/testing';
+import { maskedCrossEntropy } from '../src/masked';
 
 // PyTorch reference (float64), target 0 is the padding:
 //   logits = torch.tensor(LOGITS, dtype=torch.float64, requires_grad=True)       # [B, T, V]
@@ -32,11 +32,11 @@ describe('maskedCrossEntropy', () => {
       const smoothed = maskedCrossEntropy(targets, logits, { ...options, labelSmoothing: 0.1 });
       const gradient = tf.grad((x: tf.Tensor) => maskedCrossEntropy(targets, x, options))(logits);
       expect(none.shape).toEqual([2, 3]);
-      await expectClose(mean, [TORCH.mean], 'mean');
-      await expectClose(sum, [TORCH.sum], 'sum');
-      await expectClose(none, TORCH.none, 'none');
-      await expectClose(smoothed, [TORCH.labelSmoothing01], 'label smoothing 0.1');
-      await expectClose(gradient, TORCH.gradient, 'gradient');
+      await expectClose(mean, [TORCH.mean], { label: 'mean' });
+      await expectClose(sum, [TORCH.sum], { label: 'sum' });
+      await expectClose(none, TORCH.none, { label: 'none' });
+      await expectClose(smoothed, [TORCH.labelSmoothing01], { label: 'label smoothing 0.1' });
+      await expectClose(gradient, TORCH.gradient, { label: 'gradient' });
       tf.dispose([mean, sum, none, smoothed, gradient]);
     });
     tf.dispose([logits, targets]);
@@ -46,7 +46,7 @@ describe('maskedCrossEntropy', () => {
     const logits = tf.tensor3d(LOGITS);
     const padding = tf.zeros([2, 3], 'int32');
     const loss = maskedCrossEntropy(padding, logits, { ignoreIndex: 0, fromLogits: true });
-    await expectClose(loss, [0], 'all ignored');
+    await expectClose(loss, [0], { label: 'all ignored' });
     tf.dispose([logits, padding, loss]);
   });
 

@@ -4,8 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, readValueRange } from '@tensorzoo/core';
-import { expectClose, expectNoLeak } from '../test/helpers';
-import { binaryCrossEntropy, sparseCategoricalCrossEntropy } from './classification';
+import { expectClose, expectNoLeak } from '@tensorzoo/core/testing';
+import { binaryCrossEntropy, sparseCategoricalCrossEntropy } from '../src/classification';
 
 /** False only where readValueRange cannot read synchronously (webgpu). */
 const checksRun = () => {
@@ -44,7 +44,7 @@ describe('sparseCategoricalCrossEntropy: label range', () => {
     const logits = tf.tensor2d([[1, 2, 3], [0, 0, 1]]);
     const labels = tf.tensor1d([2, 7], 'int32');
     const perSample = sparseCategoricalCrossEntropy(labels, logits, { fromLogits: true, reduction: 'none', validate: false });
-    await expectClose(perSample, [Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3, 0], 'per-sample loss');
+    await expectClose(perSample, [Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3, 0], { label: 'per-sample loss' });
     tf.dispose([logits, labels, perSample]);
   });
 

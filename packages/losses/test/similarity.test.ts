@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '@tensorzoo/core';
-import { expectClose, expectNoLeak } from '../test/helpers';
-import { cosineSimilarityLoss } from './similarity';
+import { expectClose, expectNoLeak } from '@tensorzoo/core/testing';
+import { cosineSimilarityLoss } from '../src/similarity';
 
 describe('cosineSimilarityLoss', () => {
   it('rejects a shape mismatch', () => {
@@ -18,7 +18,7 @@ describe('cosineSimilarityLoss', () => {
     const yPred = tf.tensor2d([[2, 4], [0, 3], [-1, -1], [1, 1], [1, 1]]);
     const value = cosineSimilarityLoss(yTrue, yPred, { reduction: 'none' });
     expect(value.shape).toEqual([5]);
-    await expectClose(value, [0, 1, 2, 1, 1 - Math.SQRT1_2], 'value');
+    await expectClose(value, [0, 1, 2, 1, 1 - Math.SQRT1_2], { label: 'value' });
     const gradient = tf.grad((prediction: tf.Tensor) => cosineSimilarityLoss(yTrue, prediction))(yPred);
     expect(Array.from(await gradient.data()).every(Number.isFinite)).toBe(true);
     tf.dispose([yTrue, yPred, value, gradient]);

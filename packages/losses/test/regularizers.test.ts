@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '@tensorzoo/core';
-import { expectClose, expectNoLeak } from '../test/helpers';
-import { meanSquaredError } from './regression';
-import { l1Penalty, l2Penalty, withWeightPenalty } from './regularizers';
+import { expectClose, expectNoLeak } from '@tensorzoo/core/testing';
+import { meanSquaredError } from '../src/regression';
+import { l1Penalty, l2Penalty, withWeightPenalty } from '../src/regularizers';
 
 describe('weight penalties: validation', () => {
   it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])('rejects lambda %s', (lambda) => {
@@ -39,11 +39,11 @@ describe('weight penalties: validation', () => {
 describe('weight penalties: behaviour', () => {
   it('computes lambda Σw² and lambda Σ|w| over every tensor; an empty list gives 0', async () => {
     const weights = [tf.tensor2d([[1, -2], [3, 0]]), tf.tensor1d([-1])];
-    await expectClose(l2Penalty(weights, 0.5), [7.5], 'l2');
-    await expectClose(l1Penalty(weights, 0.5), [3.5], 'l1');
-    await expectClose(l2Penalty([], 0.5), [0], 'empty');
+    await expectClose(l2Penalty(weights, 0.5), [7.5], { label: 'l2' });
+    await expectClose(l1Penalty(weights, 0.5), [3.5], { label: 'l1' });
+    await expectClose(l2Penalty([], 0.5), [0], { label: 'empty' });
     const l1Gradient = tf.grads((a: tf.Tensor, b: tf.Tensor) => l1Penalty([a, b], 0.5))(weights);
-    await expectClose(l1Gradient[0], [0.5, -0.5, 0.5, 0], 'l1 gradient (0 at w = 0)');
+    await expectClose(l1Gradient[0], [0.5, -0.5, 0.5, 0], { label: 'l1 gradient (0 at w = 0)' });
     tf.dispose([...weights, ...l1Gradient]);
   });
 
@@ -52,13 +52,13 @@ describe('weight penalties: behaviour', () => {
     const yTrue = tf.tensor1d([2, 3, 5]);
     const yPred = tf.tensor1d([1, 2.5, 4]);
     const loss = withWeightPenalty(meanSquaredError, () => [w], { l2: 0.1 });
-    await expectClose(loss(yTrue, yPred), [0.75 + 0.1 * 1.25], 'value');
+    await expectClose(loss(yTrue, yPred), [0.75 + 0.1 * 1.25], { label: 'value' });
     const gradient = tf.grad((weight: tf.Tensor) => withWeightPenalty(meanSquaredError, () => [weight], { l2: 0.1 })(yTrue, yPred))(w);
-    await expectClose(gradient, [0.1, -0.2], '2 lambda w');
+    await expectClose(gradient, [0.1, -0.2], { label: '2 lambda w' });
     const unpenalised = withWeightPenalty(meanSquaredError, () => {
       throw new Error('not called when both strengths are 0');
     });
-    await expectClose(unpenalised(yTrue, yPred), [0.75], 'no penalty');
+    await expectClose(unpenalised(yTrue, yPred), [0.75], { label: 'no penalty' });
     tf.dispose([w, yTrue, yPred, gradient]);
   });
 

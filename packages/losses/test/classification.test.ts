@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, ShapeError } from '@tensorzoo/core';
-import { expectClose, expectNoLeak } from '../test/helpers';
+import { expectClose, expectNoLeak } from '@tensorzoo/core/testing';
 import {
   binaryCrossEntropy,
   categoricalCrossEntropy,
   hingeLoss,
   logLoss,
   sparseCategoricalCrossEntropy,
-} from './classification';
+} from '../src/classification';
 
 describe('classification losses: validation', () => {
   it.each([
@@ -72,9 +72,9 @@ describe('classification losses: behaviour', () => {
     const yTrue = tf.tensor1d([1, 1, 0, 0]);
     const yPred = tf.tensor1d([0, 1, 0, 1]);
     const value = binaryCrossEntropy(yTrue, yPred, { reduction: 'none' });
-    await expectClose(value, [100, 0, 0, 100], 'value');
+    await expectClose(value, [100, 0, 0, 100], { label: 'value' });
     const gradient = tf.grad((prediction: tf.Tensor) => binaryCrossEntropy(yTrue, prediction, { reduction: 'sum' }))(yPred);
-    await expectClose(gradient, [-1e12, 0, 0, 1e12], 'gradient');
+    await expectClose(gradient, [-1e12, 0, 0, 1e12], { label: 'gradient' });
     tf.dispose([yTrue, yPred, value, gradient]);
   });
 
@@ -82,9 +82,9 @@ describe('classification losses: behaviour', () => {
     const yTrue = tf.tensor1d([1, 1, 0, 1, 0]);
     const logits = tf.tensor1d([100, -100, -100, 0, 0]);
     const value = binaryCrossEntropy(yTrue, logits, { fromLogits: true, reduction: 'none' });
-    await expectClose(value, [0, 100, 0, Math.LN2, Math.LN2], 'value');
+    await expectClose(value, [0, 100, 0, Math.LN2, Math.LN2], { label: 'value' });
     const gradient = tf.grad((x: tf.Tensor) => binaryCrossEntropy(yTrue, x, { fromLogits: true, reduction: 'sum' }))(logits);
-    await expectClose(gradient, [0, -1, 0, -0.5, 0.5], 'gradient');
+    await expectClose(gradient, [0, -1, 0, -0.5, 0.5], { label: 'gradient' });
     tf.dispose([yTrue, logits, value, gradient]);
   });
 
@@ -92,7 +92,7 @@ describe('classification losses: behaviour', () => {
     const yTrue = tf.tensor2d([[1, 0, 0]]);
     const yPred = tf.tensor2d([[0, 0.5, 0.5]]);
     const value = categoricalCrossEntropy(yTrue, yPred);
-    await expectClose(value, [100], 'value');
+    await expectClose(value, [100], { label: 'value' });
     const gradient = tf.grad((prediction: tf.Tensor) => categoricalCrossEntropy(yTrue, prediction))(yPred);
     const data = Array.from(await gradient.data());
     expect(data.every(Number.isFinite)).toBe(true);
@@ -109,7 +109,7 @@ describe('classification losses: behaviour', () => {
       const sparse = sparseCategoricalCrossEntropy(labels, yPred, options);
       const dense = categoricalCrossEntropy(oneHot, yPred, options);
       expect(sparse.shape).toEqual([2, 3]);
-      await expectClose(sparse, Array.from(await dense.data()), `fromLogits ${fromLogits}`);
+      await expectClose(sparse, Array.from(await dense.data()), { label: `fromLogits ${fromLogits}` });
       tf.dispose([sparse, dense]);
     }
     tf.dispose([labels, logits, probabilities, oneHot]);
@@ -119,14 +119,14 @@ describe('classification losses: behaviour', () => {
     const yPred = tf.tensor2d([[0.3, -2], [0.5, 1.5]]);
     const signed = hingeLoss(tf.tensor2d([[1, -1], [-1, 1]]), yPred, { reduction: 'none' });
     const binary = hingeLoss(tf.tensor2d([[1, 0], [0, 1]]), yPred, { reduction: 'none' });
-    await expectClose(signed, [0.35, 0.75], 'signed');
-    await expectClose(binary, [0.35, 0.75], 'binary');
+    await expectClose(signed, [0.35, 0.75], { label: 'signed' });
+    await expectClose(binary, [0.35, 0.75], { label: 'binary' });
     tf.dispose([yPred, signed, binary]);
   });
 
   it('logLoss follows tf.losses.logLoss', async () => {
     const value = logLoss(tf.tensor1d([1, 0]), tf.tensor1d([0.9, 0.3]), { epsilon: 0 });
-    await expectClose(value, [(-Math.log(0.9) - Math.log(0.7)) / 2], 'value');
+    await expectClose(value, [(-Math.log(0.9) - Math.log(0.7)) / 2], { label: 'value' });
   });
 
   it.each(['mean', 'sum', 'none'] as const)('leaks no tensor with reduction %s, forward and backward', async (reduction) => {

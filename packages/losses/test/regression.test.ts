@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, ShapeError } from '@tensorzoo/core';
 import type { LossFn } from '@tensorzoo/core';
-import { expectClose, expectNoLeak } from '../test/helpers';
-import { huberLoss, meanAbsoluteError, meanSquaredError } from './regression';
+import { expectClose, expectNoLeak } from '@tensorzoo/core/testing';
+import { huberLoss, meanAbsoluteError, meanSquaredError } from '../src/regression';
 
 const REGRESSION_LOSSES = { meanSquaredError, meanAbsoluteError, huberLoss } as const;
 
@@ -71,14 +71,14 @@ describe('regression losses: behaviour', () => {
     const yPred = tf.tensor2d([[1, 3], [1, 2]]);
     const none = meanSquaredError(yTrue, yPred, { reduction: 'none' });
     expect(none.shape).toEqual([2]);
-    await expectClose(none, [5, 0.5], 'none');
+    await expectClose(none, [5, 0.5], { label: 'none' });
     const sum = meanSquaredError(yTrue, yPred, { reduction: 'sum' });
     expect(sum.shape).toEqual([]);
-    await expectClose(sum, [5.5], 'sum');
-    await expectClose(meanSquaredError(yTrue, yPred), [2.75], 'mean (default)');
+    await expectClose(sum, [5.5], { label: 'sum' });
+    await expectClose(meanSquaredError(yTrue, yPred), [2.75], { label: 'mean (default)' });
     const rank1 = meanAbsoluteError(tf.tensor1d([1, 2]), tf.tensor1d([1.5, 1]), { reduction: 'none' });
     expect(rank1.shape).toEqual([2]);
-    await expectClose(rank1, [0.5, 1], 'rank 1');
+    await expectClose(rank1, [0.5, 1], { label: 'rank 1' });
     const sequence = huberLoss(tf.zeros([2, 3, 4]), tf.ones([2, 3, 4]), { reduction: 'none' });
     expect(sequence.shape).toEqual([2, 3]);
     tf.dispose([yTrue, yPred, none, sum, rank1, sequence]);
@@ -86,18 +86,18 @@ describe('regression losses: behaviour', () => {
 
   it('accepts int32 targets', async () => {
     const loss = meanSquaredError(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([1.5, 2]));
-    await expectClose(loss, [0.125], 'value');
+    await expectClose(loss, [0.125], { label: 'value' });
   });
 
   it('meanAbsoluteError has gradient 0 where yTrue == yPred (as PyTorch)', async () => {
     const yTrue = tf.tensor1d([1, 2, 3]);
     const gradient = tf.grad((yPred: tf.Tensor) => meanAbsoluteError(yTrue, yPred))(tf.tensor1d([1, 3, 2]));
-    await expectClose(gradient, [0, 1 / 3, -1 / 3], 'gradient');
+    await expectClose(gradient, [0, 1 / 3, -1 / 3], { label: 'gradient' });
   });
 
   it('huberLoss is quadratic within delta and linear beyond it', async () => {
     const loss = huberLoss(tf.zeros([3]), tf.tensor1d([0.5, 2, -3]), { delta: 1, reduction: 'none' });
-    await expectClose(loss, [0.125, 1.5, 2.5], 'value');
+    await expectClose(loss, [0.125, 1.5, 2.5], { label: 'value' });
   });
 
   it('fits the LossFn type and types the result by reduction', () => {
