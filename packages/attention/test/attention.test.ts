@@ -11,7 +11,7 @@ import {
   causalMask,
   scaledDotProductAttention,
 } from '../src/index';
-import { expectClose } from './helpers';
+import { expectClose } from '@tensorzoo/core/testing';
 
 const randomInput = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 
@@ -47,7 +47,7 @@ describe('masks and scaledDotProductAttention', () => {
     const additive = tf.where(allowed, tf.scalar(0), tf.scalar(-Infinity));
     const a = scaledDotProductAttention(q, q, q, { mask: allowed });
     const b = scaledDotProductAttention(q, q, q, { mask: additive });
-    await expectClose(a, await b.data(), 1e-6);
+    await expectClose(a, await b.data(), { tolerance: 1e-6 });
     tf.dispose([q, allowed, additive, a, b]);
   });
 
@@ -124,7 +124,7 @@ describe('MultiHeadAttention', () => {
     const padding = tf.tensor([[false, false, false, true, true]], [1, 5], 'bool');
     const a = tf.slice(attention.call(x, { keyPaddingMask: padding }), [0, 0, 0], [1, 3, 8]);
     const b = tf.slice(attention.call(changed, { keyPaddingMask: padding }), [0, 0, 0], [1, 3, 8]);
-    await expectClose(a, await b.data(), 1e-6);
+    await expectClose(a, await b.data(), { tolerance: 1e-6 });
     tf.dispose([x, changed, padding, a, b]);
     attention.dispose();
   });
@@ -169,10 +169,10 @@ describe('KV cache', () => {
       const cache = new KVCache();
       const stepwise = incremental(attention, x, [1, 1, 1, 1, 1, 1, 1], cache);
       expect(cache.length).toBe(7);
-      await expectClose(stepwise, await full.data(), 1e-5);
+      await expectClose(stepwise, await full.data(), { tolerance: 1e-5 });
       cache.reset();
       const prefilled = incremental(attention, x, [4, 1, 2], cache);
-      await expectClose(prefilled, await full.data(), 1e-5);
+      await expectClose(prefilled, await full.data(), { tolerance: 1e-5 });
       tf.dispose([x, full, stepwise, prefilled]);
       cache.dispose();
       attention.dispose();
@@ -189,8 +189,8 @@ describe('KV cache', () => {
     const zeros = tf.zerosLike(memory);
     const second = attention.call({ query, key: zeros }, { cache }); // memory is ignored once cached
     expect(cache.length).toBe(5);
-    await expectClose(first, await direct.data(), 1e-6);
-    await expectClose(second, await direct.data(), 1e-6);
+    await expectClose(first, await direct.data(), { tolerance: 1e-6 });
+    await expectClose(second, await direct.data(), { tolerance: 1e-6 });
     tf.dispose([query, memory, zeros, direct, first, second]);
     cache.dispose();
     attention.dispose();
@@ -250,10 +250,10 @@ describe('positional encodings', () => {
     const zeros = tf.zeros([1, 4, 6]);
     const whole = sinusoidal.call(zeros);
     const tail = sinusoidal.call(tf.zeros([1, 2, 6]), { offset: 2 });
-    await expectClose(tail, Array.from(await whole.data()).slice(12), 1e-6);
+    await expectClose(tail, Array.from(await whole.data()).slice(12), { tolerance: 1e-6 });
     const learned = new LearnedPositionalEncoding(4, 6, { rng: 1 });
     const table = learned.call(zeros);
-    await expectClose(table, await learned.weight.data(), 0);
+    await expectClose(table, await learned.weight.data(), { tolerance: 0 });
     expect(() => learned.call(tf.zeros([1, 2, 6]), { offset: 3 })).toThrow(
       'LearnedPositionalEncoding: positions 3..4 exceed maxLength (4); shorten the input or crop the context.',
     );

@@ -14,39 +14,39 @@ import {
   type DCGANDiscriminatorOptions,
 } from '../src/index';
 import fixture from '../fixtures/gan.json';
-import { expectClose, loadTorchState, tensorOf, type Stored } from './helpers';
+import { expectClose, loadTorchState, fixtureTensor, type FixtureTensor } from '@tensorzoo/core/testing';
 
 const TOLERANCE = 1e-4;
 
 interface Recorded {
-  state_dict: Record<string, Stored>;
-  input: Stored;
-  output: Stored;
-  loss_weights: Stored;
+  state_dict: Record<string, FixtureTensor>;
+  input: FixtureTensor;
+  output: FixtureTensor;
+  loss_weights: FixtureTensor;
   loss: number;
-  grads: Record<string, Stored>;
-  buffers_after: Record<string, Stored>;
+  grads: Record<string, FixtureTensor>;
+  buffers_after: Record<string, FixtureTensor>;
 }
 
 /** Forward in training mode, loss sum(output * weights), gradients: all against torch. */
 async function checkModule(module: Module, recorded: Recorded): Promise<void> {
   expect(module.namedVariables().map(([name]) => name)).toEqual(Object.keys(recorded.state_dict));
   loadTorchState(module, recorded.state_dict);
-  const input = tensorOf(recorded.input);
-  const weights = tensorOf(recorded.loss_weights);
+  const input = fixtureTensor(recorded.input);
+  const weights = fixtureTensor(recorded.loss_weights);
   const { value, grads } = tf.variableGrads(() => {
     const output = module.call(input);
     return tf.sum(tf.mul(output, weights)) as tf.Scalar;
   }, module.parameters());
-  await expectClose(value, [recorded.loss], TOLERANCE, 'loss');
+  await expectClose(value, [recorded.loss], { tolerance: TOLERANCE, label: 'loss' });
   for (const [name, variable] of module.namedParameters()) {
-    await expectClose(grads[variable.name], recorded.grads[name].data, TOLERANCE, `gradient of ${name}`);
+    await expectClose(grads[variable.name], recorded.grads[name], { tolerance: TOLERANCE, label: `gradient of ${name}` });
   }
   // The forward pass above ran in training mode: batch-norm buffers moved like torch's.
   const buffers = Object.fromEntries(module.namedBuffers());
-  for (const [name, stored] of Object.entries(recorded.buffers_after)) await expectClose(buffers[name], stored.data, TOLERANCE, name);
+  for (const [name, stored] of Object.entries(recorded.buffers_after)) await expectClose(buffers[name], stored, { tolerance: TOLERANCE, label: name });
   const output = module.call(input); // batch norm: a second training-mode pass gives the same output
-  await expectClose(output, recorded.output.data, TOLERANCE, 'output');
+  await expectClose(output, recorded.output, { tolerance: TOLERANCE, label: 'output' });
   tf.dispose([input, weights, value, output, ...Object.values(grads)]);
   module.dispose();
 }
@@ -70,7 +70,7 @@ describe('DCGAN networks match PyTorch', () => {
   });
 });
 
-type LossCase = { value: number; grad_real: Stored; grad_fake: Stored };
+type LossCase = { value: number; grad_real: FixtureTensor; grad_fake: FixtureTensor };
 
 describe('GAN losses match PyTorch', () => {
   const losses = fixture.losses;
@@ -85,16 +85,16 @@ describe('GAN losses match PyTorch', () => {
   ];
   for (const [name, kind, expected, loss] of cases) {
     it(`${name}: value and gradients`, async () => {
-      const real = tensorOf(losses[kind].real);
-      const fake = tensorOf(losses[kind].fake);
+      const real = fixtureTensor(losses[kind].real);
+      const fake = fixtureTensor(losses[kind].fake);
       // Generator losses do not use the real scores (torch: gradient None, stored as zeros).
       const usesReal = expected.grad_real.data.some((g) => g !== 0);
       const { value, grads } = usesReal
         ? tf.valueAndGrads((r: tf.Tensor, f: tf.Tensor) => loss(r, f))([real, fake])
         : tf.valueAndGrads((f: tf.Tensor) => loss(real, f))([fake]);
-      await expectClose(value, [expected.value], TOLERANCE, 'value');
-      if (usesReal) await expectClose(grads[0], expected.grad_real.data, TOLERANCE, 'gradient wrt real scores');
-      await expectClose(grads[grads.length - 1], expected.grad_fake.data, TOLERANCE, 'gradient wrt fake scores');
+      await expectClose(value, [expected.value], { tolerance: TOLERANCE, label: 'value' });
+      if (usesReal) await expectClose(grads[0], expected.grad_real, { tolerance: TOLERANCE, label: 'gradient wrt real scores' });
+      await expectClose(grads[grads.length - 1], expected.grad_fake, { tolerance: TOLERANCE, label: 'gradient wrt fake scores' });
       tf.dispose([real, fake, value, ...grads]);
     });
   }
@@ -105,14 +105,14 @@ describe('WGAN-GP gradient penalty matches PyTorch (second-order gradients)', ()
     const recorded = fixture.gradient_penalty;
     const critic = new DCGANDiscriminator(recorded.config as DCGANDiscriminatorOptions);
     loadTorchState(critic, recorded.state_dict);
-    const [real, fake, epsilon] = [tensorOf(recorded.real), tensorOf(recorded.fake), tensorOf(recorded.epsilon)];
+    const [real, fake, epsilon] = [fixtureTensor(recorded.real), fixtureTensor(recorded.fake), fixtureTensor(recorded.epsilon)];
     const { value, grads } = tf.variableGrads(() => gradientPenalty(critic, real, fake, epsilon), critic.parameters());
-    await expectClose(value, [recorded.penalty], TOLERANCE, 'penalty');
+    await expectClose(value, [recorded.penalty], { tolerance: TOLERANCE, label: 'penalty' });
     for (const [name, variable] of critic.namedParameters()) {
-      const expected = (recorded.grads as Record<string, Stored>)[name].data;
+      const expected = (recorded.grads as Record<string, FixtureTensor>)[name];
       // Biases do not change the input gradient: tfjs returns no gradient, torch None (stored as zeros).
-      if (grads[variable.name] === undefined) expect(expected.every((g) => g === 0), name).toBe(true);
-      else await expectClose(grads[variable.name], expected, TOLERANCE, `penalty gradient of ${name}`);
+      if (grads[variable.name] === undefined) expect(expected.data.every((g) => g === 0), name).toBe(true);
+      else await expectClose(grads[variable.name], expected, { tolerance: TOLERANCE, label: `penalty gradient of ${name}` });
     }
     expect(Object.keys(grads).length).toBeGreaterThan(0);
     tf.dispose([real, fake, epsilon, value, ...Object.values(grads)]);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '@tensorzoo/core';
 import { GPT, Seq2SeqTransformer, argmax, createDecoderCaches, generate, sampleToken } from '../src/index';
 import { Generator } from '@tensorzoo/core';
-import { expectClose } from '../../attention/test/helpers';
+import { expectClose } from '@tensorzoo/core/testing';
 
 const VOCAB = 11;
 // Every new sequence length compiles new shaders on WebGPU, and the software adapter is slow:
@@ -67,7 +67,7 @@ describe('KV cache: incremental decoding equals the full forward pass', () => {
       }
       expect(cache.length).toBe(7);
       const stepwise = tf.concat(parts, 1);
-      await expectClose(stepwise, await full.data(), 1e-5);
+      await expectClose(stepwise, await full.data(), { tolerance: 1e-5 });
       tf.dispose([...parts, stepwise]);
       cache.dispose();
     }
@@ -90,7 +90,7 @@ describe('KV cache: incremental decoding equals the full forward pass', () => {
       token.dispose();
     }
     const stepwise = tf.concat(parts, 1);
-    await expectClose(stepwise, await full.data(), 1e-5);
+    await expectClose(stepwise, await full.data(), { tolerance: 1e-5 });
     for (const cache of caches) {
       cache.self.dispose();
       cache.cross.dispose();

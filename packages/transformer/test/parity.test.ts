@@ -9,7 +9,7 @@ import {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from '../src/index';
-import { expectClose, fromFixture, reportMaxErrors, type Encoded } from '../../attention/test/helpers';
+import { expectClose, fixtureTensor, reportMaxErrors, type FixtureTensor } from '@tensorzoo/core/testing';
 import decoderLayers from '../fixtures/decoder-layers.json';
 import encoderLayers from '../fixtures/encoder-layers.json';
 import gptFixture from '../fixtures/gpt.json';
@@ -19,16 +19,16 @@ import stacks from '../fixtures/stacks.json';
 afterAll(() => reportMaxErrors('transformer parity vs PyTorch float64'));
 
 interface Recorded {
-  state_dict: Record<string, Encoded>;
-  output: Encoded;
-  upstream?: Encoded;
-  grads?: Record<string, Encoded>;
+  state_dict: Record<string, FixtureTensor>;
+  output: FixtureTensor;
+  upstream?: FixtureTensor;
+  grads?: Record<string, FixtureTensor>;
 }
 
 const layerSizes = { dModel: 16, numHeads: 4, dimFeedforward: 32, dropout: 0 };
 
 function loadTorch(module: Module<never, unknown, never>, recorded: Recorded): void {
-  const values = Object.fromEntries(Object.entries(recorded.state_dict).map(([name, value]) => [name, fromFixture(value)]));
+  const values = Object.fromEntries(Object.entries(recorded.state_dict).map(([name, value]) => [name, fixtureTensor(value)]));
   module.loadStateDict(values);
   tf.dispose(Object.values(values));
 }
@@ -39,13 +39,13 @@ async function checkParity<M extends Module<never, unknown, never>>(label: strin
   expect(names).toEqual(Object.keys(recorded.state_dict).filter((name) => name !== 'lm_head.weight' || !(module instanceof GPT)));
   loadTorch(module, recorded);
   const output = run();
-  await expectClose(output, recorded.output, 1e-5, `${label} output`);
+  await expectClose(output, recorded.output, { tolerance: 1e-5, label: `${label} output` });
   output.dispose();
   if (recorded.grads && recorded.upstream) {
-    const upstream = fromFixture(recorded.upstream);
+    const upstream = fixtureTensor(recorded.upstream);
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(run(), upstream)) as tf.Scalar, module.parameters());
     for (const [name, variable] of module.namedParameters()) {
-      await expectClose(grads[variable.name], recorded.grads[name], 1e-5, `${label} grad ${name}`);
+      await expectClose(grads[variable.name], recorded.grads[name], { tolerance: 1e-5, label: `${label} grad ${name}` });
     }
     tf.dispose([upstream, value, ...Object.values(grads)]);
   }
@@ -55,16 +55,16 @@ async function checkParity<M extends Module<never, unknown, never>>(label: strin
 describe('layers match torch.nn.TransformerEncoderLayer / TransformerDecoderLayer', () => {
   it('encoder layer, post-norm ReLU, key padding mask: output and gradients', async () => {
     const layer = new TransformerEncoderLayer(layerSizes);
-    const x = fromFixture(encoderLayers.input);
-    const padding = fromFixture(encoderLayers.key_padding_mask);
+    const x = fixtureTensor(encoderLayers.input);
+    const padding = fixtureTensor(encoderLayers.key_padding_mask);
     await checkParity('encoder layer post-norm', layer, encoderLayers.post_relu, () => layer.call(x, { keyPaddingMask: padding }));
     tf.dispose([x, padding]);
   });
 
   it('encoder layer, pre-norm GELU, causal + key padding: output and gradients', async () => {
     const layer = new TransformerEncoderLayer({ ...layerSizes, normFirst: true, activation: 'gelu' });
-    const x = fromFixture(encoderLayers.input);
-    const padding = fromFixture(encoderLayers.key_padding_mask);
+    const x = fixtureTensor(encoderLayers.input);
+    const padding = fixtureTensor(encoderLayers.key_padding_mask);
     await checkParity('encoder layer pre-norm', layer, encoderLayers.pre_gelu_causal, () => layer.call(x, { causal: true, keyPaddingMask: padding }));
     tf.dispose([x, padding]);
   });
@@ -76,7 +76,7 @@ describe('layers match torch.nn.TransformerEncoderLayer / TransformerDecoderLaye
       decoderLayers.memory,
       decoderLayers.target_padding_mask,
       decoderLayers.memory_padding_mask,
-    ].map((e) => fromFixture(e));
+    ].map((e) => fixtureTensor(e));
     await checkParity('decoder layer post-norm', layer, decoderLayers.post_relu_masked, () =>
       layer.call({ target, memory }, { causal: true, targetPaddingMask, memoryPaddingMask }),
     );
@@ -85,8 +85,8 @@ describe('layers match torch.nn.TransformerEncoderLayer / TransformerDecoderLaye
 
   it('decoder layer, pre-norm GELU, causal: output and gradients', async () => {
     const layer = new TransformerDecoderLayer({ ...layerSizes, normFirst: true, activation: 'gelu' });
-    const target = fromFixture(decoderLayers.target);
-    const memory = fromFixture(decoderLayers.memory);
+    const target = fixtureTensor(decoderLayers.target);
+    const memory = fixtureTensor(decoderLayers.memory);
     await checkParity('decoder layer pre-norm', layer, decoderLayers.pre_gelu_causal, () => layer.call({ target, memory }, { causal: true }));
     tf.dispose([target, memory]);
   });
@@ -95,8 +95,8 @@ describe('layers match torch.nn.TransformerEncoderLayer / TransformerDecoderLaye
 describe('stacks match torch.nn.TransformerEncoder / TransformerDecoder (2 layers + final norm)', () => {
   it('encoder stack with key padding', async () => {
     const encoder = new TransformerEncoder({ ...layerSizes, numLayers: 2, norm: true });
-    const x = fromFixture(stacks.input);
-    const padding = fromFixture(stacks.key_padding_mask);
+    const x = fixtureTensor(stacks.input);
+    const padding = fixtureTensor(stacks.key_padding_mask);
     await checkParity('encoder stack', encoder, stacks.encoder, () => encoder.call(x, { keyPaddingMask: padding }));
     tf.dispose([x, padding]);
   });
@@ -104,7 +104,7 @@ describe('stacks match torch.nn.TransformerEncoder / TransformerDecoder (2 layer
   it('decoder stack with causal + padding masks', async () => {
     const decoder = new TransformerDecoder({ ...layerSizes, numLayers: 2, norm: true });
     const [target, memory, targetPaddingMask, memoryPaddingMask] = [stacks.input, stacks.memory, stacks.key_padding_mask, stacks.memory_padding_mask].map((e) =>
-      fromFixture(e),
+      fixtureTensor(e),
     );
     await checkParity('decoder stack', decoder, stacks.decoder, () => decoder.call({ target, memory }, { causal: true, targetPaddingMask, memoryPaddingMask }));
     tf.dispose([target, memory, targetPaddingMask, memoryPaddingMask]);
@@ -114,17 +114,17 @@ describe('stacks match torch.nn.TransformerEncoder / TransformerDecoder (2 layer
 describe('models match their PyTorch references', () => {
   it('Seq2SeqTransformer (translation-tutorial layout) with padding masks: logits and gradients', async () => {
     const model = new Seq2SeqTransformer({ ...seq2seqFixture.config, dropout: 0, maxLength: 16 });
-    const source = fromFixture(seq2seqFixture.source, 'int32');
-    const target = fromFixture(seq2seqFixture.target, 'int32');
-    const sourcePaddingMask = fromFixture(seq2seqFixture.source_padding_mask);
-    const targetPaddingMask = fromFixture(seq2seqFixture.target_padding_mask);
+    const source = fixtureTensor(seq2seqFixture.source, 'int32');
+    const target = fixtureTensor(seq2seqFixture.target, 'int32');
+    const sourcePaddingMask = fixtureTensor(seq2seqFixture.source_padding_mask);
+    const targetPaddingMask = fixtureTensor(seq2seqFixture.target_padding_mask);
     await checkParity('seq2seq', model, seq2seqFixture, () => model.call({ source, target, sourcePaddingMask, targetPaddingMask }));
     tf.dispose([source, target, sourcePaddingMask, targetPaddingMask]);
   });
 
   it('GPT (tied lm_head) loads the torch state_dict: logits and gradients', async () => {
     const model = new GPT(gptFixture.config);
-    const ids = fromFixture(gptFixture.ids, 'int32');
+    const ids = fixtureTensor(gptFixture.ids, 'int32');
     await checkParity('gpt', model, gptFixture, () => model.call(ids));
     ids.dispose();
   });

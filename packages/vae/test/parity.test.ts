@@ -3,40 +3,40 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ConvVAE, VAE, elbo, type VariationalAutoencoder } from '../src/index';
 import fixture from '../fixtures/vae.json';
-import { expectClose, loadTorchState, tensorOf, type Stored } from './helpers';
+import { expectClose, loadTorchState, fixtureTensor, type FixtureTensor } from '@tensorzoo/core/testing';
 
 const TOLERANCE = 1e-4;
 
 interface Recorded {
   reconstruction_loss: string;
   beta: number;
-  state_dict: Record<string, Stored>;
-  input: Stored;
-  epsilon: Stored;
-  reconstruction: Stored;
-  mu: Stored;
-  log_var: Stored;
+  state_dict: Record<string, FixtureTensor>;
+  input: FixtureTensor;
+  epsilon: FixtureTensor;
+  reconstruction: FixtureTensor;
+  mu: FixtureTensor;
+  log_var: FixtureTensor;
   loss: number;
   reconstruction_term: number;
   kl_term: number;
-  grads: Record<string, Stored>;
+  grads: Record<string, FixtureTensor>;
 }
 
 /** With a fixed epsilon the pass is deterministic: outputs, ELBO terms and gradients vs torch. */
 async function checkVAE(model: VariationalAutoencoder, recorded: Recorded): Promise<void> {
   expect(model.namedVariables().map(([name]) => name)).toEqual(Object.keys(recorded.state_dict));
   loadTorchState(model, recorded.state_dict);
-  const images = tensorOf(recorded.input);
-  const epsilon = tensorOf(recorded.epsilon);
+  const images = fixtureTensor(recorded.input);
+  const epsilon = fixtureTensor(recorded.epsilon);
   const options = { reconstructionLoss: recorded.reconstruction_loss as 'bce' | 'mse', beta: recorded.beta };
   const output = model.call(images, { epsilon });
-  await expectClose(output.reconstruction, recorded.reconstruction.data, TOLERANCE, 'reconstruction');
-  await expectClose(output.mu, recorded.mu.data, TOLERANCE, 'mu');
-  await expectClose(output.logVar, recorded.log_var.data, TOLERANCE, 'logVar');
+  await expectClose(output.reconstruction, recorded.reconstruction, { tolerance: TOLERANCE, label: 'reconstruction' });
+  await expectClose(output.mu, recorded.mu, { tolerance: TOLERANCE, label: 'mu' });
+  await expectClose(output.logVar, recorded.log_var, { tolerance: TOLERANCE, label: 'logVar' });
   const terms = elbo(images, output, options);
-  await expectClose(terms.loss, [recorded.loss], TOLERANCE, 'negative ELBO');
-  await expectClose(terms.reconstruction, [recorded.reconstruction_term], TOLERANCE, 'reconstruction term');
-  await expectClose(terms.kl, [recorded.kl_term], TOLERANCE, 'KL term');
+  await expectClose(terms.loss, [recorded.loss], { tolerance: TOLERANCE, label: 'negative ELBO' });
+  await expectClose(terms.reconstruction, [recorded.reconstruction_term], { tolerance: TOLERANCE, label: 'reconstruction term' });
+  await expectClose(terms.kl, [recorded.kl_term], { tolerance: TOLERANCE, label: 'KL term' });
   const { value, grads } = tf.variableGrads(() => {
     const pass = model.call(images, { epsilon });
     const { loss, reconstruction, kl } = elbo(images, pass, options);
@@ -44,7 +44,7 @@ async function checkVAE(model: VariationalAutoencoder, recorded: Recorded): Prom
     return loss;
   }, model.parameters());
   for (const [name, variable] of model.namedParameters()) {
-    await expectClose(grads[variable.name], recorded.grads[name].data, TOLERANCE, `gradient of ${name}`);
+    await expectClose(grads[variable.name], recorded.grads[name], { tolerance: TOLERANCE, label: `gradient of ${name}` });
   }
   tf.dispose([images, epsilon, value, ...Object.values(output), ...Object.values(terms), ...Object.values(grads)]);
   model.dispose();
