@@ -6,15 +6,12 @@ const packageSource = (name: string) => fileURLToPath(new URL(`./packages/${name
 const packages = ['core', 'losses', 'optimizers', 'datasets', 'attention', 'transformer', 'cnn', 'gan', 'vae', 'cli'];
 
 /**
- * Test files are shared by all three projects; `*.node.test.ts` need Node APIs and run in
- * the node (cpu) project only; `*.browser.test.ts` run in the browser project only.
+ * Every package keeps its tests in `packages/<pkg>/test/` (subfolders mirror `src/`). Test
+ * files are shared by all three projects; `*.node.test.ts` need Node APIs and run in the node
+ * (cpu) project only; `*.browser.test.ts` run in the browser project only.
  */
-const sharedTests = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'python/*/tests/**/*.test.ts'];
-const onlyIn = (kind: string) => [
-  `packages/*/src/**/*.${kind}.test.ts`,
-  `packages/*/test/**/*.${kind}.test.ts`,
-  `python/*/tests/**/*.${kind}.test.ts`,
-];
+const sharedTests = ['packages/*/test/**/*.test.ts', 'python/*/tests/**/*.test.ts'];
+const onlyIn = (kind: string) => [`packages/*/test/**/*.${kind}.test.ts`, `python/*/tests/**/*.${kind}.test.ts`];
 
 export default defineConfig({
   resolve: {

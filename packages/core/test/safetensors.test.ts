@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import torchFixture from '../fixtures/torch-linear.json';
-import { ArgumentError, CheckpointError } from './errors';
+import { ArgumentError, CheckpointError } from '../src/errors';
 import {
   decodeSafetensors,
   encodeSafetensors,
@@ -9,7 +9,7 @@ import {
   type RawTensor,
   type SafetensorsArrayTypes,
   type SafetensorsDtype,
-} from './safetensors';
+} from '../src/safetensors';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 

@@ -1,7 +1,7 @@
 import { ArgumentError } from '@tensorzoo/core';
 import { describe, expect, it } from 'vitest';
-import { BytePairTokenizer, splitWords } from './byte-pair-tokenizer';
-import { tokenizerFromJSON } from './from-json';
+import { BytePairTokenizer, splitWords } from '../../src/tokenizers/byte-pair-tokenizer';
+import { tokenizerFromJSON } from '../../src/tokenizers/from-json';
 
 /** The toy corpus of the Hugging Face course's BPE chapter: word frequencies hug 10, pug 5, pun 12, bun 4, hugs 5. */
 const toyCorpus = [

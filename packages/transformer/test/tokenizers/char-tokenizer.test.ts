@@ -1,7 +1,7 @@
 import { ArgumentError } from '@tensorzoo/core';
 import { describe, expect, it } from 'vitest';
-import { CharTokenizer } from './char-tokenizer';
-import { tokenizerFromJSON } from './from-json';
+import { CharTokenizer } from '../../src/tokenizers/char-tokenizer';
+import { tokenizerFromJSON } from '../../src/tokenizers/from-json';
 
 describe('CharTokenizer', () => {
   it('has the sorted distinct characters of the corpus after the special tokens', () => {

@@ -2,7 +2,7 @@
 // a forward for cpu) against the active backend's own depthwise convolution and gradients.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { depthwiseBackpropFilter, depthwiseBackpropInput, depthwiseForward } from './depthwise';
+import { depthwiseBackpropFilter, depthwiseBackpropInput, depthwiseForward } from '../../src/kernels/depthwise';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 const cases: Array<{ x: [number, number, number, number]; kernel: [number, number]; multiplier: number; stride: number; pad: Pad }> = [

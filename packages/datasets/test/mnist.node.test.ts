@@ -1,7 +1,7 @@
 // Fashion-MNIST: 16 MB of JSON per class, so only in the node project (the browser would
 // fetch and transform it through the dev server).
 import { describe, expect, it } from 'vitest';
-import { FASHION_MNIST_CLASS_NAMES, loadFashionMnist } from './fashion-mnist';
+import { FASHION_MNIST_CLASS_NAMES, loadFashionMnist } from '../src/fashion-mnist';
 
 function byteSum(features: Float32Array, row: number): number {
   let sum = 0;

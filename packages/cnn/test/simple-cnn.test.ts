@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '@tensorzoo/core';
-import { SimpleCNN } from './simple-cnn';
+import { SimpleCNN } from '../src/simple-cnn';
 
 // Software WebGPU (SwiftShader) compiles every new shader on first use: seconds per conv shape.
 const SLOW = 180_000;

@@ -2,8 +2,8 @@ import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readFileBytes, tempFilePattern, writeFileAtomic } from './atomic-write';
-import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { readFileBytes, tempFilePattern, writeFileAtomic } from '../src/atomic-write';
+import { decodeSafetensors, encodeSafetensors } from '../src/safetensors';
 
 /** Which step of writeFileAtomic should fail next (set per test, cleared after each). */
 const faults = vi.hoisted(() => ({ step: undefined as 'open' | 'write' | 'sync' | 'rename' | undefined }));

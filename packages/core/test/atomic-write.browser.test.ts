@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../src/atomic-write';
 
 describe('atomic-write outside Node', () => {
   it('imports cleanly and tells the caller to use the Blob / ArrayBuffer APIs', async () => {

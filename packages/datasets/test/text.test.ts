@@ -11,7 +11,7 @@ import {
   sequenceBatches,
   shuffleSplit,
   splitTokens,
-} from './index';
+} from '../src/index';
 
 /** Token ids equal to their position, so a window's content tells where it came from. */
 const positions = (count: number) => Int32Array.from({ length: count }, (_, index) => index);

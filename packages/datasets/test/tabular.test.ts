@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, Generator, ShapeError } from '@tensorzoo/core';
-import { fitStandardizer, selectRows, standardize, tabularDataset, trainTestSplit } from './index';
+import { fitStandardizer, selectRows, standardize, tabularDataset, trainTestSplit } from '../src/index';
 
 /** Column means and population standard deviations of row-major `values`. */
 function columnStats(values: ArrayLike<number>, columns: number): { mean: number[]; std: number[] } {

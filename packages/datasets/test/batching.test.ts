@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, Generator } from '@tensorzoo/core';
-import { batchCount, batches, tabularDataset, type Batch, type TabularDataset } from './index';
+import { batchCount, batches, tabularDataset, type Batch, type TabularDataset } from '../src/index';
 
 /** `size` rows; row i has features [i, 100 + i] and target 10 * i, so every value names its row. */
 function indexedDataset(size: number, labels = false): TabularDataset {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { LeNet5 } from './lenet';
+import { LeNet5 } from '../src/lenet';
 
 // Software WebGPU (SwiftShader) compiles every new shader on first use: seconds per conv shape.
 const SLOW = 180_000;

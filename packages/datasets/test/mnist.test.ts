@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, Generator } from '@tensorzoo/core';
-import { batches } from './batching';
-import { MNIST_CLASS_NAMES, MNIST_IMAGE_SHAPE, loadMnist, type MnistDataset } from './mnist';
+import { batches } from '../src/batching';
+import { MNIST_CLASS_NAMES, MNIST_IMAGE_SHAPE, loadMnist, type MnistDataset } from '../src/mnist';
 
 /** Sum of the 784 pixel bytes of image `row` (features in [0, 1] or [-1, 1]). */
 function byteSum(dataset: MnistDataset, row: number, range: 'unit' | 'symmetric' = 'unit'): number {

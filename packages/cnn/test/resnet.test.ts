@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { BasicBlock, ResNet } from './resnet';
+import { BasicBlock, ResNet } from '../src/resnet';
 
 // Software WebGPU (SwiftShader) compiles every new shader on first use: seconds per conv shape.
 const SLOW = 180_000;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { CheckpointError, decodeSafetensors, encodeSafetensors } from '@tensorzoo/core';
-import { GPT2Tokenizer, gpt2ByteCharacters, gpt2StateDictToZoo, loadGPT2, tokenizerFromJSON } from './index';
+import { GPT2Tokenizer, gpt2ByteCharacters, gpt2StateDictToZoo, loadGPT2, tokenizerFromJSON } from '../src/index';
 import expected from '../fixtures/gpt2/expected.json';
 
 // Fixtures from scripts/reference/gpt2.py: a 2-layer GPT-2 in Hugging Face's layout (random

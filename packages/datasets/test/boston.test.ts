@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Generator } from '@tensorzoo/core';
-import { BOSTON_FEATURE_NAMES, batches, fitStandardizer, loadBostonHousing, standardize, trainTestSplit } from './index';
+import { BOSTON_FEATURE_NAMES, batches, fitStandardizer, loadBostonHousing, standardize, trainTestSplit } from '../src/index';
 
 describe('loadBostonHousing', () => {
   it('has 506 rows of 12 features (b dropped) and medv as target', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, Generator } from '@tensorzoo/core';
-import { linearRegressionData, sineData } from './index';
+import { linearRegressionData, sineData } from '../src/index';
 
 /** Ordinary least squares slope and intercept of y on x. */
 function leastSquares(x: ArrayLike<number>, y: ArrayLike<number>): { slope: number; intercept: number } {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { MLPClassifier } from './mlp';
+import { MLPClassifier } from '../src/mlp';
 
 describe('MLPClassifier', () => {
   it("defaults to seed 001's 784 -> 2048 -> 1024 -> 10 network", () => {
