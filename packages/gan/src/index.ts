@@ -27,6 +27,7 @@ export {
   GANTrainer,
   GANPair,
   type GANTrainerOptions,
+  type GeneratorEmaOptions,
   type GANTrainOptions,
   type GANStepInfo,
   type GANHistory,

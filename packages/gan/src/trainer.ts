@@ -24,26 +24,32 @@ import { checkGANLoss, nonSaturatingGANLoss, type GANLoss } from './losses';
 
 /**
  * The two networks of a GAN as one module, so one checkpoint holds both: variables are
- * named `generator.<name>` and `discriminator.<name>`. Calling it maps noise to scores,
- * `D(G(z))`.
+ * named `generator.<name>` and `discriminator.<name>`, and, when the trainer keeps a moving
+ * average of the generator's weights, `generatorEma.<name>`. Calling it maps noise to
+ * scores, `D(G(z))`.
  * @example
  * ```ts
  * // Load the weights of a GANTrainer checkpoint without its optimizers:
  * await decodeCheckpoint(bytes, new GANPair(generator, discriminator));
+ * // ... of one trained with `ema`:
+ * await decodeCheckpoint(bytes, new GANPair(generator, discriminator, averagedGenerator));
  * ```
  */
 export class GANPair extends Module {
   static override readonly moduleName: string = 'GANPair';
   generator: TensorModule;
   discriminator: TensorModule;
+  /** The moving average of the generator's weights ({@link GANTrainerOptions.ema}), if kept. */
+  generatorEma: TensorModule | undefined;
 
-  constructor(generator: TensorModule, discriminator: TensorModule) {
+  constructor(generator: TensorModule, discriminator: TensorModule, generatorEma?: TensorModule) {
     super();
-    if (!Module.isModule(generator) || !Module.isModule(discriminator)) {
-      throw new ArgumentError('bad-argument', 'GANPair: generator and discriminator must be Modules.');
+    if (!Module.isModule(generator) || !Module.isModule(discriminator) || (generatorEma !== undefined && !Module.isModule(generatorEma))) {
+      throw new ArgumentError('bad-argument', 'GANPair: generator, discriminator (and generatorEma when given) must be Modules.');
     }
     this.generator = generator;
     this.discriminator = discriminator;
+    this.generatorEma = generatorEma;
   }
 
   /** `z` `[N, latentDim]` -> D(G(z)) `[N, 1]`. */
@@ -79,6 +85,29 @@ export interface GANTrainerOptions {
    * resuming) draws the same ones. Default 64.
    */
   sampleCount?: number;
+  /**
+   * Keep an exponential moving average (EMA) of the generator's weights and draw
+   * {@link GANTrainer.samples} from it (Yazıcı et al. 2019, "The Unusual Effectiveness of
+   * Averaging in GAN Training"; used by ProGAN, StyleGAN, BigGAN). The average smooths out
+   * the generator's oscillation around the equilibrium and usually gives visibly cleaner
+   * samples at no training cost. After each generator update every averaged parameter moves
+   * `ema ← d·ema + (1 − d)·w` with `d = min(decay, (1 + step) / (10 + step))` (the warm-up
+   * of TensorFlow's `ExponentialMovingAverage`, so early steps are not pinned to the initial
+   * weights); buffers (batch-norm statistics) are copied. Default: none.
+   */
+  ema?: GeneratorEmaOptions;
+}
+
+/** Options of {@link GANTrainerOptions.ema}. */
+export interface GeneratorEmaOptions {
+  /** The decay `d`: 0.999 averages over roughly the last 1,000 generator updates. In (0, 1). */
+  decay: number;
+  /**
+   * A second generator of the same architecture that holds the average (its initial weights
+   * are overwritten with the generator's). Default: built by the generator's class from its
+   * `getConfig()` (`fromConfig`), as every zoo generator supports.
+   */
+  generator?: TensorModule;
 }
 
 /** Numbers of one discriminator update. */
@@ -234,11 +263,14 @@ export class GANTrainer {
   private readonly sampleCount: number;
   private readonly optimizers: Optimizer;
   private generatorSteps = 0;
+  /** {@link GeneratorEmaOptions.decay}, when the trainer keeps an average. */
+  readonly emaDecay: number | undefined;
+  /** Whether the trainer built the averaged generator (then {@link dispose} frees it). */
+  private readonly ownsAverage: boolean = false;
 
   constructor(options: GANTrainerOptions) {
     const where = 'GANTrainer';
     if (!options || typeof options !== 'object') throw new ArgumentError('bad-argument', `${where}: options must be an object.`);
-    this.pair = new GANPair(options.generator, options.discriminator);
     this.generator = options.generator;
     this.discriminator = options.discriminator;
     for (const key of ['generatorOptimizer', 'discriminatorOptimizer'] as const) {
@@ -264,6 +296,27 @@ export class GANTrainer {
     this.sampleCount = assertInteger(where, 'sampleCount', options.sampleCount ?? 64);
     this.fixedNoise = this.rng.fork().normalArray(this.sampleCount * this.latentDim);
     this.optimizers = pairOptimizer(this.generatorOptimizer, this.discriminatorOptimizer);
+    let averaged: TensorModule | undefined;
+    if (options.ema !== undefined) {
+      const decay = options.ema?.decay;
+      if (typeof decay !== 'number' || !(decay > 0 && decay < 1)) {
+        throw new ArgumentError('bad-argument', `${where}: ema.decay must be a number in (0, 1), e.g. 0.999; received ${String(decay)}.`);
+      }
+      this.emaDecay = decay;
+      averaged = options.ema.generator ?? cloneArchitecture(where, options.generator);
+      this.ownsAverage = options.ema.generator === undefined;
+      copyVariables(where, options.generator as Module, averaged as Module);
+    }
+    this.pair = new GANPair(options.generator, options.discriminator, averaged);
+  }
+
+  /**
+   * The moving average of the generator's weights ({@link GANTrainerOptions.ema}), or
+   * `undefined` when the trainer keeps none. It is what {@link samples} draws from; use it
+   * (in eval mode) to generate with the trained model.
+   */
+  get generatorEma(): TensorModule | undefined {
+    return this.pair.generatorEma;
   }
 
   /** Generator updates done so far (restored by {@link load}). */
@@ -315,6 +368,7 @@ export class GANTrainer {
       }, Object.values(parameters));
       const loss = await this.applyGradients('generator', value, grads, parameters, this.generatorOptimizer);
       this.generatorSteps += 1;
+      this.updateAverage();
       return loss;
     } finally {
       noise.dispose();
@@ -380,10 +434,11 @@ export class GANTrainer {
 
   /**
    * The generator's images for the fixed noise, `[sampleCount, H, W, C]`, in eval mode
-   * (batch norm uses running statistics). The caller disposes the result.
+   * (batch norm uses running statistics); from the averaged generator when the trainer keeps
+   * one ({@link GANTrainerOptions.ema}). The caller disposes the result.
    */
   samples(): tf.Tensor {
-    const generator = this.generator as Module;
+    const generator = (this.pair.generatorEma ?? this.generator) as Module;
     const wasTraining = generator.training;
     generator.eval();
     try {
@@ -418,6 +473,30 @@ export class GANTrainer {
     const info = await decodeCheckpoint(source, this.pair, { optimizer: this.optimizers, rng: this.rng });
     this.generatorSteps = info.step;
     return info;
+  }
+
+  /**
+   * Frees what the trainer created: the averaged generator it built for
+   * {@link GANTrainerOptions.ema}. The networks and optimizers you passed in stay yours to dispose.
+   */
+  dispose(): void {
+    if (this.ownsAverage) this.pair.generatorEma?.dispose();
+  }
+
+  /** Moves the averaged generator towards the generator (see {@link GANTrainerOptions.ema}). */
+  private updateAverage(): void {
+    const averaged = this.pair.generatorEma as Module | undefined;
+    if (averaged === undefined || this.emaDecay === undefined) return;
+    const decay = Math.min(this.emaDecay, (1 + this.generatorSteps) / (10 + this.generatorSteps));
+    const source = new Map((this.generator as Module).namedVariables());
+    const parameterNames = new Set((this.generator as Module).namedParameters().map(([name]) => name));
+    tf.tidy(() => {
+      for (const [name, target] of averaged.namedVariables()) {
+        const current = source.get(name)!;
+        // Parameters: ema + (1 - d)(w - ema); buffers (batch-norm statistics): copied.
+        target.assign(parameterNames.has(name) ? tf.add(target, tf.mul(tf.sub(current, target), 1 - decay)) : current.clone());
+      }
+    });
   }
 
   private setTraining(): void {
@@ -456,4 +535,38 @@ export class GANTrainer {
       tf.dispose([value, ...Object.values(byName)]);
     }
   }
+}
+
+/** A fresh module of `generator`'s architecture, from its class's `fromConfig(getConfig())`. */
+function cloneArchitecture(where: string, generator: TensorModule): TensorModule {
+  const modelClass = (generator as object).constructor as { fromConfig?: (config: unknown) => unknown; name?: string };
+  const getConfig = (generator as { getConfig?: () => unknown }).getConfig;
+  if (typeof getConfig !== 'function' || typeof modelClass.fromConfig !== 'function') {
+    throw new ArgumentError(
+      'bad-argument',
+      `${where}: ema needs a second generator to hold the average; ${(generator as Module).typeName} has no getConfig()/static fromConfig() to build one, so pass ema.generator (a new instance of the same architecture).`,
+    );
+  }
+  const clone = modelClass.fromConfig(getConfig.call(generator));
+  if (!Module.isModule(clone)) throw new ArgumentError('bad-argument', `${where}: ${(generator as Module).typeName}.fromConfig did not return a Module; pass ema.generator.`);
+  return clone as TensorModule;
+}
+
+/** Copies every variable of `source` into `target` (same names and shapes, or an error that lists the first difference). */
+function copyVariables(where: string, source: Module, target: Module): void {
+  const targetVariables = new Map(target.namedVariables());
+  const sourceVariables = source.namedVariables();
+  for (const [name, variable] of sourceVariables) {
+    const other = targetVariables.get(name);
+    if (!other || other.shape.join() !== variable.shape.join()) {
+      throw new ShapeError(
+        'shape-mismatch',
+        `${where}: ema.generator must have the generator's architecture; its "${name}" is ${other ? formatShape(other.shape) : 'missing'}, the generator's is ${formatShape(variable.shape)}.`,
+      );
+    }
+  }
+  if (targetVariables.size !== sourceVariables.length) {
+    throw new ShapeError('shape-mismatch', `${where}: ema.generator has ${targetVariables.size} variables, the generator ${sourceVariables.length}; they must have the same architecture.`);
+  }
+  for (const [name, variable] of sourceVariables) targetVariables.get(name)!.assign(variable);
 }

@@ -195,4 +195,72 @@ describe('GANTrainer', () => {
     expect(() => tinyTrainer({ generatorOptimizer: optimizer, discriminatorOptimizer: optimizer })).toThrow(ArgumentError);
     expect(() => tinyTrainer({ discriminatorSteps: 0 })).toThrow(/GANTrainer: discriminatorSteps \(0\)/);
   });
+
+  it('ema: averages the generator with the warm-up decay, samples from the average and round-trips it in the checkpoint', async () => {
+    const trainer = tinyTrainer({ ema: { decay: 0.9 } });
+    const averaged = trainer.generatorEma!;
+    expect(averaged).toBeDefined();
+    expect(averaged).not.toBe(trainer.generator);
+    const read = async (module: typeof averaged) =>
+      Promise.all(module.namedVariables().map(async ([name, variable]) => [name, Array.from(await variable.data())] as const));
+    // Starts as a copy of the generator.
+    expect(await read(averaged)).toEqual(await read(trainer.generator));
+    const parameterNames = new Set(trainer.generator.namedParameters().map(([name]) => name));
+    const batches = realBatches(3);
+    let previousAverage = await read(averaged);
+    for (let step = 1; step <= 3; step++) {
+      await trainer.train([batches[step - 1]], { steps: step });
+      const decay = Math.min(0.9, (1 + step) / (10 + step)); // 2/11, 3/12, 4/13: the warm-up
+      const weights = new Map(await read(trainer.generator));
+      const average = await read(averaged);
+      average.forEach(([name, values], entry) => {
+        const current = weights.get(name)!;
+        const before = previousAverage[entry][1];
+        // Parameters move towards the weights by (1 - d); buffers are copies.
+        const expected = parameterNames.has(name) ? before.map((value, i) => value + (current[i] - value) * (1 - decay)) : current;
+        values.forEach((value, i) => expect(Math.abs(value - expected[i]), `${name}[${i}] at step ${step}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(expected[i]))));
+      });
+      previousAverage = average;
+    }
+    // samples() draws from the average: the generator itself gives different images.
+    const samples = trainer.samples();
+    trainer.generator.eval();
+    averaged.eval();
+    const z = tf.randomNormal([4, 4], 0, 1, 'float32', 7);
+    const [fromAverage, fromGenerator] = [averaged.call(z), trainer.generator.call(z)];
+    expect(Array.from(await fromAverage.data())).not.toEqual(Array.from(await fromGenerator.data()));
+    // The checkpoint holds the average under generatorEma.* and a resumed trainer restores it exactly.
+    const bytes = await trainer.save();
+    const resumed = tinyTrainer({ ema: { decay: 0.9 } });
+    await resumed.load(bytes);
+    expect(await read(resumed.generatorEma!)).toEqual(await read(averaged));
+    const resumedSamples = resumed.samples();
+    expect(Array.from(await resumedSamples.data())).toEqual(Array.from(await samples.data()));
+    // A trainer without ema refuses the file instead of dropping the average silently.
+    const plain = tinyTrainer();
+    await expect(plain.load(bytes)).rejects.toThrow(/generatorEma/);
+    tf.dispose([samples, z, fromAverage, fromGenerator, resumedSamples, ...batches]);
+    for (const each of [trainer, resumed, plain]) {
+      each.dispose();
+      disposeTrainer(each);
+    }
+  });
+
+  it('ema: leaks no tensors per step and rejects a bad decay or a different architecture', async () => {
+    const trainer = tinyTrainer({ ema: { decay: 0.999 } });
+    const batches = realBatches(4);
+    await trainer.train(batches.slice(0, 1), { steps: 1 });
+    const before = tf.memory().numTensors;
+    await trainer.train(batches.slice(1), { steps: 4 });
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(batches);
+    trainer.dispose();
+    disposeTrainer(trainer);
+    for (const decay of [0, 1, 1.5, Number.NaN]) {
+      expect(() => tinyTrainer({ ema: { decay } })).toThrow(/ema\.decay must be a number in \(0, 1\)/);
+    }
+    const other = new DCGANGenerator({ latentDim: 4, channels: [3, 2], imageSize: 8, batchNorm: true, rng: 1 });
+    expect(() => tinyTrainer({ ema: { decay: 0.9, generator: other } })).toThrow(/ema\.generator must have the generator's architecture; its "layers\.0\.weight" is \[/);
+    other.dispose();
+  });
 });
