@@ -142,7 +142,8 @@ export class ${className} extends Module {
   }
 }
 `,
-    [`packages/${name}/test/conformance.test.ts`]: `// The shared conformance suite (forward shape, gradients, save/load, no leaks, overfit one batch).
+    [`packages/${name}/test/conformance.test.ts`]: `// The shared conformance suite (forward shape, forward vs tfjs's stock cpu kernels, gradients,
+// save/load, no leaks, overfit one batch).
 import * as tf from '@tensorflow/tfjs-core';
 import { describeModuleConformance } from '@tensorzoo/core/testing';
 import { ${className} } from '../src/index';
@@ -155,28 +156,25 @@ describeModuleConformance('${className}', {
 `,
     [`packages/${name}/test/parity.test.ts`]: `// Numbers against the PyTorch twin: fixtures/${name}.json is written by
 // \`/usr/bin/python3 scripts/reference/${snake}.py\` ({ config, state_dict, input, output }, float64).
-import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectClose, fixtureTensor, loadTorchState, readFixture, reportMaxErrors, type FixtureTensor } from '@tensorzoo/core/testing';
 import { ${className}, type ${className}Config } from '../src/index';
-
-interface Encoded {
-  shape: number[];
-  data: number[];
-}
 
 interface Fixture {
   config: ${className}Config;
-  state_dict: Record<string, Encoded>;
-  input: Encoded;
-  output: Encoded;
+  state_dict: Record<string, FixtureTensor>;
+  input: FixtureTensor;
+  output: FixtureTensor;
 }
 
 const FIXTURE = '../fixtures/${name}.json';
+/** The kit's policy: |actual - expected| <= 1e-5 + 1e-5 * |expected| (at least 1e-4 off the cpu backend). */
 const TOLERANCE = 1e-5;
 
 async function loadFixture(): Promise<Fixture> {
+  let json: unknown;
   try {
-    return ((await import(/* @vite-ignore */ FIXTURE)) as { default: Fixture }).default;
+    json = ((await import(/* @vite-ignore */ FIXTURE)) as { default: unknown }).default;
   } catch (cause) {
     throw new Error(
       \`TODO(${name}): packages/${name}/fixtures/${name}.json does not exist yet. Write the PyTorch twin in scripts/reference/${snake}.py, \` +
@@ -184,23 +182,22 @@ async function loadFixture(): Promise<Fixture> {
       { cause },
     );
   }
+  return readFixture('${name}.json', json as Fixture);
 }
+
+afterAll(() => reportMaxErrors('${className} parity vs PyTorch float64'));
 
 describe('${className} matches its PyTorch twin', () => {
   it(\`names and forward within \${TOLERANCE}\`, async () => {
     const fixture = await loadFixture();
     const model = new ${className}(fixture.config);
     expect(model.namedVariables().map(([name]) => name)).toEqual(Object.keys(fixture.state_dict));
-    const values = Object.fromEntries(Object.entries(fixture.state_dict).map(([name, { shape, data }]) => [name, tf.tensor(data, shape)]));
-    model.loadStateDict(values);
-    tf.dispose(Object.values(values));
-    const input = tf.tensor(fixture.input.data, fixture.input.shape);
+    loadTorchState(model, fixture.state_dict);
+    const input = fixtureTensor(fixture.input);
     const output = model.call(input);
-    expect(output.shape).toEqual(fixture.output.shape);
-    const got = await output.data();
-    const maxError = fixture.output.data.reduce((largest, value, index) => Math.max(largest, Math.abs(value - got[index])), 0);
-    expect(maxError).toBeLessThan(TOLERANCE);
-    tf.dispose([input, output]);
+    await expectClose(output, fixture.output, { tolerance: TOLERANCE, label: 'output' });
+    input.dispose();
+    output.dispose();
     model.dispose();
   });
 });

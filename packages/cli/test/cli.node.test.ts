@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { interruptReason, main } from '../src/cli';
 import { examples } from '../src/examples/index';
-import { temporaryFolders } from './helpers';
+import { temporaryFolders } from './temporary-folders';
 
 const folder = temporaryFolders();
 

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { confusionMatrix, formatConfusion } from '../src/examples/helpers/confusion';
 import { imageEpochs } from '../src/examples/helpers/images';
 import { runExample, type RunResult } from '../src/index';
-import { lineCollector, temporaryFolders } from './helpers';
+import { lineCollector } from './line-collector';
+import { temporaryFolders } from './temporary-folders';
 
 const folder = temporaryFolders();
 const quiet = { backend: 'cpu', progress: 'none', warn: () => {} } as const;

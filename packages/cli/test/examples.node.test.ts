@@ -5,7 +5,8 @@ import { ArgumentError, CheckpointError, Linear, saveCheckpoint } from '@tensorz
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { examples, runExample, type RunResult } from '../src/index';
-import { lineCollector, temporaryFolders } from './helpers';
+import { lineCollector } from './line-collector';
+import { temporaryFolders } from './temporary-folders';
 
 const folder = temporaryFolders();
 const quiet = { backend: 'cpu', progress: 'none', warn: () => {} } as const;

@@ -8,7 +8,8 @@ import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { imageGridPng } from '../src/image-grid';
 import { runExample } from '../src/index';
-import { lineCollector, temporaryFolders } from './helpers';
+import { lineCollector } from './line-collector';
+import { temporaryFolders } from './temporary-folders';
 
 const folder = temporaryFolders();
 const quiet = { backend: 'cpu', progress: 'none', warn: () => {} } as const;

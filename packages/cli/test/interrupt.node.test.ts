@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeSafetensors, readFileBytes, tempFilePattern } from '@tensorzoo/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { temporaryFolders } from './helpers';
+import { temporaryFolders } from './temporary-folders';
 
 const folder = temporaryFolders();
 const bin = fileURLToPath(new URL('../dist/bin.cjs', import.meta.url));

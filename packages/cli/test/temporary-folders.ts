@@ -1,3 +1,4 @@
+// Temporary folders for the CLI's Node tests, removed after each test file.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +15,4 @@ export function temporaryFolders(): () => Promise<string> {
     made.push(folder);
     return folder;
   };
-}
-
-/** Collects printed lines. */
-export function lineCollector(): { lines: string[]; log: (line: string) => void; text: () => string } {
-  const lines: string[] = [];
-  return { lines, log: (line) => lines.push(line), text: () => lines.join('\n') };
 }

@@ -6,7 +6,7 @@ import { TrainingError } from '@tensorzoo/core';
 import { describe, expect, it } from 'vitest';
 import type { CustomTraining } from '../src/example';
 import { runTraining, type TrainingRun } from '../src/training-harness';
-import { temporaryFolders } from './helpers';
+import { temporaryFolders } from './temporary-folders';
 
 const folder = temporaryFolders();
 

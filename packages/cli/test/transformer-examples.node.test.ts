@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli';
 import { runExample, type RunResult } from '../src/index';
 import { LANGUAGE_MODEL_METADATA, sampleFromCheckpoint } from '../src/sample';
-import { lineCollector, temporaryFolders } from './helpers';
+import { lineCollector } from './line-collector';
+import { temporaryFolders } from './temporary-folders';
 
 const folder = temporaryFolders();
 /** Each short run takes 10-25 s of CPU time; a shared, busy machine can stretch that several times. */
