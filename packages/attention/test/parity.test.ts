@@ -8,8 +8,10 @@ import {
   type AttentionInput,
   type MultiHeadAttentionCallOptions,
 } from '../src/index';
-import fixture from '../fixtures/attention.json';
-import { expectClose, fixtureTensor, reportMaxErrors, type FixtureTensor } from '@tensorzoo/core/testing';
+import fixtureJson from '../fixtures/attention.json';
+import { expectClose, fixtureTensor, readFixture, reportMaxErrors, type FixtureTensor } from '@tensorzoo/core/testing';
+
+const fixture = readFixture('attention.json', fixtureJson);
 
 afterAll(() => reportMaxErrors('attention parity vs PyTorch float64'));
 

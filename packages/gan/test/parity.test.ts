@@ -13,8 +13,10 @@ import {
   wassersteinDiscriminatorLoss,
   type DCGANDiscriminatorOptions,
 } from '../src/index';
-import fixture from '../fixtures/gan.json';
-import { expectClose, loadTorchState, fixtureTensor, type FixtureTensor } from '@tensorzoo/core/testing';
+import fixtureJson from '../fixtures/gan.json';
+import { expectClose, fixtureTensor, loadTorchState, readFixture, type FixtureTensor } from '@tensorzoo/core/testing';
+
+const fixture = readFixture('gan.json', fixtureJson);
 
 const TOLERANCE = 1e-4;
 

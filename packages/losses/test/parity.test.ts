@@ -2,7 +2,7 @@
 // scripts/reference/losses.py. Runs on every backend project (cpu, node-webgpu, browser).
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import fixture from '../fixtures/losses.json';
+import fixtureJson from '../fixtures/losses.json';
 import {
   binaryCrossEntropy,
   categoricalCrossEntropy,
@@ -19,7 +19,9 @@ import {
   withWeightPenalty,
 } from '../src/index';
 import type { Reduction } from '../src/index';
-import { expectClose } from '@tensorzoo/core/testing';
+import { expectClose, readFixture } from '@tensorzoo/core/testing';
+
+const fixture = readFixture('losses.json', fixtureJson);
 
 interface EncodedTensor {
   shape: number[];

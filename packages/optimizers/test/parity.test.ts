@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fixture from '../fixtures/optimizers.json';
+import { readFixture } from '@tensorzoo/core/testing';
+import fixtureJson from '../fixtures/optimizers.json';
 import {
   adagrad,
   adam,
@@ -16,6 +17,8 @@ import {
   type ScheduleConfig,
 } from '../src/index';
 import type { Optimizer } from '@tensorzoo/core';
+
+const fixture = readFixture('optimizers.json', fixtureJson);
 
 // Trajectories recorded by scripts/reference/optimizers.py with torch.optim in float64:
 // 20 steps per configuration, with the raw gradients torch saw at every step. Feeding those

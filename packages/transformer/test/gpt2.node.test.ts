@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { readFixture } from '@tensorzoo/core/testing';
 import { CheckpointError, decodeSafetensors, encodeSafetensors } from '@tensorzoo/core';
 import { GPT2Tokenizer, gpt2ByteCharacters, gpt2StateDictToZoo, loadGPT2, tokenizerFromJSON } from '../src/index';
-import expected from '../fixtures/gpt2/expected.json';
+import expectedJson from '../fixtures/gpt2/expected.json';
+
+const expected = readFixture('expected.json', expectedJson);
 
 // Fixtures from scripts/reference/gpt2.py: a 2-layer GPT-2 in Hugging Face's layout (random
 // weights) and a 40-merge tokenizer in GPT-2's file formats, with token ids by GPT-2's BPE

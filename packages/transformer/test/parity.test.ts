@@ -9,12 +9,18 @@ import {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from '../src/index';
-import { expectClose, fixtureTensor, reportMaxErrors, type FixtureTensor } from '@tensorzoo/core/testing';
-import decoderLayers from '../fixtures/decoder-layers.json';
-import encoderLayers from '../fixtures/encoder-layers.json';
-import gptFixture from '../fixtures/gpt.json';
-import seq2seqFixture from '../fixtures/seq2seq.json';
-import stacks from '../fixtures/stacks.json';
+import { expectClose, fixtureTensor, readFixture, reportMaxErrors, type FixtureTensor } from '@tensorzoo/core/testing';
+import decoderLayersJson from '../fixtures/decoder-layers.json';
+import encoderLayersJson from '../fixtures/encoder-layers.json';
+import gptFixtureJson from '../fixtures/gpt.json';
+import seq2seqFixtureJson from '../fixtures/seq2seq.json';
+import stacksJson from '../fixtures/stacks.json';
+
+const decoderLayers = readFixture('decoder-layers.json', decoderLayersJson);
+const encoderLayers = readFixture('encoder-layers.json', encoderLayersJson);
+const gptFixture = readFixture('gpt.json', gptFixtureJson);
+const seq2seqFixture = readFixture('seq2seq.json', seq2seqFixtureJson);
+const stacks = readFixture('stacks.json', stacksJson);
 
 afterAll(() => reportMaxErrors('transformer parity vs PyTorch float64'));
 

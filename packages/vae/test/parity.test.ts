@@ -2,8 +2,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ConvVAE, VAE, elbo, type VariationalAutoencoder } from '../src/index';
-import fixture from '../fixtures/vae.json';
-import { expectClose, loadTorchState, fixtureTensor, type FixtureTensor } from '@tensorzoo/core/testing';
+import fixtureJson from '../fixtures/vae.json';
+import { expectClose, fixtureTensor, loadTorchState, readFixture, type FixtureTensor } from '@tensorzoo/core/testing';
+
+const fixture = readFixture('vae.json', fixtureJson);
 
 const TOLERANCE = 1e-4;
 
