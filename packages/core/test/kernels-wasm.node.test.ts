@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conv2d, ConvTranspose2d, fastKernelsInstalled, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { Conv2d, ConvTranspose2d, LayerNorm, fastKernelsInstalled, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { expectClose } from '../src/testing/index';
 
 // The wasm backend has no Conv2DBackpropFilter of its own; TensorZoo adds one and replaces
@@ -63,6 +63,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad',
     ]);
     restoreStockKernels('wasm');
     const x = tf.ones([1, 3, 3, 1]) as tf.Tensor4D;
@@ -211,6 +212,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad',
     ]);
   });
 });
@@ -282,6 +284,31 @@ describe('wasm BatchMatMul with transposed operands (stock tfjs-wasm is ~40x slo
       installFastKernels('wasm');
       expect(Array.from(oursValues).map((value, i) => Math.abs(value - stockValues[i])).every((difference) => difference < 1e-4), `${aShape} x ${bShape}`).toBe(true);
       tf.dispose([a, b, stock]);
+    }
+  });
+});
+
+describe('wasm fused LayerNorm', () => {
+  it('equals the cpu backend: output, input gradient, weight and bias gradients', async () => {
+    const inputs = [randomValues([3, 5, 24], 11), randomValues([3, 5, 24], 12), randomValues([24], 13), randomValues([24], 14)];
+    const compute = (x: tf.Tensor, weighting: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor) => {
+      const layer = new LayerNorm(24);
+      layer.weight!.assign(weight);
+      layer.bias!.assign(bias);
+      const loss = () => tf.sum(tf.mul(layer.call(x), weighting)) as tf.Scalar;
+      const { value, grads } = tf.variableGrads(loss, layer.parameters());
+      const gradient = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(layer.call(input), weighting)))(x);
+      const results = [layer.call(x), gradient, value, grads[layer.weight!.name], grads[layer.bias!.name]];
+      layer.dispose();
+      return results;
+    };
+    const wasm = await runOn('wasm', inputs, compute as (...tensors: tf.Tensor[]) => tf.Tensor[]);
+    const cpu = await runOn('cpu', inputs, compute as (...tensors: tf.Tensor[]) => tf.Tensor[]);
+    await setBackend('wasm');
+    for (let index = 0; index < cpu.length; index++) {
+      const actual = tf.tensor(wasm[index]);
+      await expectClose(actual, cpu[index], { tolerance: 1e-6, label: `output ${index}` });
+      actual.dispose();
     }
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { LayerNorm, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { setSimdEnabled, simdGemm } from '../src/kernels/simd-gemm';
 import { expectClose } from '../src/testing/index';
 
@@ -78,11 +78,12 @@ describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
       'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(22);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(24);
   });
 });
 
@@ -401,3 +402,75 @@ describe('BatchMatMul', () => {
   });
 });
 
+describe('fused LayerNorm (TensorZooLayerNorm, TensorZooLayerNormGrad) equals the composite ops', () => {
+  /** LayerNorm forward and the gradients of a weighted sum of its output, composite (stock kernels) then fused. */
+  function layerNormCase(shape: number[], affine: boolean, seed: number) {
+    const columns = shape[shape.length - 1];
+    return () => {
+      const x = tf.randomNormal(shape, 0.3, 2, 'float32', seed);
+      const weighting = tf.randomNormal(shape, 0, 1, 'float32', seed + 1);
+      const layer = new LayerNorm(columns, { elementwiseAffine: affine });
+      if (affine) {
+        layer.weight!.assign(tf.randomNormal([columns], 1, 0.5, 'float32', seed + 2));
+        layer.bias!.assign(tf.randomNormal([columns], 0, 0.5, 'float32', seed + 3));
+      }
+      const parameters = layer.parameters();
+      const gradient = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(layer.call(input), weighting)))(x);
+      const output = layer.call(x);
+      const results = [output, gradient];
+      if (affine) {
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.call(x), weighting)), parameters);
+        results.push(value, ...parameters.map((variable) => grads[variable.name]));
+      }
+      tf.dispose([x, weighting]);
+      layer.dispose();
+      return results;
+    };
+  }
+
+  it('forward, input gradient and weight/bias gradients on random shapes, with and without the affine step', async () => {
+    const random = randomSource(77);
+    for (let trial = 0; trial < 16; trial++) {
+      const rank = random(1, 4);
+      const shape = Array.from({ length: rank }, (_, axis) => (axis === rank - 1 ? random(1, 70) : random(1, 5)));
+      const affine = trial % 3 !== 2;
+      await expectSame(layerNormCase(shape, affine, 1 + trial * 10),  `LayerNorm ${JSON.stringify(shape)} affine ${affine}`, 2e-5);
+    }
+  });
+
+  it('runs one kernel forward and one backward, and leaks no tensors', async () => {
+    const layer = new LayerNorm(8);
+    const x = tf.randomNormal([4, 3, 8], 0, 1, 'float32', 5);
+    const step = () => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(layer.call(x))), layer.parameters());
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    step();
+    const before = tf.memory().numTensors;
+    const profile = await tf.profile(step);
+    expect(tf.memory().numTensors).toBe(before);
+    const names = profile.kernels.map((kernel) => kernel.name);
+    expect(names.filter((name) => name === 'TensorZooLayerNorm')).toHaveLength(1);
+    expect(names.filter((name) => name === 'TensorZooLayerNormGrad')).toHaveLength(1);
+    expect(names).not.toContain('Sqrt');
+    tf.dispose(x);
+    layer.dispose();
+  });
+
+  it('propagates NaN and Infinity like the composite ops, and a constant row gives the bias', async () => {
+    const compute = () => {
+      const layer = new LayerNorm(4);
+      layer.bias!.assign(tf.tensor1d([1, 2, 3, 4]));
+      const x = tf.tensor2d([[1, Number.NaN, 3, 4], [2, 2, 2, 2], [1, Number.POSITIVE_INFINITY, 0, 0]]);
+      const y = layer.call(x);
+      tf.dispose(x);
+      layer.dispose();
+      return [y];
+    };
+    const [[stock], [fused]] = await stockAndFast(compute);
+    const values = Array.from(await fused.data());
+    expect(values.slice(4, 8)).toEqual([1, 2, 3, 4]);
+    expect(values.map(Number.isNaN)).toEqual(Array.from(stock).map(Number.isNaN));
+    fused.dispose();
+  });
+});

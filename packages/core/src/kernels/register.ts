@@ -17,7 +17,9 @@
  *     bit-identical to tfjs's;
  *   - float32 `UnsortedSegmentSum` (every embedding gradient) with one scatter-add pass
  *     (tfjs's masks the input once per segment: 1 s for a GPT's token embedding);
- *   - adds `TensorZooAdamUpdate`, the fused Adam / AdamW step ({@link fusedAdamUpdate}).
+ *   - adds `TensorZooAdamUpdate`, the fused Adam / AdamW step ({@link fusedAdamUpdate}),
+ *     and `TensorZooLayerNorm` / `TensorZooLayerNormGrad`, layer normalisation and its
+ *     gradient as one kernel each (`LayerNorm` uses them through `kernels/layer-norm.ts`).
  *
  *   Cases they do not cover (NCHW, other dtypes, malformed shapes tfjs accepts) go to the
  *   stock kernel, which is kept and put back by {@link restoreStockKernels}.
@@ -27,7 +29,7 @@
  *   version drops the gradient of windows whose maximum is negative). They read and write
  *   the wasm heap directly; XNNPACK keeps the forward `Conv2D`. Adds the missing
  *   `UnsortedSegmentSum` (float32 and int32), without which no embedding trains on wasm,
- *   and `TensorZooAdamUpdate`. `BatchMatMul` with a transposed operand runs as stock
+ *   `TensorZooAdamUpdate` and the fused LayerNorm kernels. `BatchMatMul` with a transposed operand runs as stock
  *   `Transpose` + stock product (~40x faster than tfjs-wasm's transposed product).
  *   Adds the missing depthwise-convolution gradients (`DepthwiseConv2dNativeBackpropInput`,
  *   `DepthwiseConv2dNativeBackpropFilter`), so MobileNet-style models train on wasm.
@@ -46,6 +48,7 @@ import { broadcastBinary, errorFunction, exponential, negate, relu, softmaxLastA
 import { batchMatMul } from './matmul';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
+import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
 
 /** What the cpu backend exposes: its data store and a tensor factory. */
 interface CpuBackendLike {
@@ -268,6 +271,29 @@ const FAST_PATHS: Record<string, FastPath> = {
     adamUpdateArrays(arrays, settings, outputs);
     return [outputs.parameter, outputs.expAvg, outputs.expAvgSq, outputs.maxExpAvgSq].filter((values) => values !== undefined).map((values) => ({ shape, values }));
   },
+  // Literal keys (LAYER_NORM_KERNEL's and LAYER_NORM_GRAD_KERNEL's values), as above.
+  TensorZooLayerNorm({ x, weight, bias }, attrs, read) {
+    const columns = x.shape[x.shape.length - 1];
+    const values = read(x);
+    const gamma = weight && read(weight);
+    const beta = bias && read(bias);
+    if (!values || (weight && !gamma) || (bias && !beta)) return undefined;
+    const statsShape = x.shape.slice(0, -1);
+    const rows = tf.util.sizeFromShape(statsShape);
+    const out = { y: new Float32Array(values.length), mean: new Float32Array(rows), rstd: new Float32Array(rows) };
+    layerNormArrays(values, columns, attrs.eps as number, gamma, beta, out);
+    return [{ shape: x.shape, values: out.y }, { shape: statsShape, values: out.mean }, { shape: statsShape, values: out.rstd }];
+  },
+  TensorZooLayerNormGrad({ dy, x, mean, rstd, weight }, attrs, read) {
+    const [dyValues, xValues, meanValues, rstdValues] = [read(dy), read(x), read(mean), read(rstd)];
+    const gamma = weight && read(weight);
+    if (!dyValues || !xValues || !meanValues || !rstdValues || (weight && !gamma)) return undefined;
+    const columns = x.shape[x.shape.length - 1];
+    const out = { dx: new Float32Array(xValues.length), dweight: gamma && new Float32Array(columns), dbias: gamma && new Float32Array(columns) };
+    layerNormGradArrays(dyValues, xValues, meanValues, rstdValues, gamma, out);
+    const dx = { shape: x.shape, values: out.dx };
+    return out.dweight && out.dbias ? [dx, { shape: [columns], values: out.dweight }, { shape: [columns], values: out.dbias }] : [dx];
+  },
   Tile({ x }, attrs, read) {
     const reps = attrs.reps;
     if (!reps || reps.length !== x.shape.length || x.shape.length === 0) return undefined;
@@ -313,10 +339,10 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL],
+  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-    'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL,
+    'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
   ],
 };
 
@@ -426,8 +452,8 @@ function setUp(kernel: KernelConfig | null, backendName: string): void {
  * Registers TensorZoo's fast kernels for a backend (`cpu`: matrix products, convolution and
  * both its gradients, max pooling and its gradient, `Sum`, `Mean`, the float32 element-wise
  * `Add`/`Sub`/`Multiply`/`RealDiv`/`Neg`/`Exp`/`Erf`/`Relu`/`Step`, `Softmax`, `Tile`, `Transpose`,
- * `UnsortedSegmentSum` and the fused Adam update; `wasm`: the missing `Conv2DBackpropFilter`
- * and `UnsortedSegmentSum`, the fused Adam update, a faster `Conv2DBackpropInput` and
+ * `UnsortedSegmentSum`, the fused Adam update and LayerNorm; `wasm`: the missing `Conv2DBackpropFilter`
+ * and `UnsortedSegmentSum`, the fused Adam update and LayerNorm, a faster `Conv2DBackpropInput` and
  * transposed `BatchMatMul`, and a correct `MaxPoolGrad`).
  * {@link setBackend} calls it for you; call it yourself only after `tf.setBackend`.
  * Idempotent.

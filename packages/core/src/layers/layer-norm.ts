@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ones, zeros } from '../init';
+import { fusedLayerNorm } from '../kernels/layer-norm';
 import { Module, parameter } from '../module';
 import { Generator } from '../rng';
 import { assertInRange, assertInteger, assertShape } from '../shape';
@@ -40,6 +41,9 @@ export class LayerNorm extends Module {
 
   protected forward(input: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'input', input, ['...', this.normalizedShape], 'float32');
+    // cpu and wasm: one fused kernel forward and one backward (installFastKernels).
+    const fused = fusedLayerNorm(input, this.eps, this.weight, this.bias);
+    if (fused) return fused;
     const { mean, variance } = tf.moments(input, -1, true);
     let output = tf.div(tf.sub(input, mean), tf.sqrt(tf.add(variance, this.eps)));
     if (this.weight && this.bias) output = tf.add(tf.mul(output, this.weight), this.bias);
