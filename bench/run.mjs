@@ -343,6 +343,12 @@ async function main() {
 
   const text = renderReport(report);
   process.stdout.write(`\n${text}\n`);
+  // The smoke check CI runs (--quick): nothing about speed, but every workload must run.
+  const failures = report.workloads.notes.filter((note) => note.includes(' fails: '));
+  if (failures.length > 0) {
+    process.exitCode = 1;
+    progress(`bench: ${failures.length} workload(s) failed:\n  ${failures.join('\n  ')}`);
+  }
   if (!WRITE) {
     progress(`--quick: results not written (add --write to) (${report.seconds.toFixed(0)} s)`);
     return;

@@ -2,11 +2,12 @@
 // The training workloads of issue 13, timed on TensorZoo's cpu and wasm backends and in
 // PyTorch (1 and 2 threads) in one run: MLP 784-2048-1024-10 with SGD and with Adam, a
 // CNN conv32-pool-conv64-pool-128-10 with Adam, a GPT (vocab 65, ctx 64, d 128, 4 heads,
-// 4 layers, batch 16) with AdamW, and a 512^3 matrix product. Per workload and backend:
+// 4 layers, batch 16) with AdamW, the dcgan-mnist step (one discriminator and one generator
+// update), the vae-mnist step (784-400-20, negative ELBO, Adam) and a 512^3 matrix product. Per workload and backend:
 // median ms per step, per-round medians, kernel launches, tensors made (kernel outputs) and
 // peak bytes per step (tf.profile of one step). Nothing here passes or fails on speed.
 //
-//   node bench/workloads.mjs [--quick] [--backends cpu,wasm] [--no-torch] [--json out.json]
+//   node bench/workloads.mjs [--quick] [--backends cpu,wasm] [--only dcgan-adam,vae-adam] [--no-torch] [--json out.json]
 //
 // run.mjs calls runWorkloads() and puts the result in bench/results/latest.{json,md}.
 // With BENCH_PACKAGES (see workspace.mjs) it measures another checkout's built packages.
@@ -19,12 +20,14 @@ import { summarize } from './timing.mjs';
 import { core, importBuilt, losses, optimizers } from './workspace.mjs';
 
 const transformer = await importBuilt('transformer', { optional: true });
+const gan = await importBuilt('gan', { optional: true });
+const vae = await importBuilt('vae', { optional: true });
 
 /**
  * @typedef {object} Workload
  * @property {string} name
  * @property {string} description
- * @property {'mlp' | 'cnn' | 'gpt' | 'matmul'} kind
+ * @property {'mlp' | 'cnn' | 'gpt' | 'dcgan' | 'vae' | 'matmul'} kind
  * @property {'sgd' | 'adam' | 'adamW'} [optimizer]
  * @property {number} lr
  * @property {number} batchSize
@@ -36,6 +39,15 @@ export const WORKLOADS = Object.freeze([
   { name: 'mlp-adam', description: 'MLP 784-2048-1024-10, batch 64, Adam', kind: 'mlp', optimizer: 'adam', lr: 1e-3, batchSize: 64 },
   { name: 'cnn-adam', description: 'CNN conv32-pool-conv64-pool-128-10, batch 64, Adam', kind: 'cnn', optimizer: 'adam', lr: 1e-3, batchSize: 64 },
   { name: 'gpt-adamw', description: 'GPT vocab 65, ctx 64, d 128, 4 heads, 4 layers, batch 16, AdamW', kind: 'gpt', optimizer: 'adamW', lr: 3e-4, batchSize: 16 },
+  {
+    name: 'dcgan-adam',
+    description: 'DCGAN of dcgan-mnist (G 100-7x7x48-14x14x24-28x28 with batch norm, D conv16-conv32, 4x4), batch 64: one D + one G update, Adam 2e-4',
+    kind: 'dcgan',
+    optimizer: 'adam',
+    lr: 2e-4,
+    batchSize: 64,
+  },
+  { name: 'vae-adam', description: 'VAE of vae-mnist (784-400-20, Bernoulli ELBO), batch 64, Adam', kind: 'vae', optimizer: 'adam', lr: 1e-3, batchSize: 64 },
   { name: 'matmul-512', description: 'matmul 512^3 (one product, read back)', kind: 'matmul', lr: 0, batchSize: 512 },
 ]);
 
@@ -80,6 +92,11 @@ function build(workload) {
     const y = tf.tensor1d(Int32Array.from(randomArray(batch, 2, 10), Math.floor), 'int32');
     return { model, inputs: [x, y], loss: () => crossEntropy(y, model.call(x)) };
   }
+  if (workload.kind === 'vae') {
+    const model = new vae.VAE({ hiddenDims: [400], latentDim: 20, rng: 1, noise: new core.Generator(2) });
+    const x = tf.tensor4d(randomArray(batch * 784, 1), [batch, 28, 28, 1]); // pixels in [0, 1)
+    return { model, inputs: [x], loss: () => vae.elboLoss(x, model.call(x, { sample: true })) };
+  }
   const { vocabSize, contextLength } = GPT_SHAPE;
   const model = new transformer.GPT({ ...GPT_SHAPE, rng: 1 });
   const tokens = Int32Array.from(randomArray(batch * (contextLength + 1), 3, vocabSize), Math.floor);
@@ -104,6 +121,7 @@ function prepare(workload) {
       dispose: () => tf.dispose([a, b]),
     };
   }
+  if (workload.kind === 'dcgan') return prepareGAN(workload);
   const { model, inputs, loss } = build(workload);
   const optimizer = makeOptimizer(workload);
   const parameters = model.parameterRecord();
@@ -125,6 +143,37 @@ function prepare(workload) {
   };
 }
 
+/**
+ * The dcgan-mnist training step as the CLI runs it: GANTrainer's discriminator update on a
+ * real batch and a generated one, then its generator update on fresh noise (each with its
+ * loss read back and the finite-weights check), the non-saturating loss from logits.
+ */
+function prepareGAN(workload) {
+  const batch = workload.batchSize;
+  const generator = new gan.DCGANGenerator({ latentDim: 100, channels: [48, 24], kernelSize: 4, batchNorm: true, rng: 1 });
+  const discriminator = new gan.DCGANDiscriminator({ channels: [16, 32], kernelSize: 4, stride: 2, outputActivation: 'none', rng: 2 });
+  const settings = { lr: workload.lr, betas: [0.5, 0.999] };
+  const trainer = new gan.GANTrainer({
+    generator,
+    discriminator,
+    generatorOptimizer: optimizers.adam(settings),
+    discriminatorOptimizer: optimizers.adam(settings),
+    loss: gan.nonSaturatingGANLoss({ fromLogits: true }),
+    rng: 3,
+  });
+  const real = tf.tensor4d(randomArray(batch * 784, 4, 2).map((value) => value - 1), [batch, 28, 28, 1]); // [-1, 1)
+  return {
+    step: async () => {
+      await trainer.discriminatorStep(real);
+      return trainer.generatorStep(batch);
+    },
+    dispose: () => {
+      tf.dispose(real);
+      for (const disposable of [generator, discriminator, trainer.generatorOptimizer, trainer.discriminatorOptimizer]) disposable.dispose();
+    },
+  };
+}
+
 /** Kernel launches, tensors made and peak bytes of one step (tf.profile). */
 async function profileStep(step) {
   const profile = await tf.profile(step);
@@ -132,15 +181,19 @@ async function profileStep(step) {
   return { launches: profile.kernels.length, tensorsMade, peakBytes: profile.peakBytes };
 }
 
-/** Whether a workload can run here (the GPT needs the built transformer package). */
-const available = (workload) => workload.kind !== 'gpt' || transformer !== undefined;
+/** The built package a workload needs beyond core (undefined: none, or present). */
+const missingPackage = (workload) =>
+  ({ gpt: transformer === undefined && 'transformer', dcgan: gan === undefined && 'gan', vae: vae === undefined && 'vae' })[workload.kind] || undefined;
+/** Whether a workload can run here (the GPT, DCGAN and VAE need their built packages). */
+const available = (workload) => missingPackage(workload) === undefined;
 
 /**
  * Times every workload on every backend, alternating backends and workloads round by round
  * so that load from other processes falls on all of them alike.
  * @returns {Promise<{ rows: object[], notes: string[] }>}
  */
-export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, log = () => {} } = {}) {
+export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, only, log = () => {} } = {}) {
+  const chosen = WORKLOADS.filter((workload) => available(workload) && (!only || only.includes(workload.name)));
   const plan = quick ? PLANS.quick : PLANS.full;
   const notes = [];
   const samples = new Map();
@@ -157,7 +210,7 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
   for (let round = 0; round < plan.rounds; round++) {
     for (const backend of usable) {
       await core.setBackend(backend);
-      for (const workload of WORKLOADS.filter(available)) {
+      for (const workload of chosen) {
         const key = `${workload.name}/${backend}`;
         if (samples.get(key) === null) continue; // failed before
         log(`workloads round ${round + 1}/${plan.rounds}: ${backend} ${workload.name}`);
@@ -184,7 +237,9 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
       }
     }
   }
-  if (transformer === undefined) notes.push('gpt-adamw skipped: packages/transformer/dist is not built');
+  for (const workload of WORKLOADS.filter((each) => !available(each))) {
+    notes.push(`${workload.name} skipped: packages/${missingPackage(workload)}/dist is not built`);
+  }
   const rows = [];
   for (const workload of WORKLOADS) {
     for (const backend of usable) {
@@ -206,14 +261,14 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
 }
 
 /** Runs workloads_torch.py at 1 and 2 threads; returns its JSON or `{ available: false, reason }`. */
-export function runTorchWorkloads({ quick = false, python = process.env.BENCH_PYTHON ?? '/usr/bin/python3' } = {}) {
+export function runTorchWorkloads({ quick = false, only, python = process.env.BENCH_PYTHON ?? '/usr/bin/python3' } = {}) {
   const environment = { ...process.env };
   delete environment.OPENBLAS_CORETYPE; // OpenBLAS detects the CPU itself, for this subprocess only
   delete environment.OPENBLAS_L2_SIZE;
   environment.OMP_WAIT_POLICY = 'PASSIVE'; // a spinning OpenMP thread starves OpenBLAS at 2 threads
   const script = fileURLToPath(new URL('./workloads_torch.py', import.meta.url));
   const plan = quick ? PLANS.quick : PLANS.full;
-  const run = spawnSync(python, [script, JSON.stringify({ workloads: WORKLOADS, plan, gpt: GPT_SHAPE })], {
+  const run = spawnSync(python, [script, JSON.stringify({ workloads: WORKLOADS.filter((workload) => !only || only.includes(workload.name)), plan, gpt: GPT_SHAPE })], {
     env: environment,
     encoding: 'utf8',
     timeout: 600_000,
@@ -227,8 +282,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const option = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
   const quick = args.includes('--quick');
-  const result = await runWorkloads({ backends: option('backends', 'cpu,wasm').split(','), quick, log: (line) => process.stderr.write(`${line}\n`) });
-  const torch = args.includes('--no-torch') ? { available: false, reason: '--no-torch' } : runTorchWorkloads({ quick });
+  const only = option('only')?.split(',');
+  const result = await runWorkloads({ backends: option('backends', 'cpu,wasm').split(','), quick, only, log: (line) => process.stderr.write(`${line}\n`) });
+  const torch = args.includes('--no-torch') ? { available: false, reason: '--no-torch' } : runTorchWorkloads({ quick, only });
   const output = { date: new Date().toISOString(), packages: process.env.BENCH_PACKAGES ?? 'packages', ...result, torch };
   const text = JSON.stringify(output, null, 2);
   if (option('json')) writeFileSync(option('json'), `${text}\n`);

@@ -56,6 +56,54 @@ class GPT(nn.Module):
         return self.head(self.ln(self.blocks(x)))
 
 
+def dcgan_step(workload):
+    """The dcgan-mnist step: one discriminator and one generator update (non-saturating, logits)."""
+    batch = workload["batchSize"]
+    generator = nn.Sequential(
+        nn.Linear(100, 48 * 7 * 7, bias=False), nn.BatchNorm1d(48 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (48, 7, 7)),
+        nn.ConvTranspose2d(48, 24, 4, 2, 1, bias=False), nn.BatchNorm2d(24), nn.ReLU(),
+        nn.ConvTranspose2d(24, 1, 4, 2, 1), nn.Tanh(),
+    )
+    discriminator = nn.Sequential(
+        nn.Conv2d(1, 16, 4, 2, 1), nn.LeakyReLU(0.01), nn.Conv2d(16, 32, 4, 2, 1), nn.LeakyReLU(0.01),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 1),
+    )
+    settings = dict(lr=workload["lr"], betas=(0.5, 0.999))
+    optimizer_g = torch.optim.Adam(generator.parameters(), **settings)
+    optimizer_d = torch.optim.Adam(discriminator.parameters(), **settings)
+    real = torch.rand(batch, 1, 28, 28) * 2 - 1
+
+    def step():
+        fake = generator(torch.randn(batch, 100))
+        loss_d = F.softplus(-discriminator(real)).mean() + F.softplus(discriminator(fake.detach())).mean()
+        optimizer_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        optimizer_d.step()
+        loss_d.item()
+        loss_g = F.softplus(-discriminator(generator(torch.randn(batch, 100)))).mean()
+        optimizer_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        optimizer_g.step()
+        return loss_g.item()
+
+    return step
+
+
+class VAE(nn.Module):
+    """vae-mnist's VAE: 784-400-20, ReLU, sigmoid output (pytorch/examples vae/main.py)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc21, self.fc22 = nn.Linear(784, 400), nn.Linear(400, 20), nn.Linear(400, 20)
+        self.fc3, self.fc4 = nn.Linear(20, 400), nn.Linear(400, 784)
+
+    def forward(self, x):
+        h = F.relu(self.fc1(x))
+        mu, logvar = self.fc21(h), self.fc22(h)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        return torch.sigmoid(self.fc4(F.relu(self.fc3(z)))), mu, logvar
+
+
 def build(workload, gpt):
     batch = workload["batchSize"]
     kind = workload["kind"]
@@ -70,6 +118,15 @@ def build(workload, gpt):
         )
         x, y = torch.rand(batch, 1, 28, 28), torch.randint(0, 10, (batch,))
         loss = lambda: F.cross_entropy(model(x), y)
+    elif kind == "vae":
+        model = VAE()
+        x = torch.rand(batch, 784)
+
+        def loss():
+            reconstruction, mu, logvar = model(x)
+            bce = F.binary_cross_entropy(reconstruction, x, reduction="sum")
+            kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+            return (bce + kl) / batch
     else:
         model = GPT(gpt["vocabSize"], gpt["contextLength"], gpt["dModel"], gpt["numHeads"], gpt["numLayers"])
         ids = torch.randint(0, gpt["vocabSize"], (batch, gpt["contextLength"] + 1))
@@ -100,6 +157,8 @@ def time_workload(workload, gpt, plan, threads):
         size = workload["batchSize"]
         a, b = torch.rand(size, size), torch.rand(size, size)
         step = lambda: (a @ b).sum().item()
+    elif workload["kind"] == "dcgan":
+        step = dcgan_step(workload)
     else:
         step = build(workload, gpt)
     for _ in range(plan["warmup"]):

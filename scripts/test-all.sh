@@ -38,5 +38,8 @@ step "playground end to end"
 pnpm --filter playground e2e
 step "new-model scaffold"
 node scripts/check-new-model.mjs
+step "benchmark smoke check (bench/run.mjs --quick: every workload runs; nothing about speed)"
+node bench/run.mjs --quick > /tmp/tensorzoo-bench-quick.log 2>&1 || { tail -40 /tmp/tensorzoo-bench-quick.log; exit 1; }
+tail -5 /tmp/tensorzoo-bench-quick.log
 step "PyTorch bridge"
 sh python/tensorzoo-torch/tests/run_checks.sh
