@@ -9,7 +9,7 @@ min(decay, (1 + t) / (10 + t)); batch-norm statistics copied) that the samples c
 3e-3) and the same numbers: mean max-softmax confidence, class-histogram entropy and the
 Frechet distance of the judge's 64-d hidden features to the 2,000 test digits.
 
-Run: /usr/bin/python3 scripts/reference/dcgan_mnist_baseline.py [--steps 12000] [--seeds 3] [--ema 0.999]
+Run: /usr/bin/python3 scripts/reference/dcgan_mnist_baseline.py [--steps 12000] [--seeds 3] [--first-seed 0] [--ema 0.999]
 (from the repository root, after `pnpm install`). Not a test fixture: numbers to compare the
 CLI's result with.
 """
@@ -70,11 +70,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--steps', type=int, default=12000)
     parser.add_argument('--seeds', type=int, default=1)
+    parser.add_argument('--first-seed', type=int, default=0, help='seeds first-seed .. first-seed + seeds - 1 (run several processes in parallel)')
     parser.add_argument('--ema', type=float, default=0.999, help='decay of the moving average of the generator (0: sample from the generator itself)')
     args = parser.parse_args()
     torch.set_num_threads(1)
     train, train_labels, test, test_labels = load_split()
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         torch.manual_seed(seed)
         g, d = generator(), discriminator()
         average = copy.deepcopy(g) if args.ema > 0 else g

@@ -70,6 +70,20 @@ export function causalMask(queryLength: number, keyLength: number = queryLength)
 }
 
 /**
+ * The causal mask as additive scores `[queryLength, keyLength]`: 0 where query `i` may attend
+ * key `j`, {@link BLOCKED_SCORE} elsewhere. Adding it equals `where(causalMask, scores,
+ * BLOCKED_SCORE)` exactly (a float32 score of magnitude below ~1e22 vanishes next to 1e30)
+ * but broadcasts as one element-wise add over `[..., Tq, Tk]`, and its gradient passes `dy`
+ * through, where `where` needs a tiled boolean mask, a select and a zero tensor.
+ */
+function causalBias(queryLength: number, keyLength: number): tf.Tensor2D {
+  const bias = new Float32Array(queryLength * keyLength);
+  const shift = keyLength - queryLength;
+  for (let i = 0; i < queryLength; i++) bias.fill(BLOCKED_SCORE, i * keyLength + i + shift + 1, (i + 1) * keyLength);
+  return tf.tensor2d(bias, [queryLength, keyLength]);
+}
+
+/**
  * Converts a boolean "may attend" mask to an additive one (`0` allowed, {@link BLOCKED_SCORE}
  * blocked); a float mask is returned as is.
  */
@@ -104,7 +118,7 @@ function computeWeights(where: string, query: tf.Tensor, key: tf.Tensor, options
   }
   return tf.tidy(() => {
     let scores = tf.mul(tf.matMul(query, key, false, true), scale); // [..., Tq, Tk]
-    if (options.causal) scores = tf.where(causalMask(queryLength, keyLength), scores, tf.scalar(BLOCKED_SCORE));
+    if (options.causal) scores = tf.add(scores, causalBias(queryLength, keyLength)); // = where(causalMask, scores, BLOCKED_SCORE)
     const mask = options.mask;
     if (mask !== undefined) scores = mask.dtype === 'bool' ? tf.where(mask, scores, tf.scalar(BLOCKED_SCORE)) : tf.add(scores, mask);
     return tf.softmax(scores); // [..., Tq, Tk]

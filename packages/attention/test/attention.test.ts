@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, ShapeError } from '@tensorzoo/core';
 import {
+  BLOCKED_SCORE,
   KVCache,
   LearnedPositionalEncoding,
   MultiHeadAttention,
@@ -83,6 +84,30 @@ describe('masks and scaledDotProductAttention', () => {
     for (let i = 0; i < 3; i++) scaledDotProductAttention(q, q, q, { causal: true, dropout: 0.1, rng: i }).dispose();
     expect(tf.memory().numTensors).toBe(before);
     q.dispose();
+  });
+});
+
+describe('causal attention as an additive bias', () => {
+  it('gives exactly the weights and gradients of where(causalMask, scores, BLOCKED_SCORE), KV-cache shapes included', async () => {
+    for (const [queryLength, keyLength] of [[5, 5], [1, 6], [3, 7]]) {
+      const query = tf.randomNormal([2, 3, queryLength, 4], 0, 3, 'float32', 1);
+      const key = tf.randomNormal([2, 3, keyLength, 4], 0, 3, 'float32', 2);
+      const weighting = tf.randomNormal([2, 3, queryLength, keyLength], 0, 1, 'float32', 3);
+      const reference = (q: tf.Tensor, k: tf.Tensor) => {
+        const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(4));
+        return tf.softmax(tf.where(causalMask(queryLength, keyLength), scores, tf.scalar(BLOCKED_SCORE)));
+      };
+      const ours = (q: tf.Tensor, k: tf.Tensor) => attentionWeights(q, k, { causal: true });
+      for (const [label, weights] of [['weights', (f: typeof ours) => f(query, key)], ['gradients', (f: typeof ours) => tf.grads((q: tf.Tensor, k: tf.Tensor) => tf.sum(tf.mul(f(q, k), weighting)))([query, key])]] as const) {
+        const expected = [weights(reference)].flat();
+        const actual = [weights(ours)].flat();
+        for (let index = 0; index < expected.length; index++) {
+          expect(Array.from(await actual[index].data()), `${label} ${index} (${queryLength}x${keyLength})`).toEqual(Array.from(await expected[index].data()));
+        }
+        tf.dispose([...expected, ...actual]);
+      }
+      tf.dispose([query, key, weighting]);
+    }
   });
 });
 
