@@ -16,7 +16,7 @@ describeModuleConformance('MLP (Sequential, Sigmoid, GELU, LayerNorm, Dropout)',
     new Sequential(new Linear(3, 8, { rng: seed }), new Sigmoid(), new Dropout(0.1, { rng: seed }), new Linear(8, 8, { rng: seed + 1 }), new GELU(), new LayerNorm(8), new Linear(8, 2, { rng: seed + 2 })),
   input: () => tf.randomNormal([5, 3], 0, 1, 'float32', 2),
   outputShape: [5, 2],
-  overfit: { steps: 120, lr: 0.2, factor: 0.7 },
+  overfit: { steps: 150, lr: 0.05, factor: 0.7 }, // lr 0.2 made the loss spike (chaotic steps), so the last value depended on float rounding
 });
 
 class TinyLM extends Module {

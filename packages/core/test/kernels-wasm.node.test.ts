@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conv2d, ConvTranspose2d, LayerNorm, fastKernelsInstalled, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { Conv2d, ConvTranspose2d, LayerNorm, gelu, fastKernelsInstalled, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { expectClose } from '../src/testing/index';
 
 // The wasm backend has no Conv2DBackpropFilter of its own; TensorZoo adds one and replaces
@@ -63,7 +63,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad',
     ]);
     restoreStockKernels('wasm');
     const x = tf.ones([1, 3, 3, 1]) as tf.Tensor4D;
@@ -212,7 +212,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad',
     ]);
   });
 });
@@ -285,6 +285,17 @@ describe('wasm BatchMatMul with transposed operands (stock tfjs-wasm is ~40x slo
       expect(Array.from(oursValues).map((value, i) => Math.abs(value - stockValues[i])).every((difference) => difference < 1e-4), `${aShape} x ${bShape}`).toBe(true);
       tf.dispose([a, b, stock]);
     }
+  });
+});
+
+describe('wasm fused GELU', () => {
+  it('equals the cpu backend: output and gradient', async () => {
+    const inputs = [randomValues([6, 40], 21), randomValues([6, 40], 22)];
+    const compute = (x: tf.Tensor, weighting: tf.Tensor) => [gelu(x), tf.grad((input: tf.Tensor) => tf.sum(tf.mul(gelu(input), weighting)))(x)];
+    const wasm = await runOn('wasm', inputs, compute as (...tensors: tf.Tensor[]) => tf.Tensor[]);
+    const cpu = await runOn('cpu', inputs, compute as (...tensors: tf.Tensor[]) => tf.Tensor[]);
+    await setBackend('wasm');
+    expect(wasm.map((values) => Array.from(values))).toEqual(cpu.map((values) => Array.from(values)));
   });
 });
 

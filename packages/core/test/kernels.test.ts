@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LayerNorm, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { LayerNorm, gelu, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { setSimdEnabled, simdGemm } from '../src/kernels/simd-gemm';
 import { expectClose } from '../src/testing/index';
 
@@ -78,12 +78,12 @@ describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
       'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(24);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(26);
   });
 });
 
@@ -472,5 +472,43 @@ describe('fused LayerNorm (TensorZooLayerNorm, TensorZooLayerNormGrad) equals th
     expect(values.slice(4, 8)).toEqual([1, 2, 3, 4]);
     expect(values.map(Number.isNaN)).toEqual(Array.from(stock).map(Number.isNaN));
     fused.dispose();
+  });
+});
+
+describe('fused GELU (TensorZooGelu, TensorZooGeluGrad) equals the composite ops', () => {
+  it('forward and gradient on random shapes and values far in both tails, NaN and ±Infinity', async () => {
+    const random = randomSource(91);
+    for (let trial = 0; trial < 8; trial++) {
+      const shape = Array.from({ length: random(1, 4) }, () => random(1, 9));
+      await expectSame(() => {
+        const x = tf.randomNormal(shape, 0, trial < 4 ? 1 : 6, 'float32', trial + 1);
+        const weighting = tf.randomNormal(shape, 0, 1, 'float32', trial + 100);
+        const output = gelu(x);
+        const gradient = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(gelu(input), weighting)))(x);
+        tf.dispose([x, weighting]);
+        return [output, gradient];
+      }, `GELU ${JSON.stringify(shape)}`, 1e-6);
+    }
+    const special = () => {
+      const x = tf.tensor1d([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0, 40, -40]);
+      const output = gelu(x);
+      x.dispose();
+      return [output];
+    };
+    const [[stock], [fused]] = await stockAndFast(special);
+    expect(Array.from(await fused.data())).toEqual(Array.from(stock));
+    fused.dispose();
+  });
+
+  it('runs one kernel forward and one backward', async () => {
+    const x = tf.randomNormal([4, 8], 0, 1, 'float32', 5);
+    const profile = await tf.profile(() => {
+      const gradient = tf.grad((input: tf.Tensor) => tf.sum(gelu(input)))(x);
+      gradient.dispose();
+    });
+    const names = profile.kernels.map((kernel) => kernel.name);
+    expect(names.filter((name) => name.startsWith('TensorZooGelu'))).toEqual(['TensorZooGelu', 'TensorZooGeluGrad']);
+    expect(names).not.toContain('Erf');
+    x.dispose();
   });
 });

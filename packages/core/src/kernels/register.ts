@@ -19,7 +19,8 @@
  *     (tfjs's masks the input once per segment: 1 s for a GPT's token embedding);
  *   - adds `TensorZooAdamUpdate`, the fused Adam / AdamW step ({@link fusedAdamUpdate}),
  *     and `TensorZooLayerNorm` / `TensorZooLayerNormGrad`, layer normalisation and its
- *     gradient as one kernel each (`LayerNorm` uses them through `kernels/layer-norm.ts`).
+ *     gradient as one kernel each (`LayerNorm` uses them through `kernels/layer-norm.ts`),
+ *     and `TensorZooGelu` / `TensorZooGeluGrad` (`gelu`, `GELU`; `kernels/gelu.ts`).
  *
  *   Cases they do not cover (NCHW, other dtypes, malformed shapes tfjs accepts) go to the
  *   stock kernel, which is kept and put back by {@link restoreStockKernels}.
@@ -29,7 +30,7 @@
  *   version drops the gradient of windows whose maximum is negative). They read and write
  *   the wasm heap directly; XNNPACK keeps the forward `Conv2D`. Adds the missing
  *   `UnsortedSegmentSum` (float32 and int32), without which no embedding trains on wasm,
- *   `TensorZooAdamUpdate` and the fused LayerNorm kernels. `BatchMatMul` with a transposed operand runs as stock
+ *   `TensorZooAdamUpdate` and the fused LayerNorm and GELU kernels. `BatchMatMul` with a transposed operand runs as stock
  *   `Transpose` + stock product (~40x faster than tfjs-wasm's transposed product).
  *   Adds the missing depthwise-convolution gradients (`DepthwiseConv2dNativeBackpropInput`,
  *   `DepthwiseConv2dNativeBackpropFilter`), so MobileNet-style models train on wasm.
@@ -48,6 +49,7 @@ import { broadcastBinary, errorFunction, exponential, negate, relu, softmaxLastA
 import { batchMatMul } from './matmul';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
+import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
 
 /** What the cpu backend exposes: its data store and a tensor factory. */
@@ -294,6 +296,15 @@ const FAST_PATHS: Record<string, FastPath> = {
     const dx = { shape: x.shape, values: out.dx };
     return out.dweight && out.dbias ? [dx, { shape: [columns], values: out.dweight }, { shape: [columns], values: out.dbias }] : [dx];
   },
+  TensorZooGelu({ x }, attrs, read) {
+    const values = read(x);
+    return values && { shape: x.shape, values: geluArrays(values) };
+  },
+  TensorZooGeluGrad({ dy, x }, attrs, read) {
+    const [dyValues, xValues] = [read(dy), read(x)];
+    if (!dyValues || !xValues || dyValues.length !== xValues.length) return undefined;
+    return { shape: x.shape, values: geluGradArrays(dyValues, xValues) };
+  },
   Tile({ x }, attrs, read) {
     const reps = attrs.reps;
     if (!reps || reps.length !== x.shape.length || x.shape.length === 0) return undefined;
@@ -339,10 +350,11 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL],
+  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
     'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
+    GELU_KERNEL, GELU_GRAD_KERNEL,
   ],
 };
 
@@ -452,8 +464,8 @@ function setUp(kernel: KernelConfig | null, backendName: string): void {
  * Registers TensorZoo's fast kernels for a backend (`cpu`: matrix products, convolution and
  * both its gradients, max pooling and its gradient, `Sum`, `Mean`, the float32 element-wise
  * `Add`/`Sub`/`Multiply`/`RealDiv`/`Neg`/`Exp`/`Erf`/`Relu`/`Step`, `Softmax`, `Tile`, `Transpose`,
- * `UnsortedSegmentSum`, the fused Adam update and LayerNorm; `wasm`: the missing `Conv2DBackpropFilter`
- * and `UnsortedSegmentSum`, the fused Adam update and LayerNorm, a faster `Conv2DBackpropInput` and
+ * `UnsortedSegmentSum`, the fused Adam update, LayerNorm and GELU; `wasm`: the missing `Conv2DBackpropFilter`
+ * and `UnsortedSegmentSum`, the fused Adam update, LayerNorm and GELU, a faster `Conv2DBackpropInput` and
  * transposed `BatchMatMul`, and a correct `MaxPoolGrad`).
  * {@link setBackend} calls it for you; call it yourself only after `tf.setBackend`.
  * Idempotent.

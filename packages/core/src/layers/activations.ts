@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '../module';
+import { fusedGelu } from '../kernels/gelu';
 import { assertInRange } from '../shape';
 
 /** Exact GELU, `0.5·x·(1 + erf(x/√2))` (PyTorch's default `approximate='none'`). */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  // cpu and wasm: one fused kernel forward and one backward (installFastKernels).
+  const fused = fusedGelu(x);
+  if (fused) return fused;
   return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
 }
 
