@@ -13,6 +13,8 @@ import { DCGAN_SAMPLE_EVERY as SAMPLE_EVERY } from '../protocol';
 const GENERATOR = { latentDim: 100, channels: [48, 24], kernelSize: 4, batchNorm: true };
 const DISCRIMINATOR = { channels: [16, 32], kernelSize: 4, stride: 2, outputActivation: 'none' as const };
 const BATCH_SIZE = 64;
+/** The example's moving average of the generator's weights: what the grid draws. */
+const EMA_DECAY = 0.999;
 
 
 /** What the page asks for: `count` samples from noise of `seed`. */
@@ -40,7 +42,13 @@ class DcganModel implements ScreenModel {
       loss: nonSaturatingGANLoss({ fromLogits: true }),
       rng: 15,
       sampleCount: 64,
+      ema: { decay: EMA_DECAY },
     });
+  }
+
+  /** The averaged generator (the trainer's `ema`): the one that draws. */
+  private sampler(): DCGANGenerator {
+    return this.trainer.generatorEma as DCGANGenerator;
   }
 
   info() {
@@ -53,9 +61,10 @@ class DcganModel implements ScreenModel {
   /** `count` generated digits `[count * 784]` in [0, 1]. */
   async infer(input: unknown): Promise<{ images: Float32Array; count: number }> {
     const { count, seed } = input as DcganRequest;
-    this.generator.eval();
+    const sampler = this.sampler();
+    sampler.eval();
     const noise = new Generator(seed).normalArray(count * GENERATOR.latentDim);
-    const images = tf.tidy(() => tf.div(tf.add(this.generator.call(tf.tensor2d(noise, [count, GENERATOR.latentDim])), 1), 2));
+    const images = tf.tidy(() => tf.div(tf.add(sampler.call(tf.tensor2d(noise, [count, GENERATOR.latentDim])), 1), 2));
     const values = (await images.data()) as Float32Array;
     images.dispose();
     return { images: values, count };
@@ -118,6 +127,7 @@ class DcganModel implements ScreenModel {
   }
 
   dispose(): void {
+    this.trainer.dispose();
     this.generator.dispose();
     this.discriminator.dispose();
     this.trainer.generatorOptimizer.dispose();

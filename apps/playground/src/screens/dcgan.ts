@@ -16,7 +16,7 @@ export function mount(context: ScreenContext): { element: HTMLElement; dispose()
   const panel: ModelPanel = new ModelPanel(context, {
     screen: 'dcgan',
     title: 'DCGAN',
-    blurb: 'The generator of `tensorzoo train dcgan-mnist` (non-saturating loss, Adam 2e-4, batch 64). The chart shows the discriminator and generator losses: they should hover, not fall, in a healthy GAN.',
+    blurb: 'The generator of `tensorzoo train dcgan-mnist` (non-saturating loss, Adam 2e-4, batch 64, 12,000 steps); the grid is drawn by the moving average of its weights. The chart shows the discriminator and generator losses: they should hover, not fall, in a healthy GAN.',
     series: ['discriminator loss', 'generator loss'],
     metrics: ['generatorLoss'],
     defaultSteps: 50,
