@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { LayerNorm, fastKernelsInstalled, gelu, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
 
 // The replacement cpu kernels must agree with tfjs's stock kernels on every input stock
 // accepts: malformed-but-accepted shapes (tfjs does not check dy's spatial size), the 1x1
@@ -149,10 +149,12 @@ describe('after restoreStockKernels', () => {
     expect(names.length).toBeGreaterThan(10);
     restoreStockKernels();
     expect(fastKernelsInstalled('cpu')).toEqual([]);
-    // Every kernel tfjs has is back (TensorZooAdamUpdate is ours alone: gone, optimizers fall back).
-    for (const name of names) expect(tf.getKernel(name, 'cpu') !== undefined, name).toBe(name !== 'TensorZooAdamUpdate');
+    // Every kernel tfjs has is back; the fused ones (TensorZoo*) are ours alone: gone, and
+    // optimizers, LayerNorm and gelu fall back to the composite ops.
+    for (const name of names) expect(tf.getKernel(name, 'cpu') !== undefined, name).toBe(!name.startsWith('TensorZoo'));
     const x = filled([1, 4, 4, 2], 1);
     const filter = filled([2, 2, 2, 3], 2);
+    const layerNorm = new LayerNorm(2);
     const outputs = [
       tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'valid'),
       tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'valid')))([x, filter]),
@@ -163,9 +165,11 @@ describe('after restoreStockKernels', () => {
       tf.matMul(tf.reshape(x, [8, 4]), tf.reshape(x, [4, 8])),
       tf.div(tf.softmax(x), tf.add(tf.abs(x), 1)),
       tf.unsortedSegmentSum(tf.reshape(x, [16, 2]), tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3], 'int32'), 4),
+      tf.grad((a: tf.Tensor) => tf.sum(layerNorm.call(gelu(a))))(x), // the composite LayerNorm and GELU
     ].flat();
     for (const output of outputs) expect((await output.data()).every(Number.isFinite)).toBe(true);
     tf.dispose([x, filter, ...outputs]);
+    layerNorm.dispose();
     installFastKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual(names);
   });
