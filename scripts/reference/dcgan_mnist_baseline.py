@@ -1,15 +1,20 @@
-"""PyTorch baseline for `tensorzoo train dcgan-mnist`: the same DCGAN (generator z 100 ->
-7x7x48 -> 14x14x24 -> 28x28x1 tanh with batch norm; discriminator conv 16/32, 4x4, stride 2,
-LeakyReLU(0.01), one logit), the same losses (seed 001's non-saturating L_D and L_G, from
+"""PyTorch baseline for `tensorzoo train dcgan-mnist`: the same class-conditional DCGAN (the
+tensorzoo-torch twins of @tensorzoo/gan: generator [z 100, one-hot digit] -> 7x7x48 ->
+14x14x24 -> 28x28x1 tanh with batch norm; projection discriminator conv 16/32, 4x4, stride 2,
+LeakyReLU(0.01), one logit), the same batches (real digits with their labels; the fakes of a
+discriminator step are drawn with the real batch's labels, those of a generator step with
+uniform labels), the same losses (seed 001's non-saturating L_D and L_G, from
 logits), Adam 2e-4 (0.5, 0.999), batch 64, one discriminator step per generator step, an
 exponential moving average of the generator's weights (decay 0.999 with GANTrainer's warm-up
 min(decay, (1 + t) / (10 + t)); batch-norm statistics copied) that the samples come from,
-12,000 generator steps, on the same 8,000 training digits (the split of
+4,000 generator steps, on the same 8,000 training digits (the split of
 @tensorzoo/datasets), then the same judge (an MLP 784-64-10 trained 3 passes with Adam
-3e-3) and the same numbers: mean max-softmax confidence, class-histogram entropy and the
-Frechet distance of the judge's 64-d hidden features to the 2,000 test digits.
+3e-3) and the same numbers on 1,000 samples asking for each digit 100 times: mean max-softmax
+confidence, class-histogram entropy, the share the judge reads as the digit asked for, and
+the Frechet distance of the judge's 64-d hidden features to the 2,000 test digits.
+`--classes 0` runs the unconditional DCGAN of earlier versions (12,000 steps then).
 
-Run: /usr/bin/python3 scripts/reference/dcgan_mnist_baseline.py [--steps 12000] [--seeds 3] [--first-seed 0] [--ema 0.999]
+Run: /usr/bin/python3 scripts/reference/dcgan_mnist_baseline.py [--steps 4000] [--seeds 3] [--first-seed 0] [--ema 0.999] [--classes 10]
 (from the repository root, after `pnpm install`). Not a test fixture: numbers to compare the
 CLI's result with.
 """
@@ -19,6 +24,7 @@ import glob
 import json
 import math
 import os
+import sys
 
 import numpy as np
 import torch
@@ -26,6 +32,8 @@ import torch.nn.functional as F
 from torch import nn
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, 'python', 'tensorzoo-torch'))
+from tensorzoo_torch import DCGANDiscriminator, DCGANGenerator  # noqa: E402
 
 
 def load_split():
@@ -42,19 +50,14 @@ def load_split():
     return torch.cat(train), torch.cat(train_labels), torch.cat(test), torch.cat(test_labels)
 
 
-def generator(c0=48, c1=24):
-    return nn.Sequential(
-        nn.Linear(100, c0 * 7 * 7, bias=False), nn.BatchNorm1d(c0 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (c0, 7, 7)),
-        nn.ConvTranspose2d(c0, c1, 4, 2, 1, bias=False), nn.BatchNorm2d(c1), nn.ReLU(),
-        nn.ConvTranspose2d(c1, 1, 4, 2, 1), nn.Tanh(),
-    )
+def generator(c0=48, c1=24, classes=10):
+    """The example's generator: `generator(z, labels)` (labels None when classes is 0)."""
+    return DCGANGenerator(latentDim=100, channels=(c0, c1), kernelSize=4, batchNorm=True, numClasses=classes)
 
 
-def discriminator(c0=16, c1=32, slope=0.01):
-    return nn.Sequential(
-        nn.Conv2d(1, c0, 4, 2, 1), nn.LeakyReLU(slope), nn.Conv2d(c0, c1, 4, 2, 1), nn.LeakyReLU(slope),
-        nn.Flatten(), nn.Linear(c1 * 7 * 7, 1),
-    )
+def discriminator(c0=16, c1=32, slope=0.01, classes=10):
+    """The example's discriminator (logits): `discriminator(images, labels)`."""
+    return DCGANDiscriminator(channels=(c0, c1), kernelSize=4, stride=2, negativeSlope=slope, outputActivation='none', numClasses=classes)
 
 
 def frechet(a, b):
@@ -68,16 +71,18 @@ def frechet(a, b):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('--steps', type=int, default=12000)
+    parser.add_argument('--steps', type=int, default=None, help='generator steps (default 4,000; 12,000 with --classes 0)')
     parser.add_argument('--seeds', type=int, default=1)
     parser.add_argument('--first-seed', type=int, default=0, help='seeds first-seed .. first-seed + seeds - 1 (run several processes in parallel)')
     parser.add_argument('--ema', type=float, default=0.999, help='decay of the moving average of the generator (0: sample from the generator itself)')
+    parser.add_argument('--classes', type=int, default=10, help='0: the unconditional DCGAN')
     args = parser.parse_args()
+    args.steps = args.steps or (4000 if args.classes else 12000)
     torch.set_num_threads(1)
     train, train_labels, test, test_labels = load_split()
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         torch.manual_seed(seed)
-        g, d = generator(), discriminator()
+        g, d = generator(classes=args.classes), discriminator(classes=args.classes)
         average = copy.deepcopy(g) if args.ema > 0 else g
         opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
         opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
@@ -85,15 +90,17 @@ def main():
         for step in range(1, args.steps + 1):
             if cursor + 64 > train.shape[0]:
                 order, cursor = torch.randperm(train.shape[0]), 0
-            real = train[order[cursor : cursor + 64]]
+            rows = order[cursor : cursor + 64]
+            real, labels = train[rows], (train_labels[rows] if args.classes else None)
             cursor += 64
-            fake = g(torch.randn(64, 100))
+            fake = g(torch.randn(64, 100), labels)
             # L_D = -[log D(x) + log(1 - D(G(z)))], L_G = -log D(G(z)), from logits.
-            loss_d = F.softplus(-d(real)).mean() + F.softplus(d(fake.detach())).mean()
+            loss_d = F.softplus(-d(real, labels)).mean() + F.softplus(d(fake.detach(), labels)).mean()
             opt_d.zero_grad()
             loss_d.backward()
             opt_d.step()
-            loss_g = F.softplus(-d(g(torch.randn(64, 100)))).mean()
+            labels = torch.randint(0, args.classes, (64,)) if args.classes else None
+            loss_g = F.softplus(-d(g(torch.randn(64, 100), labels), labels)).mean()
             opt_g.zero_grad()
             loss_g.backward()
             opt_g.step()
@@ -106,7 +113,8 @@ def main():
                         averaged.copy_(buffer)
         average.eval()
         with torch.no_grad():
-            generated = average(torch.randn(1000, 100))
+            asked = torch.arange(1000) % 10
+            generated = average(torch.randn(1000, 100), asked if args.classes else None)
         features = nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU())
         head = nn.Linear(64, 10)
         judge = nn.Sequential(features, head)
@@ -129,12 +137,15 @@ def main():
                 entropy = -(q[q > 0] * torch.log2(q[q > 0])).sum().item()
                 return p.max(1).values.mean().item(), entropy, h.double().numpy(), histogram.long().tolist()
             conf_fake, ent_fake, h_fake, hist_fake = judged(generated)
+            as_asked = (judge(generated).argmax(1) == asked).float().mean().item()
             conf_real, ent_real, h_test, _ = judged(test)
             _, _, h_train, _ = judged(train[torch.randperm(train.shape[0])[:1000]])
         print(f'seed {seed}: {args.steps} generator steps; judge test accuracy {100 * accuracy:.1f}%')
         print(f'  confidence generated {conf_fake:.3f} / real test {conf_real:.3f}; class entropy {ent_fake:.3f} / {ent_real:.3f} bits')
         print(f'  Frechet distance to test: generated {frechet(h_fake, h_test):.2f}, 1000 real training images {frechet(h_train, h_test):.2f}')
         print(f'  generated digits by predicted class: {hist_fake}')
+        if args.classes:
+            print(f'  the judge reads the digit asked for in {100 * as_asked:.1f}% of the generated images')
 
 
 if __name__ == '__main__':

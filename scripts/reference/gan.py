@@ -8,7 +8,8 @@ Run with Debian's Python (it has python3-torch):
 It writes packages/gan/fixtures/gan.json, which packages/gan/test/parity.test.ts reads:
 
 - DCGAN generator (with and without batch norm) and discriminator (stride 1 as in seed 001,
-  stride 2 with logits), at tiny widths: state_dict, input, output, the loss
+  stride 2 with logits), and their class-conditional forms (one-hot labels into the
+  generator, a projection discriminator with logits and with a sigmoid), at tiny widths: state_dict, input, output, the loss
   sum(output * weights) and its gradient for every parameter, and the batch-norm buffers
   after the training-mode forward pass;
 - the GAN losses (non-saturating from probabilities and from logits, hinge, Wasserstein)
@@ -49,11 +50,11 @@ def state_dict(module):
     return {name: encode(value) for name, value in module.state_dict().items()}
 
 
-def record(module, inputs, inputs_nhwc):
+def record(module, inputs, inputs_nhwc, labels=None):
     """Forward in training mode, loss sum(output * weights), gradients of every parameter."""
     before = state_dict(module)
     module.zero_grad()
-    output = module(inputs)
+    output = module(inputs) if labels is None else module(inputs, labels)
     weights = to_float32(torch.randn(nhwc(output).shape, dtype=DTYPE))
     loss = (nhwc(output) * weights).sum()
     loss.backward()
@@ -65,6 +66,7 @@ def record(module, inputs, inputs_nhwc):
         'loss': loss.item(),
         'grads': {name: encode(parameter.grad) for name, parameter in module.named_parameters()},
         'buffers_after': {name: encode(value) for name, value in module.state_dict().items() if 'running' in name},
+        **({} if labels is None else {'labels': labels.tolist()}),
     }
 
 
@@ -149,5 +151,20 @@ out['gradient_penalty'] = {
         for name, parameter in critic.named_parameters()
     },
 }
+
+# Class-conditional (3 classes): generator with batch norm; projection discriminators.
+LABELS = torch.tensor([2, 0, 2])
+generator = round_module(DCGANGenerator(latentDim=4, channels=(4, 3), outChannels=1, imageSize=8, kernelSize=4, batchNorm=True, numClasses=3).to(DTYPE))
+z = to_float32(torch.randn(3, 4, dtype=DTYPE))
+out['generator_conditional'] = record(generator, z, z, LABELS)
+out['generator_conditional']['config'] = generator.config
+for name, sigmoid in [('discriminator_projection', False), ('discriminator_projection_sigmoid', True)]:
+    discriminator = round_module(DCGANDiscriminator(inChannels=1, imageSize=8, channels=(3, 4), kernelSize=4, stride=2, outputActivation='sigmoid' if sigmoid else 'none', numClasses=3).to(DTYPE))
+    with torch.no_grad():  # class vectors at the features' scale, so the projection term matters in the test
+        discriminator.classEmbedding.weight.copy_(to_float32(torch.randn(3, 16, dtype=DTYPE)))
+    x_nhwc = to_float32(torch.rand(3, 8, 8, 1, dtype=DTYPE) * 2 - 1)
+    out[name] = record(discriminator, nchw_from(x_nhwc), x_nhwc, LABELS)
+    out[name]['config'] = discriminator.config
+
 
 write_json(OUTPUT, out)

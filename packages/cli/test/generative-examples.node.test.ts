@@ -55,13 +55,15 @@ describe('dcgan-mnist (tiny)', () => {
     expect(first.loss).toHaveLength(1);
     expect(first.valLoss).toHaveLength(1);
     expect(first.summary.steps).toBeGreaterThan(0);
-    expect(await pngSize(join(outDir, 'samples.png'))).toEqual([8 * 58 + 2, 8 * 58 + 2]); // 8x8 grid, 28 px x2 + 2 px gaps
+    expect(await pngSize(join(outDir, 'samples.png'))).toEqual([10 * 58 + 2, 10 * 58 + 2]); // 10x10 grid (a digit per column), 28 px x2 + 2 px gaps
     expect((await pngSize(first.files.lossCurve))[0]).toBe(640);
     const { generatedConfidence, realConfidence, classifierAccuracy, frechetDistance, realFrechetDistance } = first.summary;
     expect(classifierAccuracy).toBeGreaterThan(0.85);
     expect(realConfidence).toBeGreaterThan(0.8);
     expect(generatedConfidence).toBeGreaterThan(0.1);
     expect(generatedConfidence).toBeLessThanOrEqual(1);
+    expect(first.summary.generatedAsAsked).toBeGreaterThanOrEqual(0); // untrained: about chance (0.1)
+    expect(first.summary.generatedAsAsked).toBeLessThanOrEqual(1);
     expect(frechetDistance).toBeGreaterThan(realFrechetDistance); // an untrained generator is far from real digits
     const histogram = Array.from({ length: 10 }, (_, digit) => first.summary[`generatedDigit${digit}`]);
     expect(histogram.reduce((a, b) => a + b, 0)).toBe(1000);

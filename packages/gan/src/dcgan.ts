@@ -1,6 +1,8 @@
 // DCGAN generator and discriminator (Radford et al. 2016) with the sizes of seed article 001:
 // z (100) -> Dense 7·7·256 -> transposed convolutions -> 28x28x1 tanh images, and a
 // discriminator of two 5x5 convolutions (32, 64) with LeakyReLU(0.01) and a sigmoid output.
+// With `numClasses` both become class-conditional (one-hot labels into the generator, a
+// projection discriminator).
 import * as tf from '@tensorflow/tfjs-core';
 import {
   ArgumentError,
@@ -8,6 +10,7 @@ import {
   BatchNorm2d,
   Conv2d,
   ConvTranspose2d,
+  Embedding,
   Flatten,
   LeakyReLU,
   Linear,
@@ -20,10 +23,23 @@ import {
   assertInRange,
   assertInteger,
   assertShape,
+  formatShape,
+  nanUnless,
+  normal,
+  readValueRange,
   resolveGenerator,
   type Generator,
   type TensorModule,
 } from '@tensorzoo/core';
+
+/** The optional second argument of {@link DCGANGenerator.call} and {@link DCGANDiscriminator.call}. */
+export interface DCGANCallOptions {
+  /**
+   * Class labels, int32 `[N]` in `[0, numClasses)`: required by a class-conditional network
+   * (`numClasses > 0`), refused by an unconditional one.
+   */
+  labels?: tf.Tensor;
+}
 
 /** Options of {@link DCGANGenerator}; the defaults are seed 001's generator. */
 export interface DCGANGeneratorOptions {
@@ -46,6 +62,12 @@ export interface DCGANGeneratorOptions {
    * layers then have no bias), as in the DCGAN paper. Default `false` (seed 001 has none).
    */
   batchNorm?: boolean;
+  /**
+   * Number of classes for a class-conditional generator (a conditional GAN, Mirza & Osindero
+   * 2014): `call(z, { labels })` feeds `concat([z, oneHot(labels)])` to the dense layer, which
+   * then has `latentDim + numClasses` inputs. Default 0 (unconditional).
+   */
+  numClasses?: number;
   /** Randomness for the initial weights: a Generator, a seed, or the default generator. */
   rng?: Generator | number;
 }
@@ -75,11 +97,16 @@ function doublingPadding(kernelSize: number): [number, number] {
  * ```ts
  * const generator = new DCGANGenerator({ rng: 0 });          // seed 001: 100 -> 28x28x1
  * const images = generator.call(tf.randomNormal([16, 100])); // [16, 28, 28, 1], tanh
+ *
+ * const conditional = new DCGANGenerator({ numClasses: 10, rng: 0 }); // draws the digit you ask for
+ * conditional.call(tf.randomNormal([2, 100]), { labels: tf.tensor1d([3, 7], 'int32') });
  * ```
  */
-export class DCGANGenerator extends Module {
+export class DCGANGenerator extends Module<tf.Tensor, tf.Tensor, DCGANCallOptions> {
   static override readonly moduleName: string = 'DCGANGenerator';
   readonly latentDim: number;
+  /** Classes of a class-conditional generator; 0 when unconditional. */
+  readonly numClasses: number;
   readonly imageSize: number;
   readonly outChannels: number;
   /** The whole network, PyTorch `nn.Sequential` indices. */
@@ -96,7 +123,8 @@ export class DCGANGenerator extends Module {
     const channels = checkChannels(where, options.channels ?? [256, 128]);
     const kernelSize = assertInteger(where, 'kernelSize', options.kernelSize ?? 5, 2);
     const batchNorm = options.batchNorm ?? false;
-    this.config = { latentDim: this.latentDim, channels, outChannels: this.outChannels, imageSize: this.imageSize, kernelSize, batchNorm };
+    this.numClasses = assertInteger(where, 'numClasses', options.numClasses ?? 0, 0);
+    this.config = { latentDim: this.latentDim, channels, outChannels: this.outChannels, imageSize: this.imageSize, kernelSize, batchNorm, numClasses: this.numClasses };
     const scale = 2 ** channels.length;
     if (this.imageSize % scale !== 0) {
       throw new ArgumentError(
@@ -110,7 +138,7 @@ export class DCGANGenerator extends Module {
     const upsample = (input: number, output: number, bias: boolean) =>
       new ConvTranspose2d(input, output, kernelSize, { stride: 2, padding, outputPadding, bias, rng });
     const projected = channels[0] * base * base;
-    const modules: TensorModule[] = [new Linear(this.latentDim, projected, { bias: !batchNorm, rng })];
+    const modules: TensorModule[] = [new Linear(this.latentDim + this.numClasses, projected, { bias: !batchNorm, rng })];
     if (batchNorm) modules.push(new BatchNorm1d(projected));
     modules.push(new ReLU(), new Reshape([channels[0], base, base])); // [N, base, base, C0]
     for (let stage = 1; stage < channels.length; stage++) {
@@ -122,7 +150,6 @@ export class DCGANGenerator extends Module {
     this.layers = new Sequential(...modules);
   }
 
-  /** `z` `[N, latentDim]` -> images `[N, imageSize, imageSize, outChannels]` in [-1, 1]. */
   /** The options with every default filled in (a copy, no `rng`): `new DCGANGenerator(generator.getConfig())` builds the same architecture. */
   getConfig(): DCGANGeneratorConfig {
     return { ...this.config, channels: [...this.config.channels] };
@@ -133,9 +160,15 @@ export class DCGANGenerator extends Module {
     return new DCGANGenerator(config);
   }
 
-  protected forward(z: tf.Tensor): tf.Tensor {
+  /**
+   * `z` `[N, latentDim]` (and, when conditional, `labels` int32 `[N]`) -> images
+   * `[N, imageSize, imageSize, outChannels]` in [-1, 1].
+   */
+  protected forward(z: tf.Tensor, options?: DCGANCallOptions): tf.Tensor {
     assertShape(this.path, 'z', z, [null, this.latentDim], 'float32');
-    return this.layers.call(z);
+    const labels = checkLabels(this.path, this.numClasses, options?.labels, z.shape[0]);
+    if (labels === undefined) return this.layers.call(z);
+    return this.layers.call(tf.concat([z, oneHotRows(labels, this.numClasses)], 1)); // [N, latentDim + numClasses]
   }
 }
 
@@ -163,6 +196,13 @@ export interface DCGANDiscriminatorOptions {
    * Default `'sigmoid'`.
    */
   outputActivation?: 'sigmoid' | 'none';
+  /**
+   * Number of classes for a class-conditional discriminator: a projection discriminator
+   * (Miyato & Koyama 2018, "cGANs with Projection Discriminator"). With `h` the flattened
+   * features, the score is `Linear(h) + <classEmbedding[y], h>`, then the output activation;
+   * `call(images, { labels })`. Default 0 (unconditional).
+   */
+  numClasses?: number;
   /** Randomness for the initial weights: a Generator, a seed, or the default generator. */
   rng?: Generator | number;
 }
@@ -184,15 +224,25 @@ export type DCGANDiscriminatorConfig = Required<Omit<DCGANDiscriminatorOptions, 
  * ```ts
  * const discriminator = new DCGANDiscriminator({ stride: 2, rng: 0 });
  * discriminator.call(images).shape; // [N, 1], probabilities
+ *
+ * const projection = new DCGANDiscriminator({ stride: 2, outputActivation: 'none', numClasses: 10, rng: 0 });
+ * projection.call(images, { labels }); // [N, 1] logits of "a real image of this class"
  * ```
  */
-export class DCGANDiscriminator extends Module {
+export class DCGANDiscriminator extends Module<tf.Tensor, tf.Tensor, DCGANCallOptions> {
   static override readonly moduleName: string = 'DCGANDiscriminator';
   readonly inChannels: number;
+  /** Classes of a projection discriminator; 0 when unconditional. */
+  readonly numClasses: number;
   readonly imageSize: number;
   readonly outputActivation: 'sigmoid' | 'none';
   /** The whole network, PyTorch `nn.Sequential` indices. */
   layers: Sequential;
+  /**
+   * The projection's class vectors `[numClasses, features]` (`classEmbedding.weight`),
+   * initialised N(0, 0.02²) like the output layer's weights' scale; undefined when unconditional.
+   */
+  classEmbedding: Embedding | undefined;
   /** The resolved options (see {@link DCGANDiscriminator.getConfig}). */
   private readonly config: DCGANDiscriminatorConfig;
 
@@ -210,7 +260,8 @@ export class DCGANDiscriminator extends Module {
       throw new ArgumentError('bad-argument', `${where}: outputActivation (${JSON.stringify(activation)}) must be 'sigmoid' or 'none'.`);
     }
     this.outputActivation = activation;
-    this.config = { inChannels: this.inChannels, imageSize: this.imageSize, channels, kernelSize, stride, negativeSlope, outputActivation: activation };
+    this.numClasses = assertInteger(where, 'numClasses', options.numClasses ?? 0, 0);
+    this.config = { inChannels: this.inChannels, imageSize: this.imageSize, channels, kernelSize, stride, negativeSlope, outputActivation: activation, numClasses: this.numClasses };
     const rng = resolveGenerator(options.rng);
     const padding = Math.floor((kernelSize - 1) / 2);
     const modules: TensorModule[] = [];
@@ -224,12 +275,13 @@ export class DCGANDiscriminator extends Module {
       }
       inputChannels = width;
     }
-    modules.push(new Flatten(), new Linear(inputChannels * size * size, 1, { rng }));
+    const features = inputChannels * size * size;
+    modules.push(new Flatten(), new Linear(features, 1, { rng }));
     if (activation === 'sigmoid') modules.push(new Sigmoid());
     this.layers = new Sequential(...modules);
+    this.classEmbedding = this.numClasses > 0 ? new Embedding(this.numClasses, features, { rng, init: normal({ std: 0.02 }) }) : undefined;
   }
 
-  /** Images `[N, imageSize, imageSize, inChannels]` -> scores `[N, 1]`. */
   /** The options with every default filled in (a copy, no `rng`): `new DCGANDiscriminator(discriminator.getConfig())` builds the same architecture. */
   getConfig(): DCGANDiscriminatorConfig {
     return { ...this.config, channels: [...this.config.channels] };
@@ -240,10 +292,54 @@ export class DCGANDiscriminator extends Module {
     return new DCGANDiscriminator(config);
   }
 
-  protected forward(images: tf.Tensor): tf.Tensor {
+  /**
+   * Images `[N, imageSize, imageSize, inChannels]` (and, when conditional, `labels` int32
+   * `[N]`) -> scores `[N, 1]`.
+   */
+  protected forward(images: tf.Tensor, options?: DCGANCallOptions): tf.Tensor {
     assertShape(this.path, 'images', images, [null, this.imageSize, this.imageSize, this.inChannels], 'float32');
-    return this.layers.call(images);
+    const labels = checkLabels(this.path, this.numClasses, options?.labels, images.shape[0]);
+    if (labels === undefined) return this.layers.call(images);
+    const modules = this.layers.modules;
+    const head = modules.length - (this.outputActivation === 'sigmoid' ? 2 : 1); // the output Linear
+    let features = images;
+    for (let index = 0; index < head; index++) features = modules[index].call(features); // [N, F]
+    const projection = tf.sum(tf.mul(this.classEmbedding!.call(labels), features), 1, true); // [N, 1]
+    const score = tf.add(modules[head].call(features), projection);
+    return this.outputActivation === 'sigmoid' ? tf.sigmoid(score) : score;
   }
+}
+
+/**
+ * Checks the labels of a conditional call: int32 `[count]` in `[0, numClasses)`, given exactly
+ * when `numClasses > 0`. Returns them, or undefined for an unconditional network.
+ */
+function checkLabels(where: string, numClasses: number, labels: tf.Tensor | undefined, count: number): tf.Tensor | undefined {
+  if (numClasses === 0) {
+    if (labels !== undefined) {
+      throw new ArgumentError('bad-argument', `${where}: received labels, but this network is unconditional (numClasses 0); build it with numClasses to condition on classes.`);
+    }
+    return undefined;
+  }
+  if (labels === undefined) {
+    throw new ArgumentError('bad-argument', `${where}: this network is class-conditional (numClasses ${numClasses}); pass { labels } (int32 [${count}] in [0, ${numClasses})) as the second argument of call.`);
+  }
+  assertShape(where, 'labels', labels, [count], 'int32');
+  const range = readValueRange(labels);
+  if (range !== undefined && (range.min < 0 || range.max >= numClasses)) {
+    throw new ArgumentError(
+      'bad-argument',
+      `${where}: labels must be in [0, ${numClasses}), received a label ${range.min < 0 ? range.min : range.max} (labels ${formatShape(labels.shape)}).`,
+    );
+  }
+  return labels;
+}
+
+/** One-hot rows `[N, numClasses]` (float32); rows of out-of-range labels are NaN (the check could not read them). */
+function oneHotRows(labels: tf.Tensor, numClasses: number): tf.Tensor {
+  const rows = tf.cast(tf.oneHot(labels as tf.Tensor1D, numClasses), 'float32');
+  if (tf.getBackend() !== 'webgpu') return rows; // checked by checkLabels
+  return nanUnless(tf.logicalAnd(tf.greaterEqual(labels, 0), tf.less(labels, numClasses)), rows);
 }
 
 function checkChannels(where: string, channels: readonly number[]): number[] {

@@ -1,6 +1,7 @@
 export {
   DCGANGenerator,
   DCGANDiscriminator,
+  type DCGANCallOptions,
   type DCGANGeneratorOptions,
   type DCGANDiscriminatorOptions,
   type DCGANGeneratorConfig,
@@ -29,6 +30,7 @@ export {
   type GANTrainerOptions,
   type GeneratorEmaOptions,
   type GANTrainOptions,
+  type LabeledBatch,
   type GANStepInfo,
   type GANHistory,
   type DiscriminatorStepResult,

@@ -153,7 +153,10 @@ export interface DiscriminatorLossInputs {
   realScores: tf.Tensor;
   /** D(G(z)) `[N, 1]`. */
   fakeScores: tf.Tensor;
-  /** The discriminator (for penalties on its gradients). */
+  /**
+   * The discriminator (for penalties on its gradients), as a function of the images alone: for
+   * a class-conditional GAN it is bound to {@link DiscriminatorLossInputs.labels}.
+   */
   discriminator: Module;
   /** The real batch `[N, H, W, C]`. */
   real: tf.Tensor;
@@ -161,6 +164,11 @@ export interface DiscriminatorLossInputs {
   fake: tf.Tensor;
   /** The trainer's generator of random numbers (e.g. WGAN-GP's mixing ε). */
   rng: Generator;
+  /**
+   * Class-conditional GANs only: the real batch's labels int32 `[N]`, which the generated
+   * batch was drawn with too.
+   */
+  labels?: tf.Tensor;
 }
 
 /**

@@ -22,11 +22,28 @@ import {
 } from '@tensorzoo/core';
 import { checkGANLoss, nonSaturatingGANLoss, type GANLoss } from './losses';
 
+/** What a class-conditional {@link GANPair} (and generator and discriminator) take besides the tensor. */
+export interface ConditionalCallOptions {
+  /** Class labels int32 `[N]`. */
+  labels?: tf.Tensor;
+}
+
+/** A real batch with its class labels, what {@link GANTrainer.train} needs for a class-conditional GAN. */
+export interface LabeledBatch {
+  /** Real images `[N, H, W, C]`. */
+  images: tf.Tensor;
+  /** Their classes, int32 `[N]` in `[0, numClasses)`. */
+  labels: tf.Tensor;
+}
+
+/** A module called as `call(x)` or, conditional, `call(x, { labels })`. */
+type ConditionalModule = Module<tf.Tensor, tf.Tensor, ConditionalCallOptions>;
+
 /**
  * The two networks of a GAN as one module, so one checkpoint holds both: variables are
  * named `generator.<name>` and `discriminator.<name>`, and, when the trainer keeps a moving
  * average of the generator's weights, `generatorEma.<name>`. Calling it maps noise to
- * scores, `D(G(z))`.
+ * scores, `D(G(z))` (or, class-conditional, `D(G(z, y), y)` with `call(z, { labels })`).
  * @example
  * ```ts
  * // Load the weights of a GANTrainer checkpoint without its optimizers:
@@ -35,7 +52,7 @@ import { checkGANLoss, nonSaturatingGANLoss, type GANLoss } from './losses';
  * await decodeCheckpoint(bytes, new GANPair(generator, discriminator, averagedGenerator));
  * ```
  */
-export class GANPair extends Module {
+export class GANPair extends Module<tf.Tensor, tf.Tensor, ConditionalCallOptions> {
   static override readonly moduleName: string = 'GANPair';
   generator: TensorModule;
   discriminator: TensorModule;
@@ -52,18 +69,42 @@ export class GANPair extends Module {
     this.generatorEma = generatorEma;
   }
 
-  /** `z` `[N, latentDim]` -> D(G(z)) `[N, 1]`. */
-  protected forward(z: tf.Tensor): tf.Tensor {
-    return (this.discriminator as Module).call((this.generator as Module).call(z));
+  /** `z` `[N, latentDim]` -> D(G(z)) `[N, 1]`; with `{ labels }`, D(G(z, y), y). */
+  protected forward(z: tf.Tensor, options?: ConditionalCallOptions): tf.Tensor {
+    const generator = this.generator as ConditionalModule;
+    const discriminator = this.discriminator as ConditionalModule;
+    if (options?.labels === undefined) return discriminator.call(generator.call(z));
+    return discriminator.call(generator.call(z, options), options);
+  }
+}
+
+/** A discriminator bound to one batch's labels: what a conditional GAN's loss sees as `discriminator`. */
+class LabelBoundDiscriminator extends Module {
+  static override readonly moduleName: string = 'LabelBoundDiscriminator';
+  constructor(
+    readonly discriminator: ConditionalModule,
+    private readonly labels: tf.Tensor,
+  ) {
+    super();
+  }
+
+  protected forward(images: tf.Tensor): tf.Tensor {
+    return this.discriminator.call(images, { labels: this.labels });
   }
 }
 
 /** Options of {@link GANTrainer}. */
 export interface GANTrainerOptions {
-  /** Maps noise `[N, latentDim]` to images `[N, H, W, C]`, e.g. {@link DCGANGenerator}. */
-  generator: TensorModule;
-  /** Maps images to scores `[N, 1]`, e.g. {@link DCGANDiscriminator}. */
-  discriminator: TensorModule;
+  /**
+   * Maps noise `[N, latentDim]` to images `[N, H, W, C]`, e.g. {@link DCGANGenerator}; a
+   * class-conditional one (`numClasses > 0`) is called as `call(z, { labels })`.
+   */
+  generator: TensorModule | ConditionalModule;
+  /**
+   * Maps images to scores `[N, 1]`, e.g. {@link DCGANDiscriminator}; a class-conditional one
+   * as `call(images, { labels })`.
+   */
+  discriminator: TensorModule | ConditionalModule;
   /** Updates the generator, e.g. `adam({ lr: 2e-4, betas: [0.5, 0.999] })`. */
   generatorOptimizer: Optimizer;
   /** Updates the discriminator. */
@@ -75,6 +116,14 @@ export interface GANTrainerOptions {
   loss?: GANLoss;
   /** Length of z. Default: the generator's `latentDim`. */
   latentDim?: number;
+  /**
+   * Classes of a class-conditional GAN (both networks take `{ labels }`). The batches given
+   * to {@link GANTrainer.train} are then {@link LabeledBatch}es; each discriminator update
+   * generates its fakes with the real batch's labels, each generator update draws labels
+   * uniformly, and the fixed samples cycle through the classes (`i % numClasses`).
+   * Default: the generator's `numClasses` (0, unconditional, when it has none).
+   */
+  numClasses?: number;
   /** Discriminator updates per generator update (WGAN-GP uses 5). Default 1. */
   discriminatorSteps?: number;
   /** Randomness for the noise and penalties: a Generator (its state advances) or a seed. Default seed 0. */
@@ -248,12 +297,14 @@ function pairOptimizer(generator: Optimizer, discriminator: Optimizer): Optimize
  * ```
  */
 export class GANTrainer {
-  readonly generator: TensorModule;
-  readonly discriminator: TensorModule;
+  readonly generator: TensorModule | ConditionalModule;
+  readonly discriminator: TensorModule | ConditionalModule;
   readonly generatorOptimizer: Optimizer;
   readonly discriminatorOptimizer: Optimizer;
   readonly loss: GANLoss;
   readonly latentDim: number;
+  /** Classes of a class-conditional GAN; 0 when unconditional. */
+  readonly numClasses: number;
   readonly discriminatorSteps: number;
   /** Draws the noise and the loss's random numbers; saved in checkpoints. */
   readonly rng: Generator;
@@ -291,6 +342,16 @@ export class GANTrainer {
     }
     const latentDim = options.latentDim ?? (options.generator as { latentDim?: unknown }).latentDim;
     this.latentDim = assertInteger(where, 'latentDim', latentDim);
+    this.numClasses = assertInteger(where, 'numClasses', options.numClasses ?? (options.generator as { numClasses?: unknown }).numClasses ?? 0, 0);
+    for (const [role, network] of [['generator', options.generator], ['discriminator', options.discriminator]] as const) {
+      const classes = (network as { numClasses?: unknown }).numClasses;
+      if (classes !== undefined && classes !== this.numClasses) {
+        throw new ArgumentError(
+          'bad-argument',
+          `${where}: the ${role} has numClasses ${String(classes)} but the trainer ${this.numClasses}; a conditional GAN needs both networks built with the same numClasses (0 for neither).`,
+        );
+      }
+    }
     this.discriminatorSteps = assertInteger(where, 'discriminatorSteps', options.discriminatorSteps ?? 1);
     this.rng = options.rng instanceof Generator ? options.rng : new Generator(options.rng ?? 0);
     this.sampleCount = assertInteger(where, 'sampleCount', options.sampleCount ?? 64);
@@ -324,6 +385,14 @@ export class GANTrainer {
     return this.generatorSteps;
   }
 
+  /**
+   * The classes of the fixed samples ({@link samples}), `i % numClasses` for sample `i`, so a
+   * grid of `numClasses` columns shows one class per column; empty when unconditional.
+   */
+  get sampleLabels(): Int32Array {
+    return this.numClasses === 0 ? new Int32Array(0) : Int32Array.from({ length: this.sampleCount }, (_, index) => index % this.numClasses);
+  }
+
   /** Fresh noise `[count, latentDim]` from the trainer's generator. */
   noise(count: number): tf.Tensor2D {
     assertInteger('GANTrainer.noise', 'count', count);
@@ -332,20 +401,27 @@ export class GANTrainer {
 
   /**
    * One discriminator update on `real` `[N, H, W, C]` (not disposed) and `N` generated images.
+   * A class-conditional GAN needs the real images' `labels` (int32 `[N]`, not disposed); the
+   * generated images are drawn with the same labels.
    */
-  async discriminatorStep(real: tf.Tensor): Promise<DiscriminatorStepResult> {
+  async discriminatorStep(real: tf.Tensor, labels?: tf.Tensor): Promise<DiscriminatorStepResult> {
     this.checkReal(real);
+    this.checkLabels('GANTrainer.discriminatorStep', labels, real.shape[0]);
     this.setTraining();
     const count = real.shape[0];
-    const fake = tf.tidy(() => (this.generator as Module).call(this.noise(count))); // [N, H, W, C], no gradient
-    const parameters = (this.discriminator as Module).parameterRecord();
+    const options = labels === undefined ? undefined : { labels };
+    const generator = this.generator as ConditionalModule;
+    const discriminator = this.discriminator as ConditionalModule;
+    const fake = tf.tidy(() => generator.call(this.noise(count), options)); // [N, H, W, C], no gradient
+    const parameters = discriminator.parameterRecord();
+    const bound: Module = labels === undefined ? (this.discriminator as Module) : new LabelBoundDiscriminator(discriminator, labels);
     let scores: tf.Tensor | undefined;
     try {
       const { value, grads } = tf.variableGrads(() => {
-        const realScores = (this.discriminator as Module).call(real); // [N, 1]
-        const fakeScores = (this.discriminator as Module).call(fake); // [N, 1]
+        const realScores = discriminator.call(real, options); // [N, 1]
+        const fakeScores = discriminator.call(fake, options); // [N, 1]
         scores = tf.keep(tf.stack([tf.mean(realScores), tf.mean(fakeScores)]));
-        return this.loss.discriminatorLoss({ realScores, fakeScores, discriminator: this.discriminator as Module, real, fake, rng: this.rng });
+        return this.loss.discriminatorLoss({ realScores, fakeScores, discriminator: bound, real, fake, rng: this.rng, labels });
       }, Object.values(parameters));
       const loss = await this.applyGradients('discriminator', value, grads, parameters, this.discriminatorOptimizer);
       const [realScore, fakeScore] = await scores!.data();
@@ -355,15 +431,20 @@ export class GANTrainer {
     }
   }
 
-  /** One generator update on `batchSize` fresh noise vectors; returns the generator loss. */
+  /**
+   * One generator update on `batchSize` fresh noise vectors (and, class-conditional, labels
+   * drawn uniformly); returns the generator loss.
+   */
   async generatorStep(batchSize: number): Promise<number> {
     assertInteger('GANTrainer.generatorStep', 'batchSize', batchSize);
     this.setTraining();
     const noise = this.noise(batchSize); // [N, latentDim]
+    const labels = this.numClasses === 0 ? undefined : tf.tensor1d(Int32Array.from({ length: batchSize }, () => this.rng.integer(this.numClasses)), 'int32');
+    const options = labels === undefined ? undefined : { labels };
     const parameters = (this.generator as Module).parameterRecord();
     try {
       const { value, grads } = tf.variableGrads(() => {
-        const fakeScores = (this.discriminator as Module).call((this.generator as Module).call(noise)); // [N, 1]
+        const fakeScores = (this.discriminator as ConditionalModule).call((this.generator as ConditionalModule).call(noise, options), options); // [N, 1]
         return this.loss.generatorLoss(fakeScores);
       }, Object.values(parameters));
       const loss = await this.applyGradients('generator', value, grads, parameters, this.generatorOptimizer);
@@ -372,20 +453,25 @@ export class GANTrainer {
       return loss;
     } finally {
       noise.dispose();
+      labels?.dispose();
     }
   }
 
   /**
    * Trains until {@link step} reaches `options.steps`. Each generator update consumes
    * `discriminatorSteps` batches `[N, H, W, C]` from `batches` (yours: not disposed); it
-   * stops early when they run out.
+   * stops early when they run out. A class-conditional GAN takes {@link LabeledBatch}es
+   * (an unconditional one accepts them too and ignores the labels).
    */
-  async train(batches: Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>, options: GANTrainOptions): Promise<GANHistory> {
+  async train(
+    batches: Iterable<tf.Tensor | LabeledBatch> | AsyncIterable<tf.Tensor | LabeledBatch>,
+    options: GANTrainOptions,
+  ): Promise<GANHistory> {
     const where = 'GANTrainer.train';
     const steps = assertInteger(where, 'steps', options?.steps, 0);
     const sampleEvery = options.sampleEvery === undefined ? undefined : assertInteger(where, 'sampleEvery', options.sampleEvery);
     const history: GANHistory = { discriminatorLoss: [], generatorLoss: [], realScore: [], fakeScore: [] };
-    const source = Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : (batches as Iterable<tf.Tensor>)[Symbol.iterator]();
+    const source = Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : (batches as Iterable<tf.Tensor | LabeledBatch>)[Symbol.iterator]();
     let lastYield = performance.now();
     try {
       while (this.generatorSteps < steps) {
@@ -396,8 +482,14 @@ export class GANTrainer {
         for (let update = 0; update < this.discriminatorSteps; update++) {
           const next = await source.next();
           if (next.done) return history;
-          result = await this.discriminatorStep(next.value);
-          batchSize = next.value.shape[0];
+          const batch = next.value;
+          const labeled = !(batch instanceof tf.Tensor) && batch !== null && typeof batch === 'object' && 'images' in batch;
+          const images = labeled ? (batch as LabeledBatch).images : (batch as tf.Tensor);
+          if (this.numClasses > 0 && !labeled) {
+            throw new ArgumentError('bad-argument', `${where}: this GAN is class-conditional (numClasses ${this.numClasses}); the batches must be { images, labels }, received a ${images instanceof tf.Tensor ? `tensor ${formatShape(images.shape)}` : typeof batch}.`);
+          }
+          result = await this.discriminatorStep(images, this.numClasses > 0 ? (batch as LabeledBatch).labels : undefined);
+          batchSize = images.shape[0];
         }
         const generatorLoss = await this.generatorStep(batchSize);
         const info: GANStepInfo = {
@@ -438,11 +530,15 @@ export class GANTrainer {
    * one ({@link GANTrainerOptions.ema}). The caller disposes the result.
    */
   samples(): tf.Tensor {
-    const generator = (this.pair.generatorEma ?? this.generator) as Module;
+    const generator = (this.pair.generatorEma ?? this.generator) as ConditionalModule;
     const wasTraining = generator.training;
     generator.eval();
     try {
-      return tf.tidy(() => generator.call(tf.tensor2d(this.fixedNoise, [this.sampleCount, this.latentDim])));
+      return tf.tidy(() => {
+        const noise = tf.tensor2d(this.fixedNoise, [this.sampleCount, this.latentDim]);
+        if (this.numClasses === 0) return generator.call(noise);
+        return generator.call(noise, { labels: tf.tensor1d(this.sampleLabels, 'int32') });
+      });
     } finally {
       generator.train(wasTraining);
     }
@@ -502,6 +598,19 @@ export class GANTrainer {
   private setTraining(): void {
     (this.generator as Module).train();
     (this.discriminator as Module).train();
+  }
+
+  private checkLabels(where: string, labels: tf.Tensor | undefined, count: number): void {
+    if (this.numClasses === 0) {
+      if (labels !== undefined) throw new ArgumentError('bad-argument', `${where}: received labels, but the GAN is unconditional (numClasses 0).`);
+      return;
+    }
+    if (!(labels instanceof tf.Tensor) || labels.dtype !== 'int32' || labels.rank !== 1 || labels.shape[0] !== count) {
+      throw new ShapeError(
+        'shape-mismatch',
+        `${where}: a class-conditional GAN needs the real batch's labels, int32 [${count}] in [0, ${this.numClasses}); received ${labels instanceof tf.Tensor ? `${labels.dtype} ${formatShape(labels.shape)}` : String(labels)}.`,
+      );
+    }
   }
 
   private checkReal(real: tf.Tensor): void {

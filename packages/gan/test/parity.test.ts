@@ -28,16 +28,20 @@ interface Recorded {
   loss: number;
   grads: Record<string, FixtureTensor>;
   buffers_after: Record<string, FixtureTensor>;
+  /** Class labels of a conditional network's call. */
+  labels?: number[];
 }
 
 /** Forward in training mode, loss sum(output * weights), gradients: all against torch. */
-async function checkModule(module: Module, recorded: Recorded): Promise<void> {
+async function checkModule(module: Module<tf.Tensor, tf.Tensor, { labels?: tf.Tensor }>, recorded: Recorded): Promise<void> {
   expect(module.namedVariables().map(([name]) => name)).toEqual(Object.keys(recorded.state_dict));
   loadTorchState(module, recorded.state_dict);
   const input = fixtureTensor(recorded.input);
   const weights = fixtureTensor(recorded.loss_weights);
+  const labels = recorded.labels === undefined ? undefined : tf.tensor1d(recorded.labels, 'int32');
+  const options = labels === undefined ? undefined : { labels };
   const { value, grads } = tf.variableGrads(() => {
-    const output = module.call(input);
+    const output = module.call(input, options);
     return tf.sum(tf.mul(output, weights)) as tf.Scalar;
   }, module.parameters());
   await expectClose(value, [recorded.loss], { tolerance: TOLERANCE, label: 'loss' });
@@ -47,9 +51,9 @@ async function checkModule(module: Module, recorded: Recorded): Promise<void> {
   // The forward pass above ran in training mode: batch-norm buffers moved like torch's.
   const buffers = Object.fromEntries(module.namedBuffers());
   for (const [name, stored] of Object.entries(recorded.buffers_after)) await expectClose(buffers[name], stored, { tolerance: TOLERANCE, label: name });
-  const output = module.call(input); // batch norm: a second training-mode pass gives the same output
+  const output = module.call(input, options); // batch norm: a second training-mode pass gives the same output
   await expectClose(output, recorded.output, { tolerance: TOLERANCE, label: 'output' });
-  tf.dispose([input, weights, value, output, ...Object.values(grads)]);
+  tf.dispose([input, weights, value, output, ...Object.values(grads), ...(labels ? [labels] : [])]);
   module.dispose();
 }
 
@@ -69,6 +73,16 @@ describe('DCGAN networks match PyTorch', () => {
   it('discriminator (stride 2, logits): output and gradients', async () => {
     const config = fixture.discriminator_strided_logits.config as DCGANDiscriminatorOptions;
     await checkModule(new DCGANDiscriminator(config), fixture.discriminator_strided_logits);
+  });
+
+  it('class-conditional generator (one-hot labels, batch norm): output, gradients and running statistics', async () => {
+    await checkModule(new DCGANGenerator(fixture.generator_conditional.config), fixture.generator_conditional);
+  });
+
+  it('projection discriminator (logits and sigmoid): output and gradients, class vectors included', async () => {
+    for (const recorded of [fixture.discriminator_projection, fixture.discriminator_projection_sigmoid]) {
+      await checkModule(new DCGANDiscriminator(recorded.config as DCGANDiscriminatorOptions), recorded);
+    }
   });
 });
 
