@@ -60,11 +60,14 @@ const lastLine = (text) => text.trim().split('\n').at(-1) ?? '';
 async function describeBackend(backend) {
   const kernels = tensorzooKernels(backend);
   const ours = kernels.length > 0 ? `; TensorZoo kernels for ${kernels.join(', ')}` : '';
-  if (backend !== 'wasm') return `plain JS, one thread${ours}`;
+  if (backend !== 'wasm') return `plain JS, one thread${ours}${gemmNote()}`;
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   return `SIMD ${simd ? 'on' : 'off'}, ${threads ? 'multi-threaded' : 'one thread'}${ours}`;
 }
+
+/** The instruction set of TensorZoo's cpu matrix product (relaxed SIMD needs `node --experimental-wasm-relaxed-simd` in Node 20). */
+const gemmNote = () => (core.gemmInstructionSet ? `; GEMM: WebAssembly ${core.gemmInstructionSet() === 'relaxed-simd' ? 'relaxed SIMD (fused multiply-add)' : core.gemmInstructionSet() === 'simd' ? 'SIMD' : 'none (TypeScript)'}` : '');
 
 /** Kernels that TensorZoo's setBackend installed into tfjs's registry for `backend` (none in older builds). */
 const tensorzooKernels = (backend) => core.fastKernelsInstalled?.(backend) ?? [];

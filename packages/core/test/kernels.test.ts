@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LayerNorm, gelu, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
-import { setSimdEnabled, simdGemm } from '../src/kernels/simd-gemm';
+import { moduleBytes, setSimdEnabled, simdGemm, simdGemmKind } from '../src/kernels/simd-gemm';
 import { expectClose } from '../src/testing/index';
 
 // TensorZoo's cpu kernels against tfjs's stock cpu kernels on many random shapes. Runs on
@@ -361,12 +361,21 @@ describe('Add, Sub, Multiply, RealDiv, Softmax, Relu, Step and Transpose are bit
   });
 });
 
+/** The WebAssembly instruction sets this runtime compiles the GEMM with (relaxed SIMD: Chromium, Node with a flag). */
+const SIMD_KINDS = (['relaxed-simd', 'simd'] as const).filter((kind) => WebAssembly.validate(moduleBytes(kind === 'relaxed-simd')));
+
 describe('BatchMatMul', () => {
-  for (const simd of [true, false]) {
-    it(`matches the stock kernel on 40 random shapes, transposes and batch broadcasts (${simd ? 'SIMD' : 'TypeScript'} GEMM)`, async () => {
-      setSimdEnabled(simd);
+  it('uses relaxed SIMD (fused multiply-adds) where the runtime has it, else plain SIMD', () => {
+    expect(simdGemmKind()).toBe(SIMD_KINDS[0]);
+  });
+
+  for (const engine of [...SIMD_KINDS, 'TypeScript'] as const) {
+    it(`matches the stock kernel on 40 random shapes, transposes and batch broadcasts (${engine} GEMM)`, async () => {
+      if (engine === 'TypeScript') setSimdEnabled(false);
+      else setSimdEnabled(true, [engine]);
       try {
-        const random = randomSource(simd ? 11 : 12);
+        expect(simdGemmKind()).toBe(engine === 'TypeScript' ? 'none' : engine);
+        const random = randomSource(engine === 'TypeScript' ? 12 : 11);
         for (let trial = 0; trial < 40; trial++) {
           const [rows, columns, depth] = [random(1, 70), random(1, 70), random(1, 90)];
           const [transposeA, transposeB] = [random(0, 1) === 1, random(0, 1) === 1];

@@ -5,4 +5,5 @@
  * @packageDocumentation
  */
 export { fastKernelsInstalled, installFastKernels, restoreStockKernels } from './register';
+export { gemmInstructionSet, type SimdGemmKind } from './simd-gemm';
 export { ADAM_UPDATE_KERNEL, fusedAdamUpdate, type AdamUpdateInputs, type AdamUpdateResult, type AdamUpdateSettings } from './adam';

@@ -17,6 +17,11 @@
  * apart. Eight `f32x4` accumulators hold the tile; each step loads one 8-wide row of `B`
  * and broadcasts one value of each of the 4 rows of `A`. Arithmetic is float32 (like
  * tfjs's own kernels).
+ *
+ * Where the runtime has relaxed SIMD (Chrome and Edge 114+, Firefox 120+; Node behind
+ * `--experimental-wasm-relaxed-simd`), each multiply-add is one `f32x4.relaxed_madd`, a
+ * fused multiply-add on CPUs with FMA (one rounding instead of two) and twice the arithmetic
+ * per instruction; elsewhere the module is assembled with `f32x4.mul` + `f32x4.add`.
  * @internal
  * @packageDocumentation
  */
@@ -29,7 +34,11 @@ const OP = {
   simd: 0xfd, voidBlock: 0x40,
 } as const;
 /** SIMD sub-opcodes (after the 0xfd prefix), already LEB128-encoded. */
-const SIMD = { v128Load: [0x00], v128Store: [0x0b], f32x4Splat: [0x13], f32x4Add: [0xe4, 0x01], f32x4Mul: [0xe6, 0x01] } as const;
+const SIMD = {
+  v128Load: [0x00], v128Store: [0x0b], f32x4Splat: [0x13], f32x4Add: [0xe4, 0x01], f32x4Mul: [0xe6, 0x01],
+  /** Relaxed SIMD proposal: `f32x4.relaxed_madd(a, b, c) = a·b + c`, fused or not (opcode 0x105). */
+  f32x4RelaxedMadd: [0x85, 0x02],
+} as const;
 
 /** Unsigned LEB128. */
 function leb(value: number): number[] {
@@ -87,15 +96,16 @@ function tileTransfer(store: boolean): number[] {
   return code;
 }
 
-/** One depth step: `acc[r] += splat(A(i + r, k)) · B(k, 0..7)` for the 4 rows. */
-function depthStep(): number[] {
+/** One depth step: `acc[r] += splat(A(i + r, k)) · B(k, 0..7)` for the 4 rows; one relaxed multiply-add each when `fused`. */
+function depthStep(fused: boolean): number[] {
   const code: number[] = [...get(B_AT), ...v128Load(0), ...set(B_LOW), ...get(B_AT), ...v128Load(16), ...set(B_HIGH)];
   const rowAddress = [get(A_AT), [...get(A_AT), ...get(A_ROW_STRIDE), OP.i32Add], [...get(A_AT), ...get(A_ROW2), OP.i32Add], [...get(A_AT), ...get(A_ROW3), OP.i32Add]];
   for (let row = 0; row < 4; row++) {
     code.push(...rowAddress[row], OP.f32Load, 2, 0, ...simd(SIMD.f32x4Splat), ...set(X));
     for (const [half, bLocal] of [[0, B_LOW], [1, B_HIGH]]) {
       const acc = ACC[2 * row + half];
-      code.push(...get(acc), ...get(X), ...get(bLocal), ...simd(SIMD.f32x4Mul), ...simd(SIMD.f32x4Add), ...set(acc));
+      if (fused) code.push(...get(X), ...get(bLocal), ...get(acc), ...simd(SIMD.f32x4RelaxedMadd), ...set(acc));
+      else code.push(...get(acc), ...get(X), ...get(bLocal), ...simd(SIMD.f32x4Mul), ...simd(SIMD.f32x4Add), ...set(acc));
     }
   }
   code.push(...increment(B_AT, constant(32)), ...increment(A_AT, get(A_DEPTH_STRIDE)));
@@ -103,7 +113,7 @@ function depthStep(): number[] {
 }
 
 /** The function body of `gemm`. */
-function gemmBody(): number[] {
+function gemmBody(fused: boolean): number[] {
   const panelBody = [
     // C_TILE = c + i·ldc + panel·32
     ...get(C), ...get(I), ...get(LDC), OP.i32Mul, OP.i32Add, ...get(PANEL), ...constant(5), OP.i32Shl, OP.i32Add, ...set(C_TILE),
@@ -111,7 +121,7 @@ function gemmBody(): number[] {
     // A_AT = a + i·aRowStride; B_AT = b + panel·depth·32
     ...get(A), ...get(I), ...get(A_ROW_STRIDE), OP.i32Mul, OP.i32Add, ...set(A_AT),
     ...get(B), ...get(PANEL), ...get(DEPTH), OP.i32Mul, ...constant(5), OP.i32Shl, OP.i32Add, ...set(B_AT),
-    ...countedLoop(K, DEPTH, constant(1), depthStep()),
+    ...countedLoop(K, DEPTH, constant(1), depthStep(fused)),
     ...tileTransfer(true),
   ];
   return [
@@ -122,8 +132,8 @@ function gemmBody(): number[] {
   ];
 }
 
-/** The whole module: one function `gemm`, one exported memory `memory`. */
-function moduleBytes(): Uint8Array<ArrayBuffer> {
+/** The whole module: one function `gemm`, one exported memory `memory`; with relaxed multiply-adds when `fused`. @internal */
+export function moduleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
   const i32 = 0x7f;
   const v128 = 0x7b;
   const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
@@ -131,13 +141,18 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const functions = section(3, [1, 0]);
   const memory = section(5, [1, 0x00, 1]); // 1 page to start; grown from JavaScript
   const exports = section(7, [2, ...name('gemm'), 0x00, 0, ...name('memory'), 0x02, 0]);
-  const body = sized([2, I32_SCRATCH, i32, V128_SCRATCH, v128, ...gemmBody()]);
+  const body = sized([2, I32_SCRATCH, i32, V128_SCRATCH, v128, ...gemmBody(fused)]);
   const code = section(10, [1, ...body]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...functions, ...memory, ...exports, ...code]);
 }
 
+/** Which instruction set a {@link SimdGemm} was assembled with. */
+export type SimdGemmKind = 'relaxed-simd' | 'simd';
+
 /** A compiled instance and its memory, handed out by {@link simdGemm}. */
 export interface SimdGemm {
+  /** `'relaxed-simd'`: fused multiply-adds (`f32x4.relaxed_madd`); `'simd'`: `f32x4.mul` + `f32x4.add`. */
+  kind: SimdGemmKind;
   /** `C += A·B` on byte addresses in {@link SimdGemm.memory} (see the module comment). */
   run(a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void;
   /** Grows the memory to at least `bytes`; float32 views made before a growth go stale. */
@@ -147,6 +162,8 @@ export interface SimdGemm {
 }
 
 let compiled: SimdGemm | null | undefined;
+/** The instruction sets {@link compile} may use (tests narrow it to compare them). */
+let allowed: readonly SimdGemmKind[] = ['relaxed-simd', 'simd'];
 
 /** The SIMD matrix product, or `undefined` where WebAssembly SIMD is unavailable. */
 export function simdGemm(): SimdGemm | undefined {
@@ -155,14 +172,23 @@ export function simdGemm(): SimdGemm | undefined {
 }
 
 function compile(): SimdGemm | null {
+  if (typeof WebAssembly !== 'object') return null;
+  for (const kind of allowed) {
+    const built = compileKind(kind);
+    if (built) return built;
+  }
+  return null;
+}
+
+function compileKind(kind: SimdGemmKind): SimdGemm | null {
   try {
-    if (typeof WebAssembly !== 'object') return null;
-    const bytes = moduleBytes();
+    const bytes = moduleBytes(kind === 'relaxed-simd');
     if (!WebAssembly.validate(bytes)) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     const memory = instance.exports.memory as WebAssembly.Memory;
     const run = instance.exports.gemm as SimdGemm['run'];
     return {
+      kind,
       run,
       reserve(bytes) {
         const missing = bytes - memory.buffer.byteLength;
@@ -175,7 +201,30 @@ function compile(): SimdGemm | null {
   }
 }
 
-/** Turns the SIMD path off or on again (tests compare both paths). @internal */
-export function setSimdEnabled(enabled: boolean): void {
+/**
+ * Turns the SIMD path off or on again, optionally limited to some instruction sets (tests
+ * compare the paths; `['simd']` rules out relaxed SIMD). @internal
+ */
+export function setSimdEnabled(enabled: boolean, kinds: readonly SimdGemmKind[] = ['relaxed-simd', 'simd']): void {
   compiled = enabled ? undefined : null;
+  allowed = kinds;
 }
+
+/**
+ * The instruction set of the matrix product inside TensorZoo's fast `cpu` kernels (matMul,
+ * convolutions): `'relaxed-simd'` (WebAssembly SIMD with fused multiply-adds: Chrome/Edge
+ * 114+, Firefox 120+, Node with `--experimental-wasm-relaxed-simd`), `'simd'` (WebAssembly
+ * SIMD), or `'none'` (plain TypeScript, where WebAssembly is unavailable or blocked by a
+ * content security policy). For benchmarks and bug reports.
+ * @example
+ * ```ts
+ * import { gemmInstructionSet } from '@tensorzoo/core';
+ * gemmInstructionSet(); // 'simd' in Node 20, 'relaxed-simd' in Chrome
+ * ```
+ */
+export function gemmInstructionSet(): SimdGemmKind | 'none' {
+  return simdGemm()?.kind ?? 'none';
+}
+
+/** Alias used by the kernel tests. @internal */
+export const simdGemmKind = gemmInstructionSet;
