@@ -203,24 +203,29 @@ function renderWorkloads(report) {
   const header = ['workload', 'backend', 'TensorZoo ms (median)', 'round medians ms', 'launches / step', 'tensors / step', 'peak MB', 'PyTorch 1 thread ms', 'PyTorch 2 threads ms', 'TensorZoo / PyTorch 1 thread'];
   const rows = workloads.rows.map((row) => {
     const pytorch = torch.available ? torch.results[row.workload] : undefined;
-    const unit = row.gflops !== undefined ? (ms, gflops) => `${formatMs(ms)} (${gflops.toFixed(0)} GFLOPS)` : (ms) => formatMs(ms);
+    const unit =
+      row.gflops !== undefined
+        ? (ms, gflops) => `${formatMs(ms)} (${gflops.toFixed(0)} GFLOPS)`
+        : row.tokensPerSecond !== undefined
+          ? (ms, _gflops, tokensPerSecond) => `${formatMs(ms)} (${tokensPerSecond.toFixed(0)} tokens/s)`
+          : (ms) => formatMs(ms);
     return [
       row.workload,
       row.backend,
-      unit(row.medianMs, row.gflops),
+      unit(row.medianMs, row.gflops, row.tokensPerSecond),
       row.roundMediansMs.map((ms) => formatMs(ms)).join(', '),
       row.launches ?? 'n/a',
       row.tensorsMade ?? 'n/a',
       row.peakBytes === undefined ? 'n/a' : (row.peakBytes / 2 ** 20).toFixed(1),
-      pytorch ? unit(pytorch['1'].medianMs, pytorch['1'].gflops) : 'n/a',
-      pytorch ? unit(pytorch['2'].medianMs, pytorch['2'].gflops) : 'n/a',
+      pytorch ? unit(pytorch['1'].medianMs, pytorch['1'].gflops, pytorch['1'].tokensPerSecond) : 'n/a',
+      pytorch ? unit(pytorch['2'].medianMs, pytorch['2'].gflops, pytorch['2'].tokensPerSecond) : 'n/a',
       formatRatio(ratio(row.medianMs, pytorch?.['1']?.medianMs)),
     ];
   });
   const descriptions = Object.fromEntries(workloads.workloads.map((workload) => [workload.name, workload.description]));
   return [
     'Training workloads of issue 13 (median ms per step: forward + loss + backward + update + loss read back;',
-    'matmul: one 512^3 product read back). Launches, tensors (kernel outputs) and peak bytes are of one step',
+    'matmul: one 512^3 product read back; gpt-generate: 64 new tokens with the KV cache). Launches, tensors (kernel outputs) and peak bytes are of one step',
     `(tf.profile). PyTorch ${torch.available ? torch.torchVersion : `n/a (${torch.reason})`}, 2 threads with OMP_WAIT_POLICY=PASSIVE.`,
     '',
     ...Object.entries(descriptions).map(([name, description]) => `- \`${name}\`: ${description}`),

@@ -27,7 +27,8 @@ const vae = await importBuilt('vae', { optional: true });
  * @typedef {object} Workload
  * @property {string} name
  * @property {string} description
- * @property {'mlp' | 'cnn' | 'gpt' | 'dcgan' | 'vae' | 'matmul'} kind
+ * @property {'mlp' | 'cnn' | 'gpt' | 'dcgan' | 'vae' | 'matmul' | 'generate'} kind
+ * @property {number} [tokens] new tokens per step (generate)
  * @property {'sgd' | 'adam' | 'adamW'} [optimizer]
  * @property {number} lr
  * @property {number} batchSize
@@ -49,6 +50,14 @@ export const WORKLOADS = Object.freeze([
   },
   { name: 'vae-adam', description: 'VAE of vae-mnist (784-400-20, Bernoulli ELBO), batch 64, Adam', kind: 'vae', optimizer: 'adam', lr: 1e-3, batchSize: 64 },
   { name: 'matmul-512', description: 'matmul 512^3 (one product, read back)', kind: 'matmul', lr: 0, batchSize: 512 },
+  {
+    name: 'gpt-generate',
+    description: 'GPT of gpt-adamw generating 64 tokens after a 1-token prompt, greedy, with the KV cache (one sequence)',
+    kind: 'generate',
+    lr: 0,
+    batchSize: 1,
+    tokens: 64,
+  },
 ]);
 
 /** Steps per round and rounds: full and --quick. */
@@ -122,6 +131,7 @@ function prepare(workload) {
     };
   }
   if (workload.kind === 'dcgan') return prepareGAN(workload);
+  if (workload.kind === 'generate') return prepareGeneration(workload);
   const { model, inputs, loss } = build(workload);
   const optimizer = makeOptimizer(workload);
   const parameters = model.parameterRecord();
@@ -174,6 +184,23 @@ function prepareGAN(workload) {
   };
 }
 
+/**
+ * Token-by-token generation with the KV cache as `generate()` runs it: the prompt once, then
+ * one decoding step per new token against the cache, each token's logits read back.
+ */
+function prepareGeneration(workload) {
+  const model = new transformer.GPT({ ...GPT_SHAPE, rng: 1 });
+  model.eval();
+  return {
+    step: async () => {
+      const tokens = await transformer.generate(model, [0], { maxNewTokens: workload.tokens, strategy: 'greedy' });
+      if (tokens.length !== workload.tokens) throw new Error(`gpt-generate: expected ${workload.tokens} tokens, received ${tokens.length}`);
+      return tokens.length;
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
 /** Kernel launches, tensors made and peak bytes of one step (tf.profile). */
 async function profileStep(step) {
   const profile = await tf.profile(step);
@@ -183,7 +210,9 @@ async function profileStep(step) {
 
 /** The built package a workload needs beyond core (undefined: none, or present). */
 const missingPackage = (workload) =>
-  ({ gpt: transformer === undefined && 'transformer', dcgan: gan === undefined && 'gan', vae: vae === undefined && 'vae' })[workload.kind] || undefined;
+  ({ gpt: transformer === undefined && 'transformer', generate: transformer === undefined && 'transformer', dcgan: gan === undefined && 'gan', vae: vae === undefined && 'vae' })[
+    workload.kind
+  ] || undefined;
 /** Whether a workload can run here (the GPT, DCGAN and VAE need their built packages). */
 const available = (workload) => missingPackage(workload) === undefined;
 
@@ -253,6 +282,7 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
         ...summary,
         roundMediansMs: rounds.map((times) => summarize(times).medianMs),
         gflops: flops && flops / (summary.medianMs * 1e6),
+        tokensPerSecond: workload.tokens && (1000 * workload.tokens) / summary.medianMs,
         ...profiles.get(`${workload.name}/${backend}`),
       });
     }

@@ -29,14 +29,19 @@ class Block(nn.Module):
         self.num_heads = num_heads
         self.register_buffer("causal", torch.ones(context_length, context_length, dtype=torch.bool).triu(1))
 
-    def forward(self, x):  # [B, T, C]
+    def forward(self, x, cache=None):  # [B, T, C]; cache: a dict holding this block's keys and values
         b, t, c = x.shape
         q, k, v = self.qkv(self.ln1(x)).split(c, dim=2)
         shape = (b, t, self.num_heads, c // self.num_heads)
         q, k, v = (z.view(shape).transpose(1, 2) for z in (q, k, v))  # [B, H, T, D]
+        if cache is not None:  # KV cache: attend to every earlier token too
+            if "k" in cache:
+                k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
+            cache["k"], cache["v"] = k, v
+        total = k.shape[2]
         # Explicit attention (Debian's torch 1.13 has no F.scaled_dot_product_attention).
-        scores = (q @ k.transpose(-2, -1)) / (q.shape[-1] ** 0.5)  # [B, H, T, T]
-        scores = scores.masked_fill(self.causal[:t, :t], float("-inf"))
+        scores = (q @ k.transpose(-2, -1)) / (q.shape[-1] ** 0.5)  # [B, H, T, total]
+        scores = scores.masked_fill(self.causal[total - t : total, :total], float("-inf"))
         y = (scores.softmax(dim=-1) @ v).transpose(1, 2).reshape(b, t, c)
         x = x + self.proj(y)
         return x + self.mlp(self.ln2(x))
@@ -51,9 +56,30 @@ class GPT(nn.Module):
         self.ln = nn.LayerNorm(d_model)
         self.head = nn.Linear(d_model, vocab_size)
 
-    def forward(self, ids):  # [B, T] -> [B, T, V]
-        x = self.tokens(ids) + self.positions(torch.arange(ids.shape[1]))
-        return self.head(self.ln(self.blocks(x)))
+    def forward(self, ids, caches=None, start=0):  # [B, T] -> [B, T, V]; caches: one dict per block
+        x = self.tokens(ids) + self.positions(torch.arange(start, start + ids.shape[1]))
+        for index, block in enumerate(self.blocks):
+            x = block(x, None if caches is None else caches[index])
+        return self.head(self.ln(x))
+
+
+def generation_step(workload, gpt):
+    """Greedy generation of workload["tokens"] tokens after a 1-token prompt, with a KV cache."""
+    model = GPT(gpt["vocabSize"], gpt["contextLength"], gpt["dModel"], gpt["numHeads"], gpt["numLayers"]).eval()
+
+    def step():
+        with torch.no_grad():
+            caches = [{} for _ in model.blocks]
+            logits = model(torch.zeros(1, 1, dtype=torch.long), caches, 0)
+            tokens = []
+            for index in range(workload["tokens"]):
+                token = int(logits[0, -1].argmax())
+                tokens.append(token)
+                if index < workload["tokens"] - 1:
+                    logits = model(torch.tensor([[token]]), caches, index + 1)
+            return len(tokens)
+
+    return step
 
 
 def dcgan_step(workload):
@@ -159,6 +185,8 @@ def time_workload(workload, gpt, plan, threads):
         step = lambda: (a @ b).sum().item()
     elif workload["kind"] == "dcgan":
         step = dcgan_step(workload)
+    elif workload["kind"] == "generate":
+        step = generation_step(workload, gpt)
     else:
         step = build(workload, gpt)
     for _ in range(plan["warmup"]):
@@ -179,6 +207,8 @@ def time_workload(workload, gpt, plan, threads):
         "steps": len(flat),
         "roundMediansMs": [statistics.median(times) for times in rounds],
     }
+    if workload["kind"] == "generate":
+        result["tokensPerSecond"] = 1000 * workload["tokens"] / result["medianMs"]
     if workload["kind"] == "matmul":
         result["gflops"] = 2 * workload["batchSize"] ** 3 / (result["medianMs"] * 1e6)
     return result
