@@ -10,6 +10,7 @@ import {
   describeValue,
   formatShape,
   glorotUniform,
+  linear,
   parameter,
   resolveGenerator,
   zeros,
@@ -256,10 +257,8 @@ export class MultiHeadAttention extends Module<AttentionInput, tf.Tensor, MultiH
     } else {
       weight = [this.q_proj_weight!, this.k_proj_weight!, this.v_proj_weight!][part as number];
     }
-    const [batch, length, features] = input.shape as number[];
-    let output = tf.matMul(input.reshape([batch * length, features]), weight, false, true); // [B·T, E or 3E]
-    if (this.in_proj_bias) output = tf.add(output, part === 'all' ? this.in_proj_bias : tf.slice(this.in_proj_bias, [part * E], [E]));
-    return output.reshape([batch, length, weight.shape[0]]);
+    const bias = this.in_proj_bias && (part === 'all' ? this.in_proj_bias : tf.slice(this.in_proj_bias, [part * E], [E]));
+    return linear(input, weight, bias); // [B, T, E or 3E]
   }
 
   /** `[B, T, E]` -> `[B, H, T, E/H]`. */

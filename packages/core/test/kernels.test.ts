@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LayerNorm, gelu, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { LayerNorm, ShapeError, gelu, linear, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { moduleBytes, setSimdEnabled, simdGemm, simdGemmKind } from '../src/kernels/simd-gemm';
 import { expectClose } from '../src/testing/index';
 
@@ -78,12 +78,12 @@ describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
       'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(26);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(28);
   });
 });
 
@@ -518,6 +518,56 @@ describe('fused GELU (TensorZooGelu, TensorZooGeluGrad) equals the composite ops
     const names = profile.kernels.map((kernel) => kernel.name);
     expect(names.filter((name) => name.startsWith('TensorZooGelu'))).toEqual(['TensorZooGelu', 'TensorZooGeluGrad']);
     expect(names).not.toContain('Erf');
+    x.dispose();
+  });
+});
+describe('fused Linear (TensorZooLinear, TensorZooLinearGrad) equals the composite ops', () => {
+  it('output and the gradients of input, weight and bias on 16 random shapes (leading axes, sizes past the GEMM blocks)', async () => {
+    const random = randomSource(93);
+    for (let trial = 0; trial < 16; trial++) {
+      // Up to 300 rows (past the 256-row GEMM block); the weight gradient sums over them in float32.
+      const leading = trial < 4 ? [random(200, 300)] : Array.from({ length: random(0, 2) }, () => random(1, 9));
+      const [inFeatures, outFeatures] = [random(1, 70), random(1, 70)];
+      const withBias = trial % 3 !== 2;
+      await expectSame(() => {
+        const x = tf.randomNormal([...leading, inFeatures], 0, 1, 'float32', trial + 1);
+        const weight = tf.randomNormal([outFeatures, inFeatures], 0, 1, 'float32', trial + 50);
+        const bias = withBias ? tf.randomNormal([outFeatures], 0, 1, 'float32', trial + 100) : undefined;
+        const weighting = tf.randomNormal([...leading, outFeatures], 0, 1, 'float32', trial + 150);
+        const output = linear(x, weight, bias);
+        const objective = (...inputs: tf.Tensor[]) => tf.sum(tf.mul(linear(inputs[0], inputs[1], inputs[2]), weighting));
+        const gradients = tf.grads(objective)(bias ? [x, weight, bias] : [x, weight]);
+        tf.dispose([x, weight, weighting, ...(bias ? [bias] : [])]);
+        return [output, ...gradients];
+      }, `linear ${JSON.stringify([...leading, inFeatures])} -> ${outFeatures}${withBias ? ' + bias' : ''}`, 1e-4);
+    }
+  });
+
+  it('propagates NaN and ±Infinity like the composite, runs one kernel each way, and leaks nothing', async () => {
+    const x = tf.tensor2d([[Number.NaN, 1], [2, Number.POSITIVE_INFINITY], [1, -1]]);
+    const weight = tf.tensor2d([[1, 0], [0, 1], [1, 1]]);
+    const bias = tf.tensor1d([0, 1, Number.NEGATIVE_INFINITY]);
+    const [[stock], [fused]] = await stockAndFast(() => [linear(x, weight, bias)]);
+    expect(Array.from(await fused.data())).toEqual(Array.from(stock));
+    fused.dispose();
+    const before = tf.memory().numTensors;
+    const profile = await tf.profile(() => {
+      const gradients = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(linear(a, b)))([weight, weight]);
+      tf.dispose(gradients);
+    });
+    const names = profile.kernels.map((kernel) => kernel.name);
+    expect(names.filter((name) => name.startsWith('TensorZooLinear'))).toEqual(['TensorZooLinear', 'TensorZooLinearGrad']);
+    expect(names).not.toContain('BatchMatMul');
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, weight, bias]);
+  });
+
+  it('rejects operands that do not fit, naming linear and the shapes', () => {
+    const x = tf.zeros([2, 3]);
+    expect(() => linear(x, tf.zeros([4, 5]))).toThrow(ShapeError);
+    expect(() => linear(x, tf.zeros([4, 5]))).toThrow(/linear.*input/);
+    expect(() => linear(x, tf.zeros([4, 3]), tf.zeros([5]))).toThrow(/linear.*bias/);
+    expect(() => linear(x, tf.zeros([3]))).toThrow(/linear.*weight/);
     x.dispose();
   });
 });

@@ -11,6 +11,7 @@ import {
   assertShape,
   describeValue,
   geluTanh,
+  linear,
   resolveGenerator,
   type Generator,
 } from '@tensorzoo/core';
@@ -211,8 +212,7 @@ export class GPT extends Module<tf.Tensor, tf.Tensor, GPTCallOptions> implements
     this.layers.forEach((layer, index) => (x = layer.call(x, { causal: true, cache: cache?.layers[index] })));
     x = this.norm.call(x); // [B, T, E]
     if (this.lm_head) return this.lm_head.call(x); // [B, T, V]
-    const flat = tf.matMul(x.reshape([batch * length, this.dModel]), this.token_embedding.weight, false, true); // [B·T, V]
-    return flat.reshape([batch, length, this.vocabSize]);
+    return linear(x, this.token_embedding.weight); // [B, T, V], the head tied to the token embedding
   }
 
   /** Empty KV caches for incremental decoding (one per block). */

@@ -20,7 +20,9 @@
  *   - adds `TensorZooAdamUpdate`, the fused Adam / AdamW step ({@link fusedAdamUpdate}),
  *     and `TensorZooLayerNorm` / `TensorZooLayerNormGrad`, layer normalisation and its
  *     gradient as one kernel each (`LayerNorm` uses them through `kernels/layer-norm.ts`),
- *     and `TensorZooGelu` / `TensorZooGeluGrad` (`gelu`, `GELU`; `kernels/gelu.ts`).
+ *     and `TensorZooGelu` / `TensorZooGeluGrad` (`gelu`, `GELU`; `kernels/gelu.ts`), and
+ *     `TensorZooLinear` / `TensorZooLinearGrad`, a `Linear` layer's product and bias and
+ *     their gradients as one kernel each (`kernels/linear.ts`).
  *
  *   Cases they do not cover (NCHW, other dtypes, malformed shapes tfjs accepts) go to the
  *   stock kernel, which is kept and put back by {@link restoreStockKernels}.
@@ -30,7 +32,7 @@
  *   version drops the gradient of windows whose maximum is negative). They read and write
  *   the wasm heap directly; XNNPACK keeps the forward `Conv2D`. Adds the missing
  *   `UnsortedSegmentSum` (float32 and int32), without which no embedding trains on wasm,
- *   `TensorZooAdamUpdate` and the fused LayerNorm and GELU kernels. `BatchMatMul` with a transposed operand runs as stock
+ *   `TensorZooAdamUpdate` and the fused LayerNorm, GELU and Linear kernels. `BatchMatMul` with a transposed operand runs as stock
  *   `Transpose` + stock product (~40x faster than tfjs-wasm's transposed product).
  *   Adds the missing depthwise-convolution gradients (`DepthwiseConv2dNativeBackpropInput`,
  *   `DepthwiseConv2dNativeBackpropFilter`), so MobileNet-style models train on wasm.
@@ -51,6 +53,7 @@ import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
 import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
+import { LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays } from './linear';
 
 /** What the cpu backend exposes: its data store and a tensor factory. */
 interface CpuBackendLike {
@@ -81,6 +84,7 @@ type Attrs = NamedAttrMap & {
   transposeB?: boolean;
   dim?: number;
   reps?: number[];
+  hasBias?: boolean;
 };
 
 /** Reads a tensor's values when its storage has the asked type (`undefined` otherwise). */
@@ -296,6 +300,25 @@ const FAST_PATHS: Record<string, FastPath> = {
     const dx = { shape: x.shape, values: out.dx };
     return out.dweight && out.dbias ? [dx, { shape: [columns], values: out.dweight }, { shape: [columns], values: out.dbias }] : [dx];
   },
+  // Literal keys (LINEAR_KERNEL's and LINEAR_GRAD_KERNEL's values), as above.
+  TensorZooLinear({ x, weight, bias }, attrs, read) {
+    const [xValues, weightValues] = [read(x), read(weight)];
+    const biasValues = bias && read(bias);
+    if (!xValues || !weightValues || (bias && !biasValues)) return undefined;
+    const [outFeatures, inFeatures] = weight.shape;
+    const rows = inFeatures === 0 ? 0 : xValues.length / inFeatures;
+    return { shape: [...x.shape.slice(0, -1), outFeatures], values: linearArrays(xValues, weightValues, biasValues, rows, inFeatures, outFeatures) };
+  },
+  TensorZooLinearGrad({ dy, x, weight }, attrs, read) {
+    const [dyValues, xValues, weightValues] = [read(dy), read(x), read(weight)];
+    if (!dyValues || !xValues || !weightValues) return undefined;
+    const [outFeatures, inFeatures] = weight.shape;
+    const rows = inFeatures === 0 ? 0 : xValues.length / inFeatures;
+    const { dx, dweight, dbias } = linearGradArrays(dyValues, xValues, weightValues, rows, inFeatures, outFeatures, attrs.hasBias === true);
+    const outputs: Output[] = [{ shape: x.shape, values: dx }, { shape: weight.shape, values: dweight }];
+    if (dbias) outputs.push({ shape: [outFeatures], values: dbias });
+    return outputs;
+  },
   TensorZooGelu({ x }, attrs, read) {
     const values = read(x);
     return values && { shape: x.shape, values: geluArrays(values) };
@@ -350,11 +373,11 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL],
+  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
     'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
-    GELU_KERNEL, GELU_GRAD_KERNEL,
+    GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
   ],
 };
 

@@ -3,6 +3,7 @@ import { resolveGenerator, torchDefaultBias, torchDefaultWeight, type Initialize
 import { Module, parameter } from '../module';
 import type { Generator } from '../rng';
 import { assertInteger, assertShape } from '../shape';
+import { fusedLinear } from '../kernels/linear';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -61,12 +62,42 @@ export class Linear extends Module {
 
   protected forward(input: tf.Tensor): tf.Tensor {
     assertShape(this.path, 'input', input, ['...', this.inFeatures], 'float32');
-    const leading = input.shape.slice(0, -1);
-    const flat = input.reshape([-1, this.inFeatures]); // [N, in]
-    // transposeB, no Transpose launch: the cpu GEMM reads the [out, in] weight in place, and
-    // TensorZoo's wasm BatchMatMul turns tfjs-wasm's slow transposed product into a plain one.
-    let output = tf.matMul(flat, this.weight, false, true); // [N, out]
-    if (this.bias) output = tf.add(output, this.bias);
-    return output.reshape([...leading, this.outFeatures]);
+    return affine(input, this.weight, this.bias);
   }
+}
+
+/**
+ * The affine map of a {@link Linear} layer as a function (PyTorch `F.linear`):
+ * `input·weightᵀ + bias` over the last axis, for `input` `[..., in]`, `weight` `[out, in]`
+ * and an optional `bias` `[out]` -> `[..., out]`. For weights that are not a Linear's: a
+ * packed attention projection, a language-model head tied to the token embedding.
+ *
+ * On `cpu` and `wasm` it is one kernel forward and one backward (`TensorZooLinear`,
+ * `TensorZooLinearGrad`, installed by `installFastKernels`); elsewhere `matMul` + `add`.
+ * @throws ShapeError when the shapes or dtypes do not fit, naming what was expected and received.
+ * @example
+ * ```ts
+ * const logits = linear(hidden, embedding.weight); // [B, T, E] x [V, E] -> [B, T, V]
+ * ```
+ */
+export function linear(input: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
+  assertShape('linear', 'weight', weight, [null, null], 'float32');
+  const [outFeatures, inFeatures] = weight.shape;
+  assertShape('linear', 'input', input, ['...', inFeatures], 'float32');
+  if (bias !== undefined) assertShape('linear', 'bias', bias, [outFeatures], 'float32');
+  return affine(input, weight, bias);
+}
+
+/** `input·weightᵀ + bias`, checked by the caller: the fused kernels where registered, else the composite ops. */
+function affine(input: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | undefined): tf.Tensor {
+  const fused = fusedLinear(input, weight, bias); // cpu and wasm (kernels/linear.ts)
+  if (fused) return fused;
+  const [outFeatures, inFeatures] = weight.shape;
+  const leading = input.shape.slice(0, -1);
+  const flat = input.reshape([-1, inFeatures]); // [N, in]
+  // transposeB, no Transpose launch: the cpu GEMM reads the [out, in] weight in place, and
+  // TensorZoo's wasm BatchMatMul turns tfjs-wasm's slow transposed product into a plain one.
+  let output = tf.matMul(flat, weight, false, true); // [N, out]
+  if (bias) output = tf.add(output, bias);
+  return output.reshape([...leading, outFeatures]);
 }
