@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LayerNorm, ShapeError, gelu, linear, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { LayerNorm, ShapeError, fusedSoftmaxCrossEntropy, gelu, linear, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { moduleBytes, setSimdEnabled, simdGemm, simdGemmKind } from '../src/kernels/simd-gemm';
 import { expectClose } from '../src/testing/index';
 
@@ -78,12 +78,12 @@ describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
       'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(28);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(30);
   });
 });
 
@@ -569,5 +569,48 @@ describe('fused Linear (TensorZooLinear, TensorZooLinearGrad) equals the composi
     expect(() => linear(x, tf.zeros([4, 3]), tf.zeros([5]))).toThrow(/linear.*bias/);
     expect(() => linear(x, tf.zeros([3]))).toThrow(/linear.*weight/);
     x.dispose();
+  });
+});
+
+describe('fused softmax cross-entropy (TensorZooSoftmaxCrossEntropy, ...Grad) equals the composite ops', () => {
+  /** The composite: -logSoftmax(logits)[label] per sample. */
+  const composite = (logits: tf.Tensor, labels: tf.Tensor) => tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(labels, logits.shape[logits.rank - 1]).cast('float32')), -1));
+
+  it('per-sample losses and the logits gradient on random shapes, large logits included', async () => {
+    const random = randomSource(95);
+    for (let trial = 0; trial < 12; trial++) {
+      const leading = Array.from({ length: random(0, 2) }, () => random(1, 9));
+      const classes = random(2, trial < 3 ? 300 : 20);
+      const scale = trial % 4 === 3 ? 60 : 3; // exp would overflow without the max shift
+      const labels = tf.tensor(Int32Array.from({ length: leading.reduce((a, b) => a * b, 1) }, () => random(0, classes - 1)), leading, 'int32');
+      const logits = tf.randomNormal([...leading, classes], 0, scale, 'float32', trial + 1);
+      const weighting = tf.randomNormal(leading, 0, 1, 'float32', trial + 40);
+      const [[expectedLoss, expectedGradient]] = [[composite(logits, labels), tf.grad((z: tf.Tensor) => tf.sum(tf.mul(composite(z, labels), weighting)))(logits)]];
+      const loss = fusedSoftmaxCrossEntropy(logits, labels)!;
+      const gradient = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(fusedSoftmaxCrossEntropy(z, labels)!, weighting)))(logits);
+      await expectClose(loss, Array.from(await expectedLoss.data()), { tolerance: 1e-5 });
+      await expectClose(gradient, Array.from(await expectedGradient.data()), { tolerance: 1e-5 });
+      tf.dispose([labels, logits, weighting, expectedLoss, expectedGradient, loss, gradient]);
+    }
+  });
+
+  it('runs one kernel each way, gives NaN for NaN logits and labels outside the classes, and leaks nothing', async () => {
+    const logits = tf.tensor2d([[1, Number.NaN, 0], [2, 1, 0], [0, 0, 0]]);
+    const labels = tf.tensor1d([0, 1, 3], 'int32');
+    const before = tf.memory().numTensors;
+    const loss = fusedSoftmaxCrossEntropy(logits, labels)!;
+    const values = Array.from(await loss.data());
+    expect(Number.isNaN(values[0])).toBe(true);
+    expect(values[1]).toBeCloseTo(Math.log(Math.exp(2) + Math.exp(1) + 1) - 1, 6);
+    expect(Number.isNaN(values[2])).toBe(true); // label 3 of 3 classes
+    loss.dispose();
+    const profile = await tf.profile(() => tf.dispose(tf.grad((z: tf.Tensor) => tf.sum(fusedSoftmaxCrossEntropy(z, labels)!))(logits)));
+    const names = profile.kernels.map((kernel) => kernel.name);
+    expect(names.filter((name) => name.startsWith('TensorZooSoftmax'))).toEqual(['TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad']);
+    expect(names).not.toContain('OneHot');
+    expect(tf.memory().numTensors).toBe(before);
+    // Not a float32 [..., C] / int32 [...] pair: the caller's composite path.
+    expect(fusedSoftmaxCrossEntropy(logits, tf.tensor1d([0, 1, 2], 'float32'))).toBeUndefined();
+    tf.dispose([logits, labels]);
   });
 });

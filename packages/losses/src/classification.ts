@@ -2,7 +2,7 @@
 // TF.js's log loss and the Keras hinge. Values and gradients match PyTorch in float64
 // (see scripts/reference/losses.py and test/parity.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError, formatShape, nanUnless } from '@tensorzoo/core';
+import { ShapeError, formatShape, fusedSoftmaxCrossEntropy, nanUnless } from '@tensorzoo/core';
 import { asFloat, clampedLog } from './math';
 import type { CustomGradientFunction } from './math';
 import { meanOverLastAxis, reduceLoss, resolveReduction } from './reduction';
@@ -276,6 +276,10 @@ export function sparseCategoricalCrossEntropy<R extends Reduction = 'mean'>(
   const { fromLogits, labelSmoothing } = crossEntropySettings(where, options);
   const checked = options.validate === false || assertClassLabels(where, yTrue, yPred, classes);
   return tf.tidy(() => {
+    // cpu and wasm: one kernel forward and one backward for the common case (labels checked).
+    const verified = options.validate !== false && checked === true; // validate: false keeps the composite's 0 for a bad row
+    const fused = verified && fromLogits && labelSmoothing === 0 ? fusedSoftmaxCrossEntropy(yPred, yTrue) : undefined;
+    if (fused) return reduceLoss(fused, reduction);
     // Cast rather than oneHot(..., 'float32'): tfjs-backend-wasm 4.22's OneHot ignores dtype
     // and returns int32 bits read as float32 (denormals), which silently zeroes the loss.
     const targets = tf.cast(tf.oneHot(yTrue, classes), 'float32'); // [..., C]

@@ -22,7 +22,9 @@
  *     gradient as one kernel each (`LayerNorm` uses them through `kernels/layer-norm.ts`),
  *     and `TensorZooGelu` / `TensorZooGeluGrad` (`gelu`, `GELU`; `kernels/gelu.ts`), and
  *     `TensorZooLinear` / `TensorZooLinearGrad`, a `Linear` layer's product and bias and
- *     their gradients as one kernel each (`kernels/linear.ts`).
+ *     their gradients as one kernel each (`kernels/linear.ts`), and
+ *     `TensorZooSoftmaxCrossEntropy` / `...Grad`, the per-sample softmax cross-entropy from
+ *     logits and integer labels and its gradient (`kernels/softmax-cross-entropy.ts`).
  *
  *   Cases they do not cover (NCHW, other dtypes, malformed shapes tfjs accepts) go to the
  *   stock kernel, which is kept and put back by {@link restoreStockKernels}.
@@ -32,7 +34,7 @@
  *   version drops the gradient of windows whose maximum is negative). They read and write
  *   the wasm heap directly; XNNPACK keeps the forward `Conv2D`. Adds the missing
  *   `UnsortedSegmentSum` (float32 and int32), without which no embedding trains on wasm,
- *   `TensorZooAdamUpdate` and the fused LayerNorm, GELU and Linear kernels. `BatchMatMul` with a transposed operand runs as stock
+ *   `TensorZooAdamUpdate` and the fused LayerNorm, GELU, Linear and softmax cross-entropy kernels. `BatchMatMul` with a transposed operand runs as stock
  *   `Transpose` + stock product (~40x faster than tfjs-wasm's transposed product).
  *   Adds the missing depthwise-convolution gradients (`DepthwiseConv2dNativeBackpropInput`,
  *   `DepthwiseConv2dNativeBackpropFilter`), so MobileNet-style models train on wasm.
@@ -54,6 +56,12 @@ import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamU
 import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
 import { LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays } from './linear';
+import {
+  SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
+  SOFTMAX_CROSS_ENTROPY_KERNEL,
+  softmaxCrossEntropyArrays,
+  softmaxCrossEntropyGradArrays,
+} from './softmax-cross-entropy';
 
 /** What the cpu backend exposes: its data store and a tensor factory. */
 interface CpuBackendLike {
@@ -319,6 +327,18 @@ const FAST_PATHS: Record<string, FastPath> = {
     if (dbias) outputs.push({ shape: [outFeatures], values: dbias });
     return outputs;
   },
+  // Literal keys (SOFTMAX_CROSS_ENTROPY_KERNEL's and ..._GRAD_KERNEL's values), as above.
+  TensorZooSoftmaxCrossEntropy({ logits, labels }, attrs, read) {
+    const [logitValues, labelValues] = [read(logits), read.int32(labels)];
+    if (!logitValues || !labelValues) return undefined;
+    const { loss, logSumExp } = softmaxCrossEntropyArrays(logitValues, labelValues, logits.shape[logits.shape.length - 1]);
+    return [{ shape: labels.shape, values: loss }, { shape: labels.shape, values: logSumExp }];
+  },
+  TensorZooSoftmaxCrossEntropyGrad({ dy, logits, labels, logSumExp }, attrs, read) {
+    const [dyValues, logitValues, labelValues, lseValues] = [read(dy), read(logits), read.int32(labels), read(logSumExp)];
+    if (!dyValues || !logitValues || !labelValues || !lseValues) return undefined;
+    return { shape: logits.shape, values: softmaxCrossEntropyGradArrays(dyValues, logitValues, labelValues, lseValues, logits.shape[logits.shape.length - 1]) };
+  },
   TensorZooGelu({ x }, attrs, read) {
     const values = read(x);
     return values && { shape: x.shape, values: geluArrays(values) };
@@ -373,11 +393,12 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL],
+  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
+    SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
     'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
-    GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
+    GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
   ],
 };
 
