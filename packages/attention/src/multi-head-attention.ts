@@ -9,6 +9,7 @@ import {
   assertShape,
   describeValue,
   formatShape,
+  fusedAttention,
   glorotUniform,
   linear,
   parameter,
@@ -204,23 +205,26 @@ export class MultiHeadAttention extends Module<AttentionInput, tf.Tensor, MultiH
    */
   callWithWeights(input: AttentionInput, options: MultiHeadAttentionCallOptions = {}): { output: tf.Tensor; weights: tf.Tensor } {
     return tf.tidy(() => {
-      const { output, weights } = this.attend(input, options);
-      return { output, weights: options.averageWeights === false ? weights : tf.mean(weights, 1) };
+      const { output, weights } = this.attend(input, options, true);
+      return { output, weights: options.averageWeights === false ? weights! : tf.mean(weights!, 1) };
     });
   }
 
   protected forward(input: AttentionInput, options: MultiHeadAttentionCallOptions = {}): tf.Tensor {
-    return this.attend(input, options).output;
+    return this.attend(input, options, false).output;
   }
 
-  private attend(input: AttentionInput, options: MultiHeadAttentionCallOptions): { output: tf.Tensor; weights: tf.Tensor } {
+  /** The output and, when `needWeights` or on the composite path, the attention weights `[B, H, Tq, Tk]`. */
+  private attend(input: AttentionInput, options: MultiHeadAttentionCallOptions, needWeights: boolean): { output: tf.Tensor; weights?: tf.Tensor } {
     const { query, key, value } = this.checkInput(input);
     const [batch, queryLength] = query.shape as number[];
     const { q, k, v } = this.headsOf(query, key, value, this.checkCache(options.cache, batch)); // [B, H, T, Dh]
     const mask = this.combineMasks(options, batch, queryLength, (k.shape as number[])[2]);
-    const weights = attentionWeights(q, k, { mask, causal: options.causal ?? false }); // [B, H, Tq, Tk]
-    const used = this.training && this.dropout > 0 ? dropWeights(weights, this.dropout, this._rng) : weights;
-    const context = tf.matMul(used, v); // [B, H, Tq, Dh]
+    const dropping = this.training && this.dropout > 0;
+    // cpu and wasm: one kernel each way (kernels/attention.ts), unless weights, a mask or dropout are needed.
+    const fused = needWeights || dropping || mask !== undefined ? undefined : fusedAttention(q, k, v, { scale: 1 / Math.sqrt(this.headDim), causal: options.causal ?? false });
+    const weights = fused ? undefined : attentionWeights(q, k, { mask, causal: options.causal ?? false }); // [B, H, Tq, Tk]
+    const context = fused ?? tf.matMul(dropping ? dropWeights(weights!, this.dropout, this._rng) : weights!, v); // [B, H, Tq, Dh]
     const merged = tf.transpose(context, [0, 2, 1, 3]).reshape([batch, queryLength, this.embedDim]); // [B, Tq, E]
     return { output: this.out_proj.call(merged), weights };
   }

@@ -15,6 +15,6 @@ export * from './safetensors';
 export * from './atomic-write';
 export * from './value-range';
 export * from './checkpoint';
-export { ADAM_UPDATE_KERNEL, fastKernelsInstalled, fusedAdamUpdate, fusedSoftmaxCrossEntropy, gemmInstructionSet, installFastKernels, restoreStockKernels } from './kernels/index';
+export { ADAM_UPDATE_KERNEL, fastKernelsInstalled, fusedAdamUpdate, fusedAttention, fusedSoftmaxCrossEntropy, gemmInstructionSet, installFastKernels, restoreStockKernels } from './kernels/index';
 export type { AdamUpdateInputs, AdamUpdateResult, AdamUpdateSettings, SimdGemmKind } from './kernels/index';
 export * from './model-io';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LayerNorm, ShapeError, fusedSoftmaxCrossEntropy, gelu, linear, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { LayerNorm, ShapeError, fusedAttention, fusedSoftmaxCrossEntropy, gelu, linear, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { moduleBytes, setSimdEnabled, simdGemm, simdGemmKind } from '../src/kernels/simd-gemm';
 import { expectClose } from '../src/testing/index';
 
@@ -78,12 +78,12 @@ describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
       'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(30);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(32);
   });
 });
 
@@ -612,5 +612,60 @@ describe('fused softmax cross-entropy (TensorZooSoftmaxCrossEntropy, ...Grad) eq
     // Not a float32 [..., C] / int32 [...] pair: the caller's composite path.
     expect(fusedSoftmaxCrossEntropy(logits, tf.tensor1d([0, 1, 2], 'float32'))).toBeUndefined();
     tf.dispose([logits, labels]);
+  });
+});
+
+describe('fused attention (TensorZooAttention, TensorZooAttentionGrad) equals the composite ops', () => {
+  /** The composite: softmax(q·kᵀ·scale + causal bias)·v, the causal bias -1e9 where a query may not look. */
+  function composite(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, scale: number, causal: boolean): tf.Tensor {
+    let scores = tf.mul(tf.matMul(q, k, false, true), scale);
+    if (causal) {
+      const [queryLength, keyLength] = [q.shape[q.rank - 2], k.shape[k.rank - 2]];
+      const bias = tf.tensor2d(Float32Array.from({ length: queryLength * keyLength }, (_, index) => (index % keyLength <= Math.floor(index / keyLength) + keyLength - queryLength ? 0 : -1e9)), [queryLength, keyLength]);
+      scores = tf.add(scores, bias);
+    }
+    return tf.matMul(tf.softmax(scores), v);
+  }
+
+  it('output and the gradients of query, key and value on 12 random shapes, causal (Tq <= Tk) or not', async () => {
+    const random = randomSource(97);
+    for (let trial = 0; trial < 12; trial++) {
+      const leading = Array.from({ length: random(1, 2) }, () => random(1, 4));
+      const keyLength = random(1, trial < 2 ? 80 : 12);
+      const queryLength = trial % 3 === 0 ? 1 : random(1, keyLength); // 1: a KV-cache decoding step
+      const [depth, valueDepth] = [random(1, 16), random(1, 16)];
+      const causal = trial % 2 === 0;
+      const scale = 1 / Math.sqrt(depth);
+      const q = tf.randomNormal([...leading, queryLength, depth], 0, 1, 'float32', trial + 1);
+      const k = tf.randomNormal([...leading, keyLength, depth], 0, 1, 'float32', trial + 30);
+      const v = tf.randomNormal([...leading, keyLength, valueDepth], 0, 1, 'float32', trial + 60);
+      const weighting = tf.randomNormal([...leading, queryLength, valueDepth], 0, 1, 'float32', trial + 90);
+      const objective = (attend: (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(attend(a, b, c), weighting));
+      const expected = [composite(q, k, v, scale, causal), ...tf.grads(objective((a, b, c) => composite(a, b, c, scale, causal)))([q, k, v])];
+      const fusedCall = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => fusedAttention(a, b, c, { scale, causal })!;
+      const actual = [fusedCall(q, k, v), ...tf.grads(objective(fusedCall))([q, k, v])];
+      const label = `attention q ${JSON.stringify(q.shape)} k ${JSON.stringify(k.shape)} v ${JSON.stringify(v.shape)}${causal ? ' causal' : ''}`;
+      for (let index = 0; index < expected.length; index++) {
+        try {
+          await expectClose(actual[index], Array.from(await expected[index].data()), { tolerance: 1e-4 });
+        } catch (error) {
+          throw new Error(`${label}, output ${index}: ${(error as Error).message}`);
+        }
+      }
+      tf.dispose([q, k, v, weighting, ...expected, ...actual]);
+    }
+  });
+
+  it('runs one kernel each way, leaks nothing, and leaves what it cannot do to the composite (causal with Tq > Tk)', async () => {
+    const q = tf.randomNormal([2, 3, 5, 4], 0, 1, 'float32', 1);
+    const before = tf.memory().numTensors;
+    const profile = await tf.profile(() => tf.dispose(tf.grads((a: tf.Tensor) => tf.sum(fusedAttention(a, a, a, { scale: 0.5, causal: true })!))([q])));
+    const names = profile.kernels.map((kernel) => kernel.name);
+    expect(names.filter((name) => name.startsWith('TensorZooAttention'))).toEqual(['TensorZooAttention', 'TensorZooAttentionGrad']);
+    expect(names).not.toContain('Softmax');
+    expect(tf.memory().numTensors).toBe(before);
+    const keys = tf.randomNormal([2, 3, 4, 4], 0, 1, 'float32', 2);
+    expect(fusedAttention(q, keys, keys, { scale: 0.5, causal: true })).toBeUndefined();
+    tf.dispose([q, keys]);
   });
 });

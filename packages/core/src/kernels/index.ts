@@ -7,4 +7,5 @@
 export { fastKernelsInstalled, installFastKernels, restoreStockKernels } from './register';
 export { gemmInstructionSet, type SimdGemmKind } from './simd-gemm';
 export { fusedSoftmaxCrossEntropy } from './softmax-cross-entropy';
+export { fusedAttention } from './attention';
 export { ADAM_UPDATE_KERNEL, fusedAdamUpdate, type AdamUpdateInputs, type AdamUpdateResult, type AdamUpdateSettings } from './adam';

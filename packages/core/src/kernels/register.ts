@@ -24,7 +24,9 @@
  *     `TensorZooLinear` / `TensorZooLinearGrad`, a `Linear` layer's product and bias and
  *     their gradients as one kernel each (`kernels/linear.ts`), and
  *     `TensorZooSoftmaxCrossEntropy` / `...Grad`, the per-sample softmax cross-entropy from
- *     logits and integer labels and its gradient (`kernels/softmax-cross-entropy.ts`).
+ *     logits and integer labels and its gradient (`kernels/softmax-cross-entropy.ts`), and
+ *     `TensorZooAttention` / `TensorZooAttentionGrad`, scaled dot-product attention (causal
+ *     or not, no explicit mask) and its gradient (`kernels/attention.ts`).
  *
  *   Cases they do not cover (NCHW, other dtypes, malformed shapes tfjs accepts) go to the
  *   stock kernel, which is kept and put back by {@link restoreStockKernels}.
@@ -34,7 +36,7 @@
  *   version drops the gradient of windows whose maximum is negative). They read and write
  *   the wasm heap directly; XNNPACK keeps the forward `Conv2D`. Adds the missing
  *   `UnsortedSegmentSum` (float32 and int32), without which no embedding trains on wasm,
- *   `TensorZooAdamUpdate` and the fused LayerNorm, GELU, Linear and softmax cross-entropy kernels. `BatchMatMul` with a transposed operand runs as stock
+ *   `TensorZooAdamUpdate` and the fused LayerNorm, GELU, Linear, softmax cross-entropy and attention kernels. `BatchMatMul` with a transposed operand runs as stock
  *   `Transpose` + stock product (~40x faster than tfjs-wasm's transposed product).
  *   Adds the missing depthwise-convolution gradients (`DepthwiseConv2dNativeBackpropInput`,
  *   `DepthwiseConv2dNativeBackpropFilter`), so MobileNet-style models train on wasm.
@@ -56,6 +58,7 @@ import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamU
 import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
 import { LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays } from './linear';
+import { ATTENTION_GRAD_KERNEL, ATTENTION_KERNEL, attentionArrays, attentionGradArrays, type AttentionShape } from './attention';
 import {
   SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
   SOFTMAX_CROSS_ENTROPY_KERNEL,
@@ -93,6 +96,8 @@ type Attrs = NamedAttrMap & {
   dim?: number;
   reps?: number[];
   hasBias?: boolean;
+  scale?: number;
+  causal?: boolean;
 };
 
 /** Reads a tensor's values when its storage has the asked type (`undefined` otherwise). */
@@ -327,6 +332,28 @@ const FAST_PATHS: Record<string, FastPath> = {
     if (dbias) outputs.push({ shape: [outFeatures], values: dbias });
     return outputs;
   },
+  // Literal keys (ATTENTION_KERNEL's and ATTENTION_GRAD_KERNEL's values), as above.
+  TensorZooAttention({ query, key, value }, attrs, read) {
+    const [q, k, v] = [read(query), read(key), read(value)];
+    if (!q || !k || !v) return undefined;
+    const shape = attentionShape(query, key, value);
+    const { output, weights } = attentionArrays(q, k, v, shape, attrs.scale as number, attrs.causal === true);
+    const leading = query.shape.slice(0, -2);
+    return [
+      { shape: [...leading, shape.queryLength, shape.valueDepth], values: output },
+      { shape: [...leading, shape.queryLength, shape.keyLength], values: weights },
+    ];
+  },
+  TensorZooAttentionGrad({ dy, query, key, value, weights }, attrs, read) {
+    const [dyValues, q, k, v, p] = [read(dy), read(query), read(key), read(value), read(weights)];
+    if (!dyValues || !q || !k || !v || !p) return undefined;
+    const { dq, dk, dv } = attentionGradArrays(dyValues, q, k, v, p, attentionShape(query, key, value), attrs.scale as number);
+    return [
+      { shape: query.shape, values: dq },
+      { shape: key.shape, values: dk },
+      { shape: value.shape, values: dv },
+    ];
+  },
   // Literal keys (SOFTMAX_CROSS_ENTROPY_KERNEL's and ..._GRAD_KERNEL's values), as above.
   TensorZooSoftmaxCrossEntropy({ logits, labels }, attrs, read) {
     const [logitValues, labelValues] = [read(logits), read.int32(labels)];
@@ -362,6 +389,18 @@ const FAST_PATHS: Record<string, FastPath> = {
   },
 };
 
+/** The sizes of a fused attention call from its operands' shapes (`fusedAttention` checked them). */
+function attentionShape(query: TensorInfo, key: TensorInfo, value: TensorInfo): AttentionShape {
+  const rank = query.shape.length;
+  return {
+    items: tf.util.sizeFromShape(query.shape.slice(0, -2)),
+    queryLength: query.shape[rank - 2],
+    keyLength: key.shape[rank - 2],
+    depth: query.shape[rank - 1],
+    valueDepth: value.shape[rank - 1],
+  };
+}
+
 /** Fast path of `Sum` or `Mean` (`mean`) of float32 over contiguous axes. */
 function reduction(mean: boolean): FastPath {
   return ({ x }, attrs, read) => {
@@ -394,11 +433,12 @@ const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
   cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
-    SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL],
+    SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
     'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
     GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
+    ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL,
   ],
 };
 
