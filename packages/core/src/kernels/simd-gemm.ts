@@ -146,7 +146,7 @@ export function moduleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...functions, ...memory, ...exports, ...code]);
 }
 
-/** Which instruction set a {@link SimdGemm} was assembled with. */
+/** The WebAssembly instruction set of the matrix product: relaxed SIMD (fused multiply-adds) or plain SIMD. */
 export type SimdGemmKind = 'relaxed-simd' | 'simd';
 
 /** A compiled instance and its memory, handed out by {@link simdGemm}. */
