@@ -17,4 +17,17 @@ const samples = trainer.samples(); //        a fixed-noise grid, [sampleCount, 2
 const checkpoint = await trainer.save(); //  both networks, both optimizers, the step: one file
 // #endregion dcgan
 
-export { history, samples, checkpoint };
+// #region conditional
+const conditional = new GANTrainer({
+  generator: new DCGANGenerator({ channels: [48, 24], kernelSize: 4, batchNorm: true, numClasses: 10, rng: 5 }), // (z, digit) -> image
+  discriminator: new DCGANDiscriminator({ channels: [16, 32], kernelSize: 4, stride: 2, outputActivation: 'none', numClasses: 10, rng: 6 }),
+  generatorOptimizer: adam({ lr: 2e-4, betas: [0.5, 0.999] }),
+  discriminatorOptimizer: adam({ lr: 2e-4, betas: [0.5, 0.999] }),
+  sampleCount: 20, //                                    samples() cycles the digits 0-9: trainer.sampleLabels
+});
+const labeled = [{ images: tf.randomUniform([8, 28, 28, 1], -1, 1, 'float32', 7), labels: tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32') }];
+await conditional.train(labeled, { steps: 1 });
+const sevens = (conditional.generator as DCGANGenerator).call(tf.randomNormal([4, 100], 0, 1, 'float32', 8), { labels: tf.fill([4], 7, 'int32') });
+// #endregion conditional
+
+export { history, samples, checkpoint, sevens };

@@ -115,9 +115,10 @@ describe('model page snippets', () => {
     expect([lenetShape, resnetShape, mlpShape]).toEqual([[8, 10], [8, 10], [8, 10]]);
   });
 
-  it('gan: the trainer runs steps, samples a grid and saves one checkpoint', async () => {
-    const { history, samples, checkpoint } = await run('models-gan.ts');
+  it('gan: the trainer runs steps, samples a grid and saves one checkpoint; the conditional generator draws the asked digit', async () => {
+    const { history, samples, checkpoint, sevens } = await run('models-gan.ts');
     expect(samples.shape.slice(1)).toEqual([28, 28, 1]);
+    expect(sevens.shape).toEqual([4, 28, 28, 1]);
     expect(checkpoint.byteLength).toBeGreaterThan(1000);
     expect(history).toBeDefined();
   });

@@ -179,6 +179,13 @@ try {
         for (const id of ['samples', 'reconstructions', 'interpolation', 'walk']) await page.waitForFunction((id) => document.querySelector(`[data-testid=${id}]`)?.dataset.updates === '1', id);
       } else if (name === 'dcgan') {
         await page.waitForFunction(() => document.querySelector('[data-testid=samples]')?.dataset.updates === '1');
+        // The class-conditional generator: ask for one digit, then for each digit again.
+        await root.getByTestId('digit').selectOption('3');
+        await page.waitForFunction(() => document.querySelector('[data-testid=samples]')?.dataset.updates === '2');
+        const caption = await root.locator('figure figcaption').first().textContent();
+        assert(caption.includes('digit 3'), `caption after choosing 3: ${caption}`);
+        await root.getByTestId('digit').selectOption('all');
+        await page.waitForFunction(() => document.querySelector('[data-testid=samples]')?.dataset.updates === '3');
       } else if (name === 'regression') {
         await page.waitForFunction(() => document.querySelector('[data-testid=fit-chart]')?.dataset.points === '41');
         const fit = await root.getByTestId('fit').textContent();

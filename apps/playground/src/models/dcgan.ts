@@ -1,6 +1,7 @@
-// DCGAN: the generator of `tensorzoo train dcgan-mnist` draws a grid of digits; "train here"
-// runs the same recipe (non-saturating loss, Adam 2e-4 / beta1 0.5, batch 64) on the 2,000
-// shipped digits and sends the fixed-noise grid every few steps.
+// DCGAN: the class-conditional generator of `tensorzoo train dcgan-mnist` draws the digits it
+// is asked for; "train here" runs the same recipe (non-saturating loss, projection
+// discriminator, Adam 2e-4 / beta1 0.5, batch 64) on the 2,000 shipped digits and their labels
+// and sends the fixed-noise grid (one digit per column) every few steps.
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator, decodeCheckpoint } from '@tensorzoo/core';
 import { DCGANDiscriminator, DCGANGenerator, GANTrainer, nonSaturatingGANLoss } from '@tensorzoo/gan';
@@ -10,17 +11,20 @@ import { gatherPixels, loadDigits } from './mnist-data';
 import { DCGAN_SAMPLE_EVERY as SAMPLE_EVERY } from '../protocol';
 
 /** The dcgan-mnist example's networks (packages/cli/src/examples/dcgan-mnist.ts). */
-const GENERATOR = { latentDim: 100, channels: [48, 24], kernelSize: 4, batchNorm: true };
-const DISCRIMINATOR = { channels: [16, 32], kernelSize: 4, stride: 2, outputActivation: 'none' as const };
+const GENERATOR = { latentDim: 100, channels: [48, 24], kernelSize: 4, batchNorm: true, numClasses: 10 };
+const DISCRIMINATOR = { channels: [16, 32], kernelSize: 4, stride: 2, outputActivation: 'none' as const, numClasses: 10 };
+/** Fixed-noise samples of the training grid: 10 rows of the digits 0-9. */
+export const DCGAN_GRID_COUNT = 100;
 const BATCH_SIZE = 64;
 /** The example's moving average of the generator's weights: what the grid draws. */
 const EMA_DECAY = 0.999;
 
 
-/** What the page asks for: `count` samples from noise of `seed`. */
+/** What the page asks for: `count` samples from noise of `seed`, all of `digit`, or the digits 0-9 in turn when it is absent. */
 export interface DcganRequest {
   count: number;
   seed: number;
+  digit?: number;
 }
 
 class DcganModel implements ScreenModel {
@@ -41,7 +45,7 @@ class DcganModel implements ScreenModel {
       discriminatorOptimizer: adam(options),
       loss: nonSaturatingGANLoss({ fromLogits: true }),
       rng: 15,
-      sampleCount: 64,
+      sampleCount: DCGAN_GRID_COUNT,
       ema: { decay: EMA_DECAY },
     });
   }
@@ -53,18 +57,22 @@ class DcganModel implements ScreenModel {
 
   info() {
     return {
-      description: `DCGAN: generator z 100 -> 7x7x48 -> 14x14x24 -> 28x28 (${this.generator.parameterCount().toLocaleString('en')} parameters), discriminator ${this.discriminator.parameterCount().toLocaleString('en')} parameters`,
+      description: `class-conditional DCGAN: generator [z 100, one-hot digit] -> 7x7x48 -> 14x14x24 -> 28x28 (${this.generator.parameterCount().toLocaleString('en')} parameters), projection discriminator ${this.discriminator.parameterCount().toLocaleString('en')} parameters`,
       step: this.loadedStep + this.trainer.step,
     };
   }
 
   /** `count` generated digits `[count * 784]` in [0, 1]. */
   async infer(input: unknown): Promise<{ images: Float32Array; count: number }> {
-    const { count, seed } = input as DcganRequest;
+    const { count, seed, digit } = input as DcganRequest;
     const sampler = this.sampler();
     sampler.eval();
     const noise = new Generator(seed).normalArray(count * GENERATOR.latentDim);
-    const images = tf.tidy(() => tf.div(tf.add(sampler.call(tf.tensor2d(noise, [count, GENERATOR.latentDim])), 1), 2));
+    const digits = Int32Array.from({ length: count }, (_, index) => digit ?? index % GENERATOR.numClasses);
+    const images = tf.tidy(() => {
+      const generated = sampler.call(tf.tensor2d(noise, [count, GENERATOR.latentDim]), { labels: tf.tensor1d(digits, 'int32') });
+      return tf.div(tf.add(generated, 1), 2);
+    });
     const values = (await images.data()) as Float32Array;
     images.dispose();
     return { images: values, count };
@@ -76,11 +84,12 @@ class DcganModel implements ScreenModel {
     function* realBatches() {
       for (;;) {
         const rows = Array.from({ length: BATCH_SIZE }, () => rng.integer(train.size));
-        const batch = tf.tensor4d(gatherPixels(train, rows, (value) => value * 2 - 1), [BATCH_SIZE, 28, 28, 1]);
+        const images = tf.tensor4d(gatherPixels(train, rows, (value) => value * 2 - 1), [BATCH_SIZE, 28, 28, 1]);
+        const labels = tf.tensor1d(Int32Array.from(rows, (row) => train.labels[row]), 'int32');
         try {
-          yield batch;
+          yield { images, labels };
         } finally {
-          batch.dispose();
+          tf.dispose([images, labels]);
         }
       }
     }
@@ -102,7 +111,7 @@ class DcganModel implements ScreenModel {
             loss: info.discriminatorLoss,
             metrics: { generatorLoss: info.generatorLoss },
             samplesPerSecond: BATCH_SIZE / info.seconds,
-            extra: grid ? { grid, count: 64 } : undefined,
+            extra: grid ? { grid, count: DCGAN_GRID_COUNT } : undefined,
           });
           grid = undefined;
           await yieldToEvents();
@@ -113,7 +122,7 @@ class DcganModel implements ScreenModel {
     } finally {
       this.generator.eval();
     }
-    if (grid) report({ step: this.trainer.step, loss: NaN, metrics: {}, samplesPerSecond: 0, extra: { grid, count: 64 } });
+    if (grid) report({ step: this.trainer.step, loss: NaN, metrics: {}, samplesPerSecond: 0, extra: { grid, count: DCGAN_GRID_COUNT } });
   }
 
   save(): Promise<Uint8Array> {
