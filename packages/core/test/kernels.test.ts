@@ -77,13 +77,13 @@ function outputSize(size: number, kernel: number, stride: number, pad: Pad, axis
 describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
-      'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'TensorZooAdamUpdate',
+      'BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'GatherV2', 'TensorZooAdamUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(32);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(33);
   });
 });
 
@@ -667,5 +667,32 @@ describe('fused attention (TensorZooAttention, TensorZooAttentionGrad) equals th
     const keys = tf.randomNormal([2, 3, 4, 4], 0, 1, 'float32', 2);
     expect(fusedAttention(q, keys, keys, { scale: 0.5, causal: true })).toBeUndefined();
     tf.dispose([q, keys]);
+  });
+});
+
+describe('GatherV2 (axis 0) equals the stock kernel', () => {
+  it('float32, int32 and bool rows on random shapes and index tensors, with repeats', async () => {
+    const random = randomSource(99);
+    for (let trial = 0; trial < 10; trial++) {
+      const shape = [random(1, 30), ...Array.from({ length: random(0, 2) }, () => random(1, 6))];
+      const indexShape = Array.from({ length: random(1, 2) }, () => random(1, 7));
+      const ids = tf.tensor(Int32Array.from({ length: indexShape.reduce((a, b) => a * b, 1) }, () => random(0, shape[0] - 1)), indexShape, 'int32');
+      await expectSame(() => [tf.gather(tf.randomNormal(shape, 0, 1, 'float32', trial + 1), ids)], `gather float32 ${JSON.stringify(shape)} by ${JSON.stringify(indexShape)}`, 0);
+      const [[stockInts], [fastInts]] = await stockAndFast(() => [tf.gather(tf.range(0, shape.reduce((a, b) => a * b, 1), 1, 'int32').reshape(shape), ids)]);
+      expect(fastInts.dtype).toBe('int32');
+      expect(Array.from(await fastInts.data())).toEqual(Array.from(stockInts));
+      const [[stockBools], [fastBools]] = await stockAndFast(() => [tf.gather(tf.greater(tf.randomNormal(shape, 0, 1, 'float32', trial + 9), 0), ids)]);
+      expect(fastBools.dtype).toBe('bool');
+      expect(Array.from(await fastBools.data())).toEqual(Array.from(stockBools));
+      tf.dispose([ids, fastInts, fastBools]);
+    }
+  });
+
+  it('leaves other axes and out-of-range indices to the stock kernel (its error)', () => {
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const columns = tf.gather(x, tf.tensor1d([1, 0], 'int32'), 1);
+    expect(Array.from(columns.dataSync())).toEqual([2, 1, 4, 3]);
+    expect(() => tf.gather(x, tf.tensor1d([2], 'int32'))).toThrow(/GatherV2: the index value 2 is not in \[0, 1\]/);
+    tf.dispose([x, columns]);
   });
 });

@@ -13,7 +13,7 @@
  *   - float32 `Add`, `Sub`, `Multiply`, `RealDiv` with any broadcast (tfjs's recomputes
  *     every element's indices when one operand broadcasts, e.g. `[B, T, 1]` by `[B, T, C]`),
  *     last-axis `Softmax`, `Neg`, `Exp`, `Erf` (GELU), `Relu`, `Step` (ReLU's gradient), `Tile` (float32, int32,
- *     bool: the causal mask) and `Transpose` (weight layouts, `Flatten`) with plain loops,
+ *     bool: the causal mask), `GatherV2` along axis 0 (embedding lookups) and `Transpose` (weight layouts, `Flatten`) with plain loops,
  *     bit-identical to tfjs's;
  *   - float32 `UnsortedSegmentSum` (every embedding gradient) with one scatter-add pass
  *     (tfjs's masks the input once per segment: 1 s for a GPT's token embedding);
@@ -96,6 +96,7 @@ type Attrs = NamedAttrMap & {
   dim?: number;
   reps?: number[];
   hasBias?: boolean;
+  batchDims?: number;
   scale?: number;
   causal?: boolean;
 };
@@ -375,6 +376,20 @@ const FAST_PATHS: Record<string, FastPath> = {
     if (!dyValues || !xValues || dyValues.length !== xValues.length) return undefined;
     return { shape: x.shape, values: geluGradArrays(dyValues, xValues) };
   },
+  GatherV2({ x, indices }, attrs, read) {
+    // Rows of x along axis 0 (every embedding lookup): one block copy per index instead of
+    // tfjs's per-element index arithmetic (14 ms for a GPT's 1,024 x 128 lookup, now ~0.1 ms).
+    const axis = typeof attrs.axis === 'number' ? attrs.axis : 0;
+    if (x.shape.length === 0 || (axis !== 0 && axis !== -x.shape.length) || (attrs.batchDims ?? 0) !== 0) return undefined;
+    const [values, ids] = [read.any(x), read.int32(indices)];
+    if (!values || !ids) return undefined;
+    const rows = x.shape[0];
+    const width = rows === 0 ? 0 : values.length / rows;
+    for (let i = 0; i < ids.length; i++) if (!(ids[i] >= 0 && ids[i] < rows)) return undefined; // stock reports the bad index
+    const out = new (values.constructor as Float32ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor)(ids.length * width);
+    for (let i = 0; i < ids.length; i++) out.set(values.subarray(ids[i] * width, (ids[i] + 1) * width), i * width);
+    return { shape: [...indices.shape, ...x.shape.slice(1)], values: out };
+  },
   Tile({ x }, attrs, read) {
     const reps = attrs.reps;
     if (!reps || reps.length !== x.shape.length || x.shape.length === 0) return undefined;
@@ -432,7 +447,7 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
+  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'GatherV2', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
     SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
