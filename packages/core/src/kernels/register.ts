@@ -369,12 +369,14 @@ const FAST_PATHS: Record<string, FastPath> = {
   },
   TensorZooGelu({ x }, attrs, read) {
     const values = read(x);
-    return values && { shape: x.shape, values: geluArrays(values) };
+    if (!values) return undefined;
+    const { y, derivative } = geluArrays(values);
+    return [{ shape: x.shape, values: y }, { shape: x.shape, values: derivative }];
   },
-  TensorZooGeluGrad({ dy, x }, attrs, read) {
-    const [dyValues, xValues] = [read(dy), read(x)];
-    if (!dyValues || !xValues || dyValues.length !== xValues.length) return undefined;
-    return { shape: x.shape, values: geluGradArrays(dyValues, xValues) };
+  TensorZooGeluGrad({ dy, derivative }, attrs, read) {
+    const [dyValues, derivativeValues] = [read(dy), read(derivative)];
+    if (!dyValues || !derivativeValues || dyValues.length !== derivativeValues.length) return undefined;
+    return { shape: dy.shape, values: geluGradArrays(dyValues, derivativeValues) };
   },
   GatherV2({ x, indices }, attrs, read) {
     // Rows of x along axis 0 (every embedding lookup): one block copy per index instead of
