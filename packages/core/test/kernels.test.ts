@@ -696,3 +696,28 @@ describe('GatherV2 (axis 0) equals the stock kernel', () => {
     tf.dispose([x, columns]);
   });
 });
+
+describe('fused kernels under second-order gradients', () => {
+  it('a gradient penalty through linear, gelu and LayerNorm equals the composite ops; attention and cross-entropy step aside', async () => {
+    const x = tf.randomNormal([2, 3, 8], 0, 1, 'float32', 1);
+    const w = tf.randomNormal([8, 8], 0, 0.5, 'float32', 2);
+    const labels = tf.tensor2d([[0, 1, 7], [3, 3, 2]], [2, 3], 'int32');
+    const norm = new LayerNorm(8);
+    const penalty = () => [
+      tf.grad((weight: tf.Tensor) => {
+        // ‖∇x loss‖² as a function of the weight: the inner gradient is differentiated again.
+        const inner = tf.grad((input: tf.Tensor) => {
+          const h = norm.call(gelu(linear(input, weight))).reshape([2, 1, 3, 8]);
+          // Under a second-order gradient these two must step aside (undefined): the caller's composite runs.
+          const attended = fusedAttention(h, h, h, { scale: 0.5, causal: true }) ?? tf.matMul(tf.softmax(tf.mul(tf.matMul(h, h, false, true), 0.5)), h);
+          const logits = attended.reshape([2, 3, 8]);
+          return tf.sum(fusedSoftmaxCrossEntropy(logits, labels) ?? tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(labels, 8).cast('float32')), -1)));
+        })(x);
+        return tf.sum(tf.square(inner));
+      })(w),
+    ];
+    await expectSame(penalty, 'second-order gradient', 1e-4);
+    tf.dispose([x, w, labels]);
+    norm.dispose();
+  });
+});

@@ -19,6 +19,7 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { recordingHigherOrder } from './fusion';
 import { batchMatMul } from './matmul';
 
 /** Name of the forward kernel: inputs `query`, `key`, `value`; attributes `scale`, `causal`; outputs `output`, `weights`. */
@@ -109,6 +110,7 @@ export function attentionGradArrays(
  * ```
  */
 export function fusedAttention(query: tf.Tensor, key: tf.Tensor, value: tf.Tensor, options: { scale: number; causal: boolean }): tf.Tensor | undefined {
+  if (recordingHigherOrder()) return undefined; // second-order gradients: the composite ops
   const backend = tf.getBackend();
   if (tf.getKernel(ATTENTION_KERNEL, backend) === undefined || tf.getKernel(ATTENTION_GRAD_KERNEL, backend) === undefined) return undefined;
   if (![query, key, value].every((tensor) => tensor.dtype === 'float32' && tensor.rank >= 2 && tensor.rank === query.rank)) return undefined;

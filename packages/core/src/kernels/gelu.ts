@@ -19,6 +19,7 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { recordingHigherOrder } from './fusion';
 
 /** Name of the forward kernel in tfjs's kernel registry: input `x`, outputs `y` and the derivative `dy/dx`. */
 export const GELU_KERNEL = 'TensorZooGelu';
@@ -71,6 +72,7 @@ export function geluGradArrays(dy: Float32Array, derivative: Float32Array): Floa
  * @internal
  */
 export function fusedGelu(x: tf.Tensor): tf.Tensor | undefined {
+  if (recordingHigherOrder()) return undefined; // second-order gradients: the composite ops
   const backend = tf.getBackend();
   if (x.dtype !== 'float32' || tf.getKernel(GELU_KERNEL, backend) === undefined || tf.getKernel(GELU_GRAD_KERNEL, backend) === undefined) return undefined;
   return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {

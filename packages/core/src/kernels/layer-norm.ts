@@ -19,6 +19,7 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { recordingHigherOrder } from './fusion';
 
 /** Name of the forward kernel in tfjs's kernel registry: inputs `x` (and `weight`, `bias`), outputs `y`, `mean`, `rstd`. */
 export const LAYER_NORM_KERNEL = 'TensorZooLayerNorm';
@@ -112,6 +113,7 @@ export function layerNormGradArrays(
  * @internal
  */
 export function fusedLayerNorm(x: tf.Tensor, eps: number, weight?: tf.Tensor, bias?: tf.Tensor): tf.Tensor | undefined {
+  if (recordingHigherOrder()) return undefined; // second-order gradients: the composite ops
   const backend = tf.getBackend();
   if (tf.getKernel(LAYER_NORM_KERNEL, backend) === undefined || tf.getKernel(LAYER_NORM_GRAD_KERNEL, backend) === undefined) return undefined;
   const columns = x.shape[x.rank - 1];

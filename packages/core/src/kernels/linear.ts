@@ -20,6 +20,7 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { recordingHigherOrder } from './fusion';
 import { batchMatMul } from './matmul';
 
 /** Name of the forward kernel in tfjs's kernel registry: inputs `x`, `weight` (and `bias`), output `y`. */
@@ -73,6 +74,7 @@ export function linearGradArrays(
  * @internal
  */
 export function fusedLinear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor | undefined {
+  if (recordingHigherOrder()) return undefined; // second-order gradients: the composite ops
   const backend = tf.getBackend();
   if (tf.getKernel(LINEAR_KERNEL, backend) === undefined || tf.getKernel(LINEAR_GRAD_KERNEL, backend) === undefined) return undefined;
   if (x.dtype !== 'float32' || weight.dtype !== 'float32' || x.rank === 0 || weight.rank !== 2 || x.shape[x.rank - 1] !== weight.shape[1]) return undefined;

@@ -19,6 +19,7 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { recordingHigherOrder } from './fusion';
 
 /** Name of the forward kernel: inputs `logits` `[..., C]`, `labels` int32 `[...]`; outputs `loss` and `logSumExp` `[...]`. */
 export const SOFTMAX_CROSS_ENTROPY_KERNEL = 'TensorZooSoftmaxCrossEntropy';
@@ -76,6 +77,7 @@ export function softmaxCrossEntropyGradArrays(dy: Float32Array, logits: Float32A
  * ```
  */
 export function fusedSoftmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor | undefined {
+  if (recordingHigherOrder()) return undefined; // second-order gradients: the composite ops
   const backend = tf.getBackend();
   if (tf.getKernel(SOFTMAX_CROSS_ENTROPY_KERNEL, backend) === undefined || tf.getKernel(SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, backend) === undefined) return undefined;
   if (logits.dtype !== 'float32' || labels.dtype !== 'int32' || logits.rank !== labels.rank + 1) return undefined;
