@@ -230,7 +230,7 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
   const usable = [];
   for (const backend of backends) {
     try {
-      await core.setBackend(backend);
+      await core.setBackend(backend, backend === 'webgpu' ? { allowFallbackAdapter: true } : undefined);
       usable.push(backend);
     } catch (error) {
       notes.push(`${backend} skipped: ${error.message}`);
@@ -238,7 +238,7 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
   }
   for (let round = 0; round < plan.rounds; round++) {
     for (const backend of usable) {
-      await core.setBackend(backend);
+      await core.setBackend(backend, backend === 'webgpu' ? { allowFallbackAdapter: true } : undefined);
       for (const workload of chosen) {
         const key = `${workload.name}/${backend}`;
         if (samples.get(key) === null) continue; // failed before

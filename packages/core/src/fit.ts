@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { addMany } from './add-many';
 import { ArgumentError, ShapeError, TrainingError } from './errors';
 import type { Module } from './module';
 import { Generator } from './rng';
@@ -270,7 +271,7 @@ export async function checkFiniteParameters(parameters: Record<string, tf.Variab
   const entries = Object.entries(parameters).filter(([, variable]) => variable.dtype === 'float32');
   if (entries.length === 0) return;
   const poison = (variable: tf.Variable) => tf.sum(tf.mul(variable, 0));
-  const total = tf.tidy(() => tf.addN(entries.map(([, variable]) => poison(variable))));
+  const total = tf.tidy(() => addMany(entries.map(([, variable]) => poison(variable)))); // addN in groups: WebGPU reads at most 8 buffers
   const finite = Number.isFinite((await total.data())[0]);
   total.dispose();
   if (finite) return;

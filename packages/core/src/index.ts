@@ -14,6 +14,7 @@ export * from './fit';
 export * from './safetensors';
 export * from './atomic-write';
 export * from './value-range';
+export { addMany } from './add-many';
 export * from './checkpoint';
 export { ADAM_UPDATE_KERNEL, fastKernelsInstalled, fusedAdamUpdate, fusedAttention, fusedSoftmaxCrossEntropy, gemmInstructionSet, installFastKernels, restoreStockKernels } from './kernels/index';
 export type { AdamUpdateInputs, AdamUpdateResult, AdamUpdateSettings, SimdGemmKind } from './kernels/index';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, describeValue } from '@tensorzoo/core';
+import { ArgumentError, addMany, describeValue } from '@tensorzoo/core';
 import { assertKnownOptions, assertPositive } from './validation';
 
 /**
@@ -69,7 +69,7 @@ export function clipGradientsByValue(gradients: Record<string, tf.Tensor>, limit
 /** Global L2 norm: `sqrt(sum over tensors of sum(g ** 2))`, 0 for an empty record. */
 function computeGlobalNorm(gradients: Record<string, tf.Tensor>): tf.Scalar {
   const squares = Object.values(gradients).map((gradient) => tf.sum(tf.square(gradient)));
-  return squares.length === 0 ? tf.scalar(0) : tf.sqrt(tf.addN(squares) as tf.Scalar);
+  return squares.length === 0 ? tf.scalar(0) : tf.sqrt(addMany(squares) as tf.Scalar); // addN in groups: WebGPU reads at most 8 buffers
 }
 
 /**
