@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError } from '@tensorzoo/core';
+import { ArgumentError, fusedSgdUpdate } from '@tensorzoo/core';
 import { checkClipOptions, type ClipOptions } from './clipping';
 import { addWeightDecay, createOptimizer, type ConfiguredOptimizer } from './optimizer';
 import { checkLearningRate, type LearningRate } from './schedules';
@@ -70,6 +70,15 @@ export function sgd(options: SgdOptions): ConfiguredOptimizer<SgdOptions> {
     slots: ['momentum_buffer'],
     countsSteps: false,
     update({ parameter, gradient, lr: stepLr, slot, setSlot }) {
+      // cpu and wasm: one fused kernel, bit-identical to the ops below.
+      const fused = fusedSgdUpdate(
+        { parameter, gradient, momentumBuffer: momentum !== 0 ? slot('momentum_buffer') : undefined },
+        { lr: stepLr, momentum, dampening, nesterov, weightDecay },
+      );
+      if (fused) {
+        if (fused.momentumBuffer) setSlot('momentum_buffer', fused.momentumBuffer);
+        return fused.parameter;
+      }
       let direction = addWeightDecay(gradient, parameter, weightDecay);
       if (momentum !== 0) {
         const previous = slot('momentum_buffer');

@@ -18,6 +18,7 @@
  *   - float32 `UnsortedSegmentSum` (every embedding gradient) with one scatter-add pass
  *     (tfjs's masks the input once per segment: 1 s for a GPT's token embedding);
  *   - adds `TensorZooAdamUpdate`, the fused Adam / AdamW step ({@link fusedAdamUpdate}),
+ *     `TensorZooSgdUpdate`, the fused SGD step (`kernels/sgd.ts`),
  *     and `TensorZooLayerNorm` / `TensorZooLayerNormGrad`, layer normalisation and its
  *     gradient as one kernel each (`LayerNorm` uses them through `kernels/layer-norm.ts`),
  *     and `TensorZooGelu` / `TensorZooGeluGrad` (`gelu`, `GELU`; `kernels/gelu.ts`), and
@@ -36,7 +37,7 @@
  *   version drops the gradient of windows whose maximum is negative). They read and write
  *   the wasm heap directly; XNNPACK keeps the forward `Conv2D`. Adds the missing
  *   `UnsortedSegmentSum` (float32 and int32), without which no embedding trains on wasm,
- *   `TensorZooAdamUpdate` and the fused LayerNorm, GELU, Linear, softmax cross-entropy and attention kernels. `BatchMatMul` with a transposed operand runs as stock
+ *   `TensorZooAdamUpdate`, `TensorZooSgdUpdate` and the fused LayerNorm, GELU, Linear, softmax cross-entropy and attention kernels. `BatchMatMul` with a transposed operand runs as stock
  *   `Transpose` + stock product (~40x faster than tfjs-wasm's transposed product).
  *   Adds the missing depthwise-convolution gradients (`DepthwiseConv2dNativeBackpropInput`,
  *   `DepthwiseConv2dNativeBackpropFilter`), so MobileNet-style models train on wasm.
@@ -58,6 +59,7 @@ import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamU
 import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
 import { LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays } from './linear';
+import { SGD_UPDATE_KERNEL, sgdUpdateArrays, type SgdUpdateSettings } from './sgd';
 import { ATTENTION_GRAD_KERNEL, ATTENTION_KERNEL, attentionArrays, attentionGradArrays, type AttentionShape } from './attention';
 import {
   SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
@@ -291,6 +293,18 @@ const FAST_PATHS: Record<string, FastPath> = {
     adamUpdateArrays(arrays, settings, outputs);
     return [outputs.parameter, outputs.expAvg, outputs.expAvgSq, outputs.maxExpAvgSq].filter((values) => values !== undefined).map((values) => ({ shape, values }));
   },
+  // A literal key (SGD_UPDATE_KERNEL's value), as above.
+  TensorZooSgdUpdate({ parameter, gradient, momentumBuffer }, attrs, read) {
+    const settings = attrs as unknown as SgdUpdateSettings;
+    const [values, gradients] = [read(parameter), read(gradient)];
+    const buffer = momentumBuffer && read(momentumBuffer);
+    if (!values || !gradients || (momentumBuffer && !buffer)) return undefined;
+    const outParameter = new Float32Array(values.length);
+    const outBuffer = settings.momentum !== 0 ? new Float32Array(values.length) : undefined;
+    sgdUpdateArrays(values, gradients, buffer, settings, outParameter, outBuffer);
+    const { shape } = parameter;
+    return outBuffer ? [{ shape, values: outParameter }, { shape, values: outBuffer }] : [{ shape, values: outParameter }];
+  },
   // Literal keys (LAYER_NORM_KERNEL's and LAYER_NORM_GRAD_KERNEL's values), as above.
   TensorZooLayerNorm({ x, weight, bias }, attrs, read) {
     const columns = x.shape[x.shape.length - 1];
@@ -449,11 +463,11 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'GatherV2', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
+  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
     SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-    'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
+    'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
     GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
     ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL,
   ],
