@@ -396,6 +396,17 @@ describe('BatchMatMul', () => {
     });
   }
 
+  it('matches the stock kernel past the cache-blocking thresholds (packed B over 1 MiB, several row blocks, both transposes)', async () => {
+    // [300 x 1100]·[1100 x 260]: 264 packed columns x 1100 deep = 1.16 MB (the panels-outer
+    // loop order), 300 rows = two row blocks, 33 panels = 4 groups of the row-major packing.
+    for (const [transposeA, transposeB] of [[false, false], [true, true], [false, true], [true, false]] as const) {
+      const a = tf.randomNormal(transposeA ? [1100, 300] : [300, 1100], 0, 1, 'float32', 5);
+      const b = tf.randomNormal(transposeB ? [260, 1100] : [1100, 260], 0, 1, 'float32', 6);
+      await expectSame(() => [tf.matMul(a, b, transposeA, transposeB)], `matMul 300x260x1100 (${transposeA}, ${transposeB})`, 1e-3);
+      tf.dispose([a, b]);
+    }
+  });
+
   it('gives the stock gradients of a Linear-like product, and leaks nothing', async () => {
     const x = tf.randomNormal([33, 40], 0, 1, 'float32', 1);
     const w = tf.randomNormal([24, 40], 0, 1, 'float32', 2);

@@ -21,6 +21,12 @@ export const PANEL = 8;
 /**
  * Packs a `depth x columns` matrix `B(k, j) = source[offset + k·rowStride + j·columnStride]`
  * into zero-padded panels of {@link PANEL} columns: `packed[(j / 8)·depth·8 + k·8 + (j % 8)]`.
+ *
+ * The two layouts products use get their own loops: row-major `B` (`columnStride` 1) is
+ * read a row at a time, 8 panels together (one 32-float run per row instead of a jump of a
+ * whole row per panel, which on power-of-two widths maps every load to the same cache set);
+ * transposed `B` (`rowStride` 1) reads 8 contiguous columns side by side. Both unroll the
+ * 8 columns of a full panel. Other strides take the general loop.
  * @param target reused when large enough.
  */
 export function packPanels(
@@ -35,8 +41,65 @@ export function packPanels(
   const panels = Math.ceil(columns / PANEL);
   const size = panels * depth * PANEL;
   const packed = target && target.length >= size ? target : new Float32Array(size);
-  let out = 0;
-  for (let panel = 0; panel < panels; panel++) {
+  const fullPanels = Math.floor(columns / PANEL);
+  if (columnStride === 1) packRowMajor(source, offset, depth, rowStride, fullPanels, packed);
+  else if (rowStride === 1) packColumnMajor(source, offset, depth, columnStride, fullPanels, packed);
+  else packGeneral(source, offset, depth, columns, rowStride, columnStride, 0, fullPanels, packed);
+  if (fullPanels < panels) packGeneral(source, offset, depth, columns, rowStride, columnStride, fullPanels, panels, packed);
+  return packed;
+}
+
+/** Panels per sweep over the rows of a row-major `B`: 8 panels = 64 floats = 256 bytes per row. */
+const PANEL_GROUP = 8;
+
+/** Full panels `[0, fullPanels)` of a row-major `B` (`columnStride` 1). */
+function packRowMajor(source: Float32Array, offset: number, depth: number, rowStride: number, fullPanels: number, packed: Float32Array): void {
+  const panelSize = depth * PANEL;
+  for (let group = 0; group < fullPanels; group += PANEL_GROUP) {
+    const groupEnd = Math.min(fullPanels, group + PANEL_GROUP);
+    for (let k = 0; k < depth; k++) {
+      let from = offset + k * rowStride + group * PANEL;
+      let to = group * panelSize + k * PANEL;
+      for (let panel = group; panel < groupEnd; panel++, from += PANEL, to += panelSize) {
+        packed[to] = source[from]; packed[to + 1] = source[from + 1];
+        packed[to + 2] = source[from + 2]; packed[to + 3] = source[from + 3];
+        packed[to + 4] = source[from + 4]; packed[to + 5] = source[from + 5];
+        packed[to + 6] = source[from + 6]; packed[to + 7] = source[from + 7];
+      }
+    }
+  }
+}
+
+/** Full panels `[0, fullPanels)` of a transposed `B` (`rowStride` 1: column `j` is contiguous). */
+function packColumnMajor(source: Float32Array, offset: number, depth: number, columnStride: number, fullPanels: number, packed: Float32Array): void {
+  let to = 0;
+  for (let panel = 0; panel < fullPanels; panel++) {
+    const s0 = offset + panel * PANEL * columnStride;
+    const s1 = s0 + columnStride, s2 = s1 + columnStride, s3 = s2 + columnStride;
+    const s4 = s3 + columnStride, s5 = s4 + columnStride, s6 = s5 + columnStride, s7 = s6 + columnStride;
+    for (let k = 0; k < depth; k++, to += PANEL) {
+      packed[to] = source[s0 + k]; packed[to + 1] = source[s1 + k];
+      packed[to + 2] = source[s2 + k]; packed[to + 3] = source[s3 + k];
+      packed[to + 4] = source[s4 + k]; packed[to + 5] = source[s5 + k];
+      packed[to + 6] = source[s6 + k]; packed[to + 7] = source[s7 + k];
+    }
+  }
+}
+
+/** Panels `[firstPanel, endPanel)` for any strides, zero-padding columns past `columns`. */
+function packGeneral(
+  source: Float32Array,
+  offset: number,
+  depth: number,
+  columns: number,
+  rowStride: number,
+  columnStride: number,
+  firstPanel: number,
+  endPanel: number,
+  packed: Float32Array,
+): void {
+  let out = firstPanel * depth * PANEL;
+  for (let panel = firstPanel; panel < endPanel; panel++) {
     const first = panel * PANEL;
     const width = Math.min(PANEL, columns - first);
     for (let k = 0; k < depth; k++) {
@@ -47,7 +110,6 @@ export function packPanels(
       out += PANEL;
     }
   }
-  return packed;
 }
 
 /**

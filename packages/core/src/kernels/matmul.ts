@@ -11,6 +11,13 @@ import { simdGemm } from './simd-gemm';
 /** Rows of `A` per block: the A and C blocks stay within a few hundred KiB. */
 const BLOCK_ROWS = 256;
 
+/**
+ * Packed `B` up to this many bytes is read panel after panel for each row tile (it stays in
+ * the L2 cache); beyond it, each panel is read once while all row tiles pass it (measured:
+ * 64x1024x2048 6.7 vs 7.1 ms, 1024x2048x64 6.4 vs 7.6 ms).
+ */
+const PACKED_IN_L2 = 1 << 20;
+
 const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
 
 /** The operands of one batched product. */
@@ -65,14 +72,12 @@ export function batchMatMul(a: Float32Array, b: Float32Array, shape: MatMulShape
         if (!transposeA) {
           memory.set(a.subarray(aOffset + first * depth, aOffset + (first + count) * depth), aAt);
         } else {
-          for (let i = 0; i < count; i++) {
-            const row = aAt + i * depth;
-            for (let k = 0; k < depth; k++) memory[row + k] = a[aOffset + k * rows + first + i];
-          }
+          transposeInto(a, aOffset + first, rows, memory, aAt, depth, count);
         }
         memory.fill(0, aAt + count * depth, aAt + padded * depth);
         memory.fill(0, cAt, cAt + padded * width);
-        simd.run(aAt * 4, depth * 4, 4, 0, cAt * 4, width * 4, padded, panels, depth);
+        const product = aAt * 4 > PACKED_IN_L2 ? simd.runPanels : simd.run;
+        product(aAt * 4, depth * 4, 4, 0, cAt * 4, width * 4, padded, panels, depth);
         const target = item * rows * columns + first * columns;
         if (width === columns) out.set(memory.subarray(cAt, cAt + count * columns), target);
         else for (let i = 0; i < count; i++) out.set(memory.subarray(cAt + i * width, cAt + i * width + columns), target + i * columns);
@@ -86,4 +91,27 @@ export function batchMatMul(a: Float32Array, b: Float32Array, shape: MatMulShape
     }
   }
   return out;
+}
+
+/**
+ * `target[targetOffset + i·depth + k] = source[sourceOffset + k·sourceStride + i]` for
+ * `i < count`, `k < depth`: a transposed operand copied row-major. Eight target rows at a
+ * time, so each source row is read in 32-byte runs instead of one float per cache line.
+ */
+function transposeInto(source: Float32Array, sourceOffset: number, sourceStride: number, target: Float32Array, targetOffset: number, depth: number, count: number): void {
+  let i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const r0 = targetOffset + i * depth;
+    const r1 = r0 + depth, r2 = r1 + depth, r3 = r2 + depth, r4 = r3 + depth, r5 = r4 + depth, r6 = r5 + depth, r7 = r6 + depth;
+    for (let k = 0, from = sourceOffset + i; k < depth; k++, from += sourceStride) {
+      target[r0 + k] = source[from]; target[r1 + k] = source[from + 1];
+      target[r2 + k] = source[from + 2]; target[r3 + k] = source[from + 3];
+      target[r4 + k] = source[from + 4]; target[r5 + k] = source[from + 5];
+      target[r6 + k] = source[from + 6]; target[r7 + k] = source[from + 7];
+    }
+  }
+  for (; i < count; i++) {
+    const row = targetOffset + i * depth;
+    for (let k = 0, from = sourceOffset + i; k < depth; k++, from += sourceStride) target[row + k] = source[from];
+  }
 }

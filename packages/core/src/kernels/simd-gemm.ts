@@ -113,8 +113,12 @@ function depthStep(fused: boolean): number[] {
   return code;
 }
 
-/** The function body of `gemm`. */
-function gemmBody(fused: boolean): number[] {
+/**
+ * The function body of `gemm` (row tiles outer, panels inner: for a packed `B` that stays in
+ * the L2 cache) or, with `panelsOuter`, of `gemm_panels` (each panel of `B` stays in the L1
+ * cache while every row tile of `A` passes it: for a deep or wide `B`).
+ */
+function gemmBody(fused: boolean, panelsOuter: boolean): number[] {
   const panelBody = [
     // C_TILE = c + i·ldc + panel·32
     ...get(C), ...get(I), ...get(LDC), OP.i32Mul, OP.i32Add, ...get(PANEL), ...constant(5), OP.i32Shl, OP.i32Add, ...set(C_TILE),
@@ -128,22 +132,27 @@ function gemmBody(fused: boolean): number[] {
   return [
     ...get(A_ROW_STRIDE), ...constant(1), OP.i32Shl, ...set(A_ROW2),
     ...get(A_ROW2), ...get(A_ROW_STRIDE), OP.i32Add, ...set(A_ROW3),
-    ...countedLoop(I, ROWS, constant(4), countedLoop(PANEL, PANELS, constant(1), panelBody)),
+    ...(panelsOuter
+      ? countedLoop(PANEL, PANELS, constant(1), countedLoop(I, ROWS, constant(4), panelBody))
+      : countedLoop(I, ROWS, constant(4), countedLoop(PANEL, PANELS, constant(1), panelBody))),
     OP.end,
   ];
 }
 
-/** The whole module: one function `gemm`, one exported memory `memory`; with relaxed multiply-adds when `fused`. @internal */
+/**
+ * The whole module: functions `gemm` and `gemm_panels` (the same product in two loop orders)
+ * and one exported memory `memory`; with relaxed multiply-adds when `fused`. @internal
+ */
 export function moduleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
   const i32 = 0x7f;
   const v128 = 0x7b;
   const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
   const types = section(1, [1, 0x60, 9, ...Array<number>(9).fill(i32), 0]);
-  const functions = section(3, [1, 0]);
+  const functions = section(3, [2, 0, 0]);
   const memory = section(5, [1, 0x00, 1]); // 1 page to start; grown from JavaScript
-  const exports = section(7, [2, ...name('gemm'), 0x00, 0, ...name('memory'), 0x02, 0]);
-  const body = sized([2, I32_SCRATCH, i32, V128_SCRATCH, v128, ...gemmBody(fused)]);
-  const code = section(10, [1, ...body]);
+  const exports = section(7, [3, ...name('gemm'), 0x00, 0, ...name('gemm_panels'), 0x00, 1, ...name('memory'), 0x02, 0]);
+  const body = (panelsOuter: boolean) => sized([2, I32_SCRATCH, i32, V128_SCRATCH, v128, ...gemmBody(fused, panelsOuter)]);
+  const code = section(10, [2, ...body(false), ...body(true)]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...functions, ...memory, ...exports, ...code]);
 }
 
@@ -154,8 +163,10 @@ export type SimdGemmKind = 'relaxed-simd' | 'simd';
 export interface SimdGemm {
   /** `'relaxed-simd'`: fused multiply-adds (`f32x4.relaxed_madd`); `'simd'`: `f32x4.mul` + `f32x4.add`. */
   kind: SimdGemmKind;
-  /** `C += A·B` on byte addresses in {@link SimdGemm.memory} (see the module comment). */
+  /** `C += A·B` on byte addresses in {@link SimdGemm.memory} (see the module comment), row tiles outer. */
   run(a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void;
+  /** The same product with panels of `B` outer (each panel read once, from the L1 cache). */
+  runPanels(a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void;
   /** Grows the memory to at least `bytes`; float32 views made before a growth go stale. */
   reserve(bytes: number): void;
   /** A float32 view of the whole memory (make it after {@link SimdGemm.reserve}). */
@@ -188,9 +199,11 @@ function compileKind(kind: SimdGemmKind): SimdGemm | null {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     const memory = instance.exports.memory as WebAssembly.Memory;
     const run = instance.exports.gemm as SimdGemm['run'];
+    const runPanels = instance.exports.gemm_panels as SimdGemm['runPanels'];
     return {
       kind,
       run,
+      runPanels,
       reserve(bytes) {
         const missing = bytes - memory.buffer.byteLength;
         if (missing > 0) memory.grow(Math.ceil(missing / 65536));
