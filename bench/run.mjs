@@ -6,18 +6,26 @@
 //   pnpm bench                    # builds the packages, then runs this
 //   node bench/run.mjs            # when packages/*/dist is already built
 //   node bench/run.mjs --quick    # smoke run (< 2 min): few steps, no memory check
+//   node bench/run.mjs --quick --out /tmp/results   # the same, writing its results there
 //
 // Also times the issue-13 training workloads (workloads.mjs: MLP SGD/Adam, CNN, GPT,
-// matmul) on cpu and wasm and in PyTorch at 1 and 2 threads, with kernel launches per step.
-// Writes bench/results/latest.json and bench/results/latest.md (not with --quick, unless
-// --write is given: a smoke run should not replace the committed results).
+// matmul) on cpu and wasm and in PyTorch at 1 and 2 threads, with kernel launches per step,
+// and tfjs-layers and jax-js on the MLP and CNN workloads (contenders/).
+// Writes bench/results/latest.json, bench/results/latest.md and the chart
+// bench/results/latest.svg (chart.mjs) - not with --quick, unless --write is given: a smoke
+// run should not replace the committed results.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CASES, MEMORY_MAX_SECONDS, MEMORY_STEPS } from './cases.mjs';
+import { writeChart } from './chart.mjs';
+import { QUICK_SKIPPED, contenderVersions } from './contenders/index.mjs';
+import { jaxUnsupported, layersUnsupported, workloadSummary } from './contenders/summary.mjs';
+import { tensorzooKernels, withStockKernels } from './contenders/tfjs-layers.mjs';
 import { makeBatch } from './data.mjs';
 import { layersStep } from './tfjs-layers.mjs';
 import { measureTensorzooMemory, tensorzooFit, tensorzooStep } from './tensorzoo.mjs';
@@ -26,7 +34,9 @@ import { runTorchWorkloads, runWorkloads } from './workloads.mjs';
 import { core } from './workspace.mjs';
 
 const QUICK = process.argv.includes('--quick');
-const WRITE = !QUICK || process.argv.includes('--write');
+/** --out <folder>: write the results there instead of bench/results/ (also with --quick). */
+const OUT = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : undefined;
+const WRITE = !QUICK || process.argv.includes('--write') || OUT !== undefined;
 /** --quick: a few steps per case, enough to show that everything runs. */
 const cases = QUICK ? CASES.map((benchCase) => ({ ...benchCase, warmup: 2, steps: 6, rounds: 2, maxSeconds: 3 })) : CASES;
 
@@ -35,7 +45,7 @@ const BACKENDS = ['cpu', 'wasm'];
 /** Debian's python3-torch; set BENCH_PYTHON to use another interpreter (e.g. a virtualenv's). */
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const TORCH_TIMEOUT_MS = 150_000;
-const resultsFolder = new URL('./results/', import.meta.url);
+const resultsFolder = OUT ? pathToFileURL(`${resolve(OUT)}/`) : new URL('./results/', import.meta.url);
 
 const progress = (line) => process.stderr.write(`${line}\n`);
 
@@ -68,26 +78,6 @@ async function describeBackend(backend) {
 
 /** The instruction set of TensorZoo's cpu matrix product (relaxed SIMD needs `node --experimental-wasm-relaxed-simd` in Node 20). */
 const gemmNote = () => (core.gemmInstructionSet ? `; GEMM: WebAssembly ${core.gemmInstructionSet() === 'relaxed-simd' ? 'relaxed SIMD (fused multiply-add)' : core.gemmInstructionSet() === 'simd' ? 'SIMD' : 'none (TypeScript)'}` : '');
-
-/** Kernels that TensorZoo's setBackend installed into tfjs's registry for `backend` (none in older builds). */
-const tensorzooKernels = (backend) => core.fastKernelsInstalled?.(backend) ?? [];
-
-/**
- * Runs `work` with tfjs's stock kernels. TensorZoo's setBackend may replace some kernels in
- * the registry that tfjs-layers shares; tfjs-layers is timed as its own users get it.
- * @template T
- * @param {() => Promise<T>} work
- * @returns {Promise<T>}
- */
-async function withStockKernels(backend, work) {
-  if (tensorzooKernels(backend).length === 0) return work();
-  core.restoreStockKernels(backend);
-  try {
-    return await work();
-  } finally {
-    core.installFastKernels(backend);
-  }
-}
 
 /**
  * Times one case on the current backend: TensorZoo step, TensorZoo fit() and tfjs-layers,
@@ -233,6 +223,80 @@ function renderWorkloads(report) {
     '',
     markdownTable(header, rows),
     '',
+    ...renderFrameworks(report),
+  ];
+}
+
+/**
+ * The workloads against the other frameworks, one row per workload as in issue 13: TensorZoo
+ * per backend, tfjs-layers (better backend, stock kernels), jax-js (wasm) and PyTorch; the
+ * ratios take TensorZoo's better backend. '-': the contender cannot express the workload.
+ */
+function renderFrameworks(report) {
+  const { workloads } = report;
+  if (!workloads.summary) return [];
+  const backends = [...new Set(workloads.rows.map((row) => row.backend))];
+  const byName = Object.fromEntries(workloads.workloads.map((workload) => [workload.name, workload]));
+  const optimizerName = { sgd: 'SGD', adam: 'Adam', adamW: 'AdamW' };
+  const failed = (name, workload) => workloads.notes.some((note) => note.startsWith(`${name} (`) && note.includes(` cannot run ${workload.name}:`));
+  const contenderCell = (summaryRow, { key, name, unsupported, withBackend }) => {
+    const workload = byName[summaryRow.workload];
+    if (unsupported(workload)) return '-';
+    const entry = summaryRow[key];
+    if (!entry) {
+      if (report.quick && Object.entries(QUICK_SKIPPED).some(([contender, names]) => contender.startsWith(`${name}/`) && names.includes(workload.name))) return 'skipped (--quick)';
+      return failed(name, workload) ? 'fails (see notes)' : 'n/a';
+    }
+    // Say so when the contender trained with another optimizer than the workload's.
+    const optimizer = optimizerName[workload.optimizer];
+    const parts = [withBackend && entry.backend, optimizer && !entry.label?.startsWith(optimizer) && entry.label].filter(Boolean);
+    return `${formatMs(entry.medianMs)}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;
+  };
+  const header = [
+    'workload',
+    ...backends.map((backend) => `TensorZoo ${backend} ms`),
+    'tfjs-layers ms (backend)',
+    'jax-js wasm ms',
+    'PyTorch 1 thread ms',
+    'PyTorch 2 threads ms',
+    'TensorZoo / PyTorch 1 thread',
+    'TensorZoo / jax-js',
+    'TensorZoo / tfjs-layers',
+  ];
+  const rows = workloads.summary.map((row) => [
+    row.workload,
+    ...backends.map((backend) => (row.tensorzooByBackend[backend] === undefined ? 'n/a' : `${formatMs(row.tensorzooByBackend[backend])}${backends.length > 1 && row.tensorzoo.backend === backend ? ' *' : ''}`)),
+    contenderCell(row, { key: 'tfjsLayers', name: 'tfjs-layers', unsupported: layersUnsupported, withBackend: true }),
+    contenderCell(row, { key: 'jaxJs', name: 'jax-js', unsupported: jaxUnsupported, withBackend: false }),
+    formatMs(row.pytorch1),
+    formatMs(row.pytorch2),
+    formatRatio(row.ratios.tensorzooOverPytorch1),
+    jaxUnsupported(byName[row.workload]) ? '-' : formatRatio(row.ratios.tensorzooOverJaxJs),
+    layersUnsupported(byName[row.workload]) ? '-' : formatRatio(row.ratios.tensorzooOverTfjsLayers),
+  ]);
+  const contenderRows = (workloads.contenders ?? []).map((row) => [
+    row.contender,
+    row.backend,
+    row.workload,
+    row.label,
+    formatMs(row.medianMs),
+    row.roundMediansMs.map((ms) => formatMs(ms)).join(', '),
+    row.steps,
+    `${row.loss.first?.toFixed(4)} -> ${row.loss.last?.toFixed(4)}`,
+  ]);
+  const versions = report.versions.contenders ?? {};
+  return [
+    `Against the other frameworks (median ms per step; * TensorZoo's better backend, which the ratios use; lower is better).`,
+    `tfjs-layers ${versions['tfjs-layers'] ?? ''}: tf.sequential + model.trainOnBatch with tfjs's stock kernels, on its better backend of ${backends.filter((backend) => backend !== 'webgpu').join(' and ')};`,
+    `jax-js ${versions['jax-js'] ?? ''}: wasm device, one thread in Node, the whole step under jit(valueAndGrad + update). '-': the contender cannot express the workload.`,
+    ...(report.quick ? ['--quick: one warm-up and one timed step per contender (see the notes above for what it skips).'] : []),
+    '',
+    markdownTable(header, rows),
+    '',
+    'Each contender run (the loss of its first round, first -> last step):',
+    '',
+    markdownTable(['contender', 'backend', 'workload', 'step', 'ms (median)', 'round medians ms', 'steps', 'loss'], contenderRows),
+    '',
   ];
 }
 
@@ -304,7 +368,7 @@ async function main() {
       node: process.version,
       loadAverageAtStart: os.loadavg()[0],
     },
-    versions: { tfjsCore: tf.version_core, tfjsLayers: tfl.version_layers },
+    versions: { tfjsCore: tf.version_core, tfjsLayers: tfl.version_layers, contenders: await contenderVersions() },
     quick: QUICK,
     cases,
     backends: [],
@@ -339,7 +403,8 @@ async function main() {
   progress('workloads: pytorch (1 and 2 threads) ...');
   const torchWorkloads = runTorchWorkloads({ quick: QUICK });
   const { WORKLOADS } = await import('./workloads.mjs');
-  report.workloads = { workloads: WORKLOADS, ...(await runWorkloads({ backends: BACKENDS, quick: QUICK, log: progress })), torch: torchWorkloads };
+  report.workloads = { workloads: WORKLOADS, ...(await runWorkloads({ backends: BACKENDS, quick: QUICK, contenders: true, log: progress })), torch: torchWorkloads };
+  report.workloads.summary = workloadSummary(report.workloads);
   report.machine.loadAverageAtEnd = os.loadavg()[0];
   const load = Math.max(report.machine.loadAverageAtStart, report.machine.loadAverageAtEnd);
   if (load > report.machine.cores) {
@@ -363,8 +428,9 @@ async function main() {
   }
   mkdirSync(resultsFolder, { recursive: true });
   writeFileSync(new URL('latest.json', resultsFolder), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(new URL('latest.md', resultsFolder), `# Latest benchmark results\n\n${report.date}, ${report.seconds.toFixed(0)} s\n\n${text}`);
-  progress(`wrote bench/results/latest.json and latest.md (${report.seconds.toFixed(0)} s)`);
+  writeFileSync(new URL('latest.md', resultsFolder), `# Latest benchmark results\n\n${report.date}, ${report.seconds.toFixed(0)} s\n\n![Median ms per step](latest.svg)\n\n${text}`);
+  writeChart(new URL('latest.json', resultsFolder), new URL('latest.svg', resultsFolder));
+  progress(`wrote ${fileURLToPath(resultsFolder)}latest.json, latest.md and latest.svg (${report.seconds.toFixed(0)} s)`);
 }
 
 await main();

@@ -7,7 +7,10 @@
 // median ms per step, per-round medians, kernel launches, tensors made (kernel outputs) and
 // peak bytes per step (tf.profile of one step). Nothing here passes or fails on speed.
 //
-//   node bench/workloads.mjs [--quick] [--backends cpu,wasm] [--only dcgan-adam,vae-adam] [--no-torch] [--json out.json]
+//   node bench/workloads.mjs [--quick] [--backends cpu,wasm] [--only dcgan-adam,vae-adam] [--no-torch] [--contenders] [--json out.json]
+//
+// --contenders (run.mjs sets it) also times tfjs-layers and jax-js on the MLP and CNN workloads
+// (contenders/), in the same rounds.
 //
 // run.mjs calls runWorkloads() and puts the result in bench/results/latest.{json,md}.
 // With BENCH_PACKAGES (see workspace.mjs) it measures another checkout's built packages.
@@ -16,6 +19,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { contenderTimer, workloadContenders } from './contenders/index.mjs';
+import { randomArray } from './contenders/inputs.mjs';
 import { summarize } from './timing.mjs';
 import { core, importBuilt, losses, optimizers } from './workspace.mjs';
 
@@ -63,15 +68,6 @@ export const WORKLOADS = Object.freeze([
 /** Steps per round and rounds: full and --quick. */
 const PLANS = { full: { warmup: 2, steps: 5, rounds: 3 }, quick: { warmup: 1, steps: 2, rounds: 1 } };
 const GPT_SHAPE = { vocabSize: 65, contextLength: 64, dModel: 128, numHeads: 4, numLayers: 4 };
-
-/** Deterministic inputs (a small LCG), the same on every backend. */
-function randomArray(length, seed, scale = 1) {
-  let state = seed >>> 0;
-  return Float32Array.from({ length }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state / 2 ** 32) * scale;
-  });
-}
 
 const crossEntropy = (labels, logits) => losses.sparseCategoricalCrossEntropy(labels, logits, { fromLogits: true });
 
@@ -218,10 +214,11 @@ const available = (workload) => missingPackage(workload) === undefined;
 
 /**
  * Times every workload on every backend, alternating backends and workloads round by round
- * so that load from other processes falls on all of them alike.
- * @returns {Promise<{ rows: object[], notes: string[] }>}
+ * so that load from other processes falls on all of them alike. `contenders`: also time
+ * tfjs-layers and jax-js (contenders/index.mjs) in each round, after TensorZoo's backends.
+ * @returns {Promise<{ rows: object[], notes: string[], contenders?: object[] }>}
  */
-export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, only, log = () => {} } = {}) {
+export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, only, contenders = false, log = () => {} } = {}) {
   const chosen = WORKLOADS.filter((workload) => available(workload) && (!only || only.includes(workload.name)));
   const plan = quick ? PLANS.quick : PLANS.full;
   const notes = [];
@@ -236,6 +233,7 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
       notes.push(`${backend} skipped: ${error.message}`);
     }
   }
+  const others = contenders ? contenderTimer({ contenders: workloadContenders(usable), workloads: chosen, quick, log }) : undefined;
   for (let round = 0; round < plan.rounds; round++) {
     for (const backend of usable) {
       await core.setBackend(backend, backend === 'webgpu' ? { allowFallbackAdapter: true } : undefined);
@@ -265,6 +263,7 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
         }
       }
     }
+    await others?.round(`round ${round + 1}/${plan.rounds}`);
   }
   for (const workload of WORKLOADS.filter((each) => !available(each))) {
     notes.push(`${workload.name} skipped: packages/${missingPackage(workload)}/dist is not built`);
@@ -287,7 +286,8 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
       });
     }
   }
-  return { rows, notes };
+  const contenderRows = others?.rows();
+  return { rows, notes: [...notes, ...(others?.notes ?? [])], ...(contenderRows && { contenders: contenderRows }) };
 }
 
 /** Runs workloads_torch.py at 1 and 2 threads; returns its JSON or `{ available: false, reason }`. */
@@ -313,7 +313,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const option = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
   const quick = args.includes('--quick');
   const only = option('only')?.split(',');
-  const result = await runWorkloads({ backends: option('backends', 'cpu,wasm').split(','), quick, only, log: (line) => process.stderr.write(`${line}\n`) });
+  const result = await runWorkloads({
+    backends: option('backends', 'cpu,wasm').split(','),
+    quick,
+    only,
+    contenders: args.includes('--contenders'),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
   const torch = args.includes('--no-torch') ? { available: false, reason: '--no-torch' } : runTorchWorkloads({ quick, only });
   const output = { date: new Date().toISOString(), packages: process.env.BENCH_PACKAGES ?? 'packages', ...result, torch };
   const text = JSON.stringify(output, null, 2);
