@@ -3,6 +3,7 @@
 // temporary npm project, then train the y = 2x + 1 regression for a few steps with plain
 // `node` from an ESM and a CJS script. This checks what users get from npm: the built
 // dist, the exports map, and gradient registration without Vitest's resolver.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,36 @@ if (changes.length) { console.error('import side effects: ' + changes.join('; ')
 console.log('import side effects: none (globals, kernels and backends unchanged; tfjs-core gradients registered)');
 `,
   );
+  // Two-thread products: the workers start from the dist's inline code, give the one-thread
+  // numbers bit for bit, and an idle pool does not keep the process alive (a hang fails
+  // through the timeout).
+  const threads = (imports) => `${imports}
+async function main() {
+  await setBackend('cpu');
+  const a = tf.randomNormal([256, 512], 0, 1, 'float32', 1), b = tf.randomNormal([512, 384], 0, 1, 'float32', 2);
+  const one = await tf.matMul(a, b).data();
+  if (setNumThreads(2) !== 2) throw new Error('setNumThreads(2) gave one thread: ' + threadsUnavailableReason());
+  for (let waited = 0; getNumThreads() < 2; waited += 10) {
+    if (waited > 10000) throw new Error('the worker did not start within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const two = await tf.matMul(a, b).data();
+  if (!one.every((value, i) => Object.is(value, two[i]))) throw new Error('2-thread product differs from 1-thread product');
+  console.log(FLAVOUR + ': 2-thread matMul equals the 1-thread product bit for bit');
+}
+main().catch((error) => { console.error(error); process.exit(1); });
+`;
+  writeFileSync(
+    join(project, 'threads.mjs'),
+    `const FLAVOUR = 'ESM threads';\n` + threads(`import * as tf from '@tensorflow/tfjs-core';\nimport { getNumThreads, setBackend, setNumThreads, threadsUnavailableReason } from '@tensorzoo/core';`),
+  );
+  writeFileSync(
+    join(project, 'threads.cjs'),
+    `const FLAVOUR = 'CJS threads';\n` + threads(`const tf = require('@tensorflow/tfjs-core');\nconst { getNumThreads, setBackend, setNumThreads, threadsUnavailableReason } = require('@tensorzoo/core');`),
+  );
+  for (const script of ['threads.mjs', 'threads.cjs']) {
+    process.stdout.write(execFileSync('node', [script], { cwd: project, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', timeout: 60_000 }));
+  }
   process.stdout.write(run('node', ['globals.mjs'], project));
   process.stdout.write(run('node', ['esm.mjs'], project));
   process.stdout.write(run('node', ['cjs.cjs'], project));

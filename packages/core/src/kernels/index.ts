@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { fastKernelsInstalled, installFastKernels, restoreStockKernels } from './register';
-export { gemmInstructionSet, type SimdGemmKind } from './simd-gemm';
+export { gemmInstructionSet, getNumThreads, setNumThreads, threadsUnavailableReason, type SimdGemmKind } from './simd-gemm';
 export { fusedSoftmaxCrossEntropy } from './softmax-cross-entropy';
 export { fusedAttention } from './attention';
 export { SGD_UPDATE_KERNEL, fusedSgdUpdate, type SgdUpdateInputs, type SgdUpdateResult, type SgdUpdateSettings } from './sgd';

@@ -27,6 +27,11 @@
  * @packageDocumentation
  */
 
+import { ArgumentError } from '../errors';
+import { GemmThreadPool, MAX_THREADS, threadsUnavailableReason, type ProductFunction } from './gemm-threads';
+
+export { threadsUnavailableReason } from './gemm-threads';
+
 /** Byte opcodes used below (WebAssembly core and SIMD specifications). */
 const OP = {
   block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d,
@@ -143,18 +148,24 @@ function gemmBody(fused: boolean, panelsOuter: boolean): number[] {
  * The whole module: functions `gemm` and `gemm_panels` (the same product in two loop orders)
  * and one exported memory `memory`; with relaxed multiply-adds when `fused`. @internal
  */
-export function moduleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
+export function moduleBytes(fused: boolean, sharedMemory = false): Uint8Array<ArrayBuffer> {
   const i32 = 0x7f;
   const v128 = 0x7b;
   const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
   const types = section(1, [1, 0x60, 9, ...Array<number>(9).fill(i32), 0]);
+  // Own memory (1 page to start; grown from JavaScript), or an imported shared one (limits
+  // flag 3: maximum given, shared) that worker threads import too.
+  const imports = sharedMemory ? section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, ...leb(1), ...leb(SHARED_MAXIMUM_PAGES)]) : [];
   const functions = section(3, [2, 0, 0]);
-  const memory = section(5, [1, 0x00, 1]); // 1 page to start; grown from JavaScript
+  const memory = sharedMemory ? [] : section(5, [1, 0x00, 1]);
   const exports = section(7, [3, ...name('gemm'), 0x00, 0, ...name('gemm_panels'), 0x00, 1, ...name('memory'), 0x02, 0]);
   const body = (panelsOuter: boolean) => sized([2, I32_SCRATCH, i32, V128_SCRATCH, v128, ...gemmBody(fused, panelsOuter)]);
   const code = section(10, [2, ...body(false), ...body(true)]);
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...functions, ...memory, ...exports, ...code]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...memory, ...exports, ...code]);
 }
+
+/** Maximum size of the shared memory in 64 KiB pages: 4 GiB, the wasm32 limit (reserved address space, not allocated). */
+const SHARED_MAXIMUM_PAGES = 65536;
 
 /** The WebAssembly instruction set of the matrix product: relaxed SIMD (fused multiply-adds) or plain SIMD. */
 export type SimdGemmKind = 'relaxed-simd' | 'simd';
@@ -174,8 +185,12 @@ export interface SimdGemm {
 }
 
 let compiled: SimdGemm | null | undefined;
+/** The worker pool behind {@link compiled} when it runs on several threads. */
+let pool: GemmThreadPool | undefined;
 /** The instruction sets {@link compile} may use (tests narrow it to compare them). */
 let allowed: readonly SimdGemmKind[] = ['relaxed-simd', 'simd'];
+/** Threads asked for by {@link setNumThreads}; `undefined`: `TENSORZOO_NUM_THREADS`, else 1. */
+let requestedThreads: number | undefined;
 
 /** The SIMD matrix product, or `undefined` where WebAssembly SIMD is unavailable. */
 export function simdGemm(): SimdGemm | undefined {
@@ -185,11 +200,23 @@ export function simdGemm(): SimdGemm | undefined {
 
 function compile(): SimdGemm | null {
   if (typeof WebAssembly !== 'object') return null;
+  const threads = threadsToUse();
   for (const kind of allowed) {
-    const built = compileKind(kind);
+    const built = (threads > 1 ? compileThreaded(kind, threads) : undefined) ?? compileKind(kind);
     if (built) return built;
   }
   return null;
+}
+
+/** Memory growth and views, the same for an own and a shared memory. */
+function memoryAccess(memory: WebAssembly.Memory): Pick<SimdGemm, 'reserve' | 'floats'> {
+  return {
+    reserve(bytes) {
+      const missing = bytes - memory.buffer.byteLength;
+      if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    },
+    floats: () => new Float32Array(memory.buffer),
+  };
 }
 
 function compileKind(kind: SimdGemmKind): SimdGemm | null {
@@ -198,21 +225,45 @@ function compileKind(kind: SimdGemmKind): SimdGemm | null {
     if (!WebAssembly.validate(bytes)) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     const memory = instance.exports.memory as WebAssembly.Memory;
-    const run = instance.exports.gemm as SimdGemm['run'];
-    const runPanels = instance.exports.gemm_panels as SimdGemm['runPanels'];
     return {
       kind,
-      run,
-      runPanels,
-      reserve(bytes) {
-        const missing = bytes - memory.buffer.byteLength;
-        if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-      },
-      floats: () => new Float32Array(memory.buffer),
+      run: instance.exports.gemm as SimdGemm['run'],
+      runPanels: instance.exports.gemm_panels as SimdGemm['runPanels'],
+      ...memoryAccess(memory),
     };
   } catch {
     return null; // e.g. a content security policy without 'wasm-unsafe-eval'
   }
+}
+
+/** The module on a shared memory with `threads - 1` workers, or `undefined` where that fails. */
+function compileThreaded(kind: SimdGemmKind, threads: number): SimdGemm | undefined {
+  try {
+    const bytes = moduleBytes(kind === 'relaxed-simd', true);
+    if (!WebAssembly.validate(bytes)) return undefined;
+    const module = new WebAssembly.Module(bytes);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    const gemm = exports.gemm as ProductFunction;
+    const gemmPanels = exports.gemm_panels as ProductFunction;
+    const workers = new GemmThreadPool(module, memory, threads - 1);
+    pool = workers;
+    return {
+      kind,
+      run: (...args) => workers.run(0, gemm, ...args),
+      runPanels: (...args) => workers.run(1, gemmPanels, ...args),
+      ...memoryAccess(memory),
+    };
+  } catch {
+    return undefined; // no shared memory or no workers: one thread
+  }
+}
+
+/** Drops the compiled product (and stops its workers); the next {@link simdGemm} builds anew. */
+function discard(next: SimdGemm | null | undefined): void {
+  pool?.terminate();
+  pool = undefined;
+  compiled = next;
 }
 
 /**
@@ -220,8 +271,70 @@ function compileKind(kind: SimdGemmKind): SimdGemm | null {
  * compare the paths; `['simd']` rules out relaxed SIMD). @internal
  */
 export function setSimdEnabled(enabled: boolean, kinds: readonly SimdGemmKind[] = ['relaxed-simd', 'simd']): void {
-  compiled = enabled ? undefined : null;
+  discard(enabled ? undefined : null);
   allowed = kinds;
+}
+
+/** Threads the product will run on: the request where threads work here, else 1. */
+function threadsToUse(): number {
+  const requested = requestedThreads ?? threadsFromEnvironment() ?? 1;
+  return requested > 1 && threadsUnavailableReason() === undefined ? requested : 1;
+}
+
+/** `TENSORZOO_NUM_THREADS` in Node, when it is a whole number in [1, MAX_THREADS]. */
+function threadsFromEnvironment(): number | undefined {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TENSORZOO_NUM_THREADS;
+  if (value === undefined || value === '') return undefined;
+  const count = Number(value);
+  return Number.isInteger(count) && count >= 1 && count <= MAX_THREADS ? count : undefined;
+}
+
+/**
+ * Sets how many threads TensorZoo's matrix products use on the `cpu` and `wasm` backends
+ * (every `Linear` layer, attention product and convolution there): the calling thread plus
+ * `count - 1` workers sharing its WebAssembly memory. The default is 1 (no workers), or
+ * the `TENSORZOO_NUM_THREADS` environment variable in Node.
+ *
+ * Results are bit-identical for every thread count: each output element is computed by one
+ * thread, in the same order. Products under about a million multiply-adds stay on one
+ * thread. Workers need `SharedArrayBuffer`: Node 20.16+ (`worker_threads`), or a browser
+ * page that is cross-origin isolated (COOP/COEP headers). Where that is missing, products
+ * run on one thread and this returns 1 ({@link threadsUnavailableReason} says why). In a
+ * browser, workers start asynchronously: products use them once they are up.
+ *
+ * Like PyTorch's `torch.set_num_threads`; more threads than cores only adds overhead.
+ * @param count whole number from 1 to 8.
+ * @returns the threads that will be used: `count`, or 1 where threads are unavailable.
+ * @throws ArgumentError when `count` is not a whole number from 1 to 8.
+ * @example
+ * ```ts
+ * import { setNumThreads } from '@tensorzoo/core';
+ * setNumThreads(2); // 2 on Node 20.16+; both cores for the MLP's products
+ * ```
+ */
+export function setNumThreads(count: number): number {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_THREADS) {
+    throw new ArgumentError('invalid-thread-count', `setNumThreads: expected a whole number of threads from 1 to ${MAX_THREADS}, received ${String(count)}.`);
+  }
+  if (count !== requestedThreads) {
+    requestedThreads = count;
+    if (compiled !== null) discard(undefined);
+  }
+  return threadsToUse();
+}
+
+/**
+ * The threads TensorZoo's matrix products run on now: 1 plus the workers that have started
+ * (see {@link setNumThreads}).
+ * @example
+ * ```ts
+ * import { getNumThreads } from '@tensorzoo/core';
+ * getNumThreads(); // 1 unless setNumThreads or TENSORZOO_NUM_THREADS asked for more
+ * ```
+ */
+export function getNumThreads(): number {
+  simdGemm();
+  return 1 + (pool?.readyWorkers() ?? 0);
 }
 
 /**
