@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Draws bench/results/latest.svg from bench/results/latest.json: a horizontal bar chart of the
-// median ms per step of each issue-13 workload for TensorZoo (its better backend), PyTorch at
+// median ms per step of each issue-13 workload for TensorZoo (its better backend, on 1 and 2 threads), PyTorch at
 // 1 and 2 threads, tfjs-layers and jax-js, on a log scale. Plain SVG written by hand, no
 // dependencies. run.mjs calls writeChart after a full run (and after --quick --write).
 //
@@ -12,6 +12,7 @@ import { workloadSummary } from './contenders/summary.mjs';
 /** The bars of each workload, top to bottom, with their colours (Okabe-Ito, colour-blind safe). */
 const SERIES = [
   { name: 'TensorZoo (better backend)', key: 'tensorzoo', color: '#0072B2', value: (row) => row.tensorzoo && { ms: row.tensorzoo.medianMs, note: row.tensorzoo.backend } },
+  { name: 'TensorZoo, 2 threads', key: 'tensorzooThreads', color: '#56B4E9', value: (row) => row.tensorzooThreads && { ms: row.tensorzooThreads.medianMs, note: row.tensorzooThreads.backend } },
   { name: 'PyTorch, 1 thread', key: 'pytorch1', color: '#D55E00', value: (row) => row.pytorch1 !== undefined && { ms: row.pytorch1 } },
   { name: 'PyTorch, 2 threads', key: 'pytorch2', color: '#E69F00', value: (row) => row.pytorch2 !== undefined && { ms: row.pytorch2 } },
   { name: 'tfjs-layers (better backend)', key: 'tfjsLayers', color: '#CC79A7', value: (row) => row.tfjsLayers && { ms: row.tfjsLayers.medianMs, note: row.tfjsLayers.backend } },

@@ -190,7 +190,7 @@ function renderWorkloads(report) {
   const { workloads } = report;
   if (!workloads) return [];
   const torch = workloads.torch;
-  const header = ['workload', 'backend', 'TensorZoo ms (median)', 'round medians ms', 'launches / step', 'tensors / step', 'peak MB', 'PyTorch 1 thread ms', 'PyTorch 2 threads ms', 'TensorZoo / PyTorch 1 thread'];
+  const header = ['workload', 'backend', 'threads', 'TensorZoo ms (median)', 'round medians ms', 'launches / step', 'tensors / step', 'peak MB', 'PyTorch 1 thread ms', 'PyTorch 2 threads ms', 'TensorZoo / PyTorch 1 thread'];
   const rows = workloads.rows.map((row) => {
     const pytorch = torch.available ? torch.results[row.workload] : undefined;
     const unit =
@@ -202,6 +202,7 @@ function renderWorkloads(report) {
     return [
       row.workload,
       row.backend,
+      row.threads ?? 1,
       unit(row.medianMs, row.gflops, row.tokensPerSecond),
       row.roundMediansMs.map((ms) => formatMs(ms)).join(', '),
       row.launches ?? 'n/a',
@@ -235,7 +236,9 @@ function renderWorkloads(report) {
 function renderFrameworks(report) {
   const { workloads } = report;
   if (!workloads.summary) return [];
-  const backends = [...new Set(workloads.rows.map((row) => row.backend))];
+  const backends = [...new Set(workloads.rows.filter((row) => (row.threads ?? 1) === 1).map((row) => row.backend))];
+  const threadCounts = [...new Set(workloads.rows.map((row) => row.threads ?? 1).filter((count) => count > 1))];
+  const threadsTitle = `TensorZoo ${threadCounts.join('/')} threads`;
   const byName = Object.fromEntries(workloads.workloads.map((workload) => [workload.name, workload]));
   const optimizerName = { sgd: 'SGD', adam: 'Adam', adamW: 'AdamW' };
   const failed = (name, workload) => workloads.notes.some((note) => note.startsWith(`${name} (`) && note.includes(` cannot run ${workload.name}:`));
@@ -257,22 +260,26 @@ function renderFrameworks(report) {
     ...backends.map((backend) => `TensorZoo ${backend} ms`),
     'tfjs-layers ms (backend)',
     'jax-js wasm ms',
+    ...(threadCounts.length > 0 ? [`${threadsTitle} ms (backend)`] : []),
     'PyTorch 1 thread ms',
     'PyTorch 2 threads ms',
     'TensorZoo / PyTorch 1 thread',
     'TensorZoo / jax-js',
     'TensorZoo / tfjs-layers',
+    ...(threadCounts.length > 0 ? [`${threadsTitle} / PyTorch 1 thread`, `${threadsTitle} / PyTorch 2 threads`] : []),
   ];
   const rows = workloads.summary.map((row) => [
     row.workload,
     ...backends.map((backend) => (row.tensorzooByBackend[backend] === undefined ? 'n/a' : `${formatMs(row.tensorzooByBackend[backend])}${backends.length > 1 && row.tensorzoo.backend === backend ? ' *' : ''}`)),
     contenderCell(row, { key: 'tfjsLayers', name: 'tfjs-layers', unsupported: layersUnsupported, withBackend: true }),
     contenderCell(row, { key: 'jaxJs', name: 'jax-js', unsupported: jaxUnsupported, withBackend: false }),
+    ...(threadCounts.length > 0 ? [row.tensorzooThreads ? `${formatMs(row.tensorzooThreads.medianMs)} (${row.tensorzooThreads.backend}${threadCounts.length > 1 ? `, ${row.tensorzooThreads.threads}` : ''})` : 'n/a'] : []),
     formatMs(row.pytorch1),
     formatMs(row.pytorch2),
     formatRatio(row.ratios.tensorzooOverPytorch1),
     jaxUnsupported(byName[row.workload]) ? '-' : formatRatio(row.ratios.tensorzooOverJaxJs),
     layersUnsupported(byName[row.workload]) ? '-' : formatRatio(row.ratios.tensorzooOverTfjsLayers),
+    ...(threadCounts.length > 0 ? [formatRatio(row.ratios.tensorzooThreadsOverPytorch1), formatRatio(row.ratios.tensorzooThreadsOverPytorch2)] : []),
   ]);
   const contenderRows = (workloads.contenders ?? []).map((row) => [
     row.contender,
@@ -286,7 +293,8 @@ function renderFrameworks(report) {
   ]);
   const versions = report.versions.contenders ?? {};
   return [
-    `Against the other frameworks (median ms per step; * TensorZoo's better backend, which the ratios use; lower is better).`,
+    `Against the other frameworks (median ms per step; * TensorZoo's better backend on one thread, which the first three ratios use; lower is better).`,
+    ...(threadCounts.length > 0 ? [`${threadsTitle}: setNumThreads(${threadCounts.join('/')}), TensorZoo's matrix products on worker threads; its better backend of cpu and wasm.`] : []),
     `tfjs-layers ${versions['tfjs-layers'] ?? ''}: tf.sequential + model.trainOnBatch with tfjs's stock kernels, on its better backend of ${backends.filter((backend) => backend !== 'webgpu').join(' and ')};`,
     `jax-js ${versions['jax-js'] ?? ''}: wasm device, one thread in Node, the whole step under jit(valueAndGrad + update). '-': the contender cannot express the workload.`,
     ...(report.quick ? ['--quick: one warm-up and one timed step per contender (see the notes above for what it skips).'] : []),
@@ -403,7 +411,7 @@ async function main() {
   progress('workloads: pytorch (1 and 2 threads) ...');
   const torchWorkloads = runTorchWorkloads({ quick: QUICK });
   const { WORKLOADS } = await import('./workloads.mjs');
-  report.workloads = { workloads: WORKLOADS, ...(await runWorkloads({ backends: BACKENDS, quick: QUICK, contenders: true, log: progress })), torch: torchWorkloads };
+  report.workloads = { workloads: WORKLOADS, ...(await runWorkloads({ backends: BACKENDS, threads: [1, 2], quick: QUICK, contenders: true, log: progress })), torch: torchWorkloads };
   report.workloads.summary = workloadSummary(report.workloads);
   report.machine.loadAverageAtEnd = os.loadavg()[0];
   const load = Math.max(report.machine.loadAverageAtStart, report.machine.loadAverageAtEnd);

@@ -216,9 +216,11 @@ const available = (workload) => missingPackage(workload) === undefined;
  * Times every workload on every backend, alternating backends and workloads round by round
  * so that load from other processes falls on all of them alike. `contenders`: also time
  * tfjs-layers and jax-js (contenders/index.mjs) in each round, after TensorZoo's backends.
+ * `threads`: thread counts for TensorZoo's matrix products on cpu and wasm (`setNumThreads`);
+ * each count above 1 adds a row per cpu/wasm workload with `threads` set.
  * @returns {Promise<{ rows: object[], notes: string[], contenders?: object[] }>}
  */
-export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, only, contenders = false, log = () => {} } = {}) {
+export async function runWorkloads({ backends = ['cpu', 'wasm'], threads = [1], quick = false, only, contenders = false, log = () => {} } = {}) {
   const chosen = WORKLOADS.filter((workload) => available(workload) && (!only || only.includes(workload.name)));
   const plan = quick ? PLANS.quick : PLANS.full;
   const notes = [];
@@ -234,13 +236,24 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
     }
   }
   const others = contenders ? contenderTimer({ contenders: workloadContenders(usable), workloads: chosen, quick, log }) : undefined;
+  // Thread counts apply to TensorZoo's matrix products on cpu and wasm (setNumThreads).
+  const threadCounts = [1, ...threads.filter((count) => count > 1)];
+  if (threadCounts.length > 1 && typeof core.setNumThreads !== 'function') {
+    notes.push('thread counts skipped: this build of @tensorzoo/core has no setNumThreads');
+    threadCounts.length = 1;
+  }
+  const variants = usable.flatMap((backend) => threadCounts.filter((count) => count === 1 || backend === 'cpu' || backend === 'wasm').map((count) => ({ backend, threads: count })));
   for (let round = 0; round < plan.rounds; round++) {
-    for (const backend of usable) {
+    for (const { backend, threads: threadCount } of variants) {
       await core.setBackend(backend, backend === 'webgpu' ? { allowFallbackAdapter: true } : undefined);
+      if (typeof core.setNumThreads === 'function' && core.setNumThreads(threadCount) !== threadCount) {
+        notes.push(`${backend} with ${threadCount} threads skipped: ${core.threadsUnavailableReason()}`);
+        continue;
+      }
       for (const workload of chosen) {
-        const key = `${workload.name}/${backend}`;
+        const key = `${workload.name}/${backend}/${threadCount}`;
         if (samples.get(key) === null) continue; // failed before
-        log(`workloads round ${round + 1}/${plan.rounds}: ${backend} ${workload.name}`);
+        log(`workloads round ${round + 1}/${plan.rounds}: ${backend}${threadCount > 1 ? ` (${threadCount} threads)` : ''} ${workload.name}`);
         let prepared;
         try {
           prepared = prepare(workload);
@@ -256,13 +269,14 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
           times.push(roundTimes);
           samples.set(key, times);
         } catch (error) {
-          notes.push(`${workload.name} on ${backend} fails: ${String(error.message).split('\n')[0]}`);
+          notes.push(`${workload.name} on ${backend}${threadCount > 1 ? ` (${threadCount} threads)` : ''} fails: ${String(error.message).split('\n')[0]}`);
           samples.set(key, null);
         } finally {
           prepared?.dispose();
         }
       }
     }
+    core.setNumThreads?.(1);
     await others?.round(`round ${round + 1}/${plan.rounds}`);
   }
   for (const workload of WORKLOADS.filter((each) => !available(each))) {
@@ -270,19 +284,21 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], quick = false, 
   }
   const rows = [];
   for (const workload of WORKLOADS) {
-    for (const backend of usable) {
-      const rounds = samples.get(`${workload.name}/${backend}`);
+    for (const { backend, threads: threadCount } of variants) {
+      const key = `${workload.name}/${backend}/${threadCount}`;
+      const rounds = samples.get(key);
       if (!rounds) continue;
       const summary = summarize(rounds.flat());
       const flops = workload.kind === 'matmul' ? 2 * workload.batchSize ** 3 : undefined;
       rows.push({
         workload: workload.name,
         backend,
+        threads: threadCount,
         ...summary,
         roundMediansMs: rounds.map((times) => summarize(times).medianMs),
         gflops: flops && flops / (summary.medianMs * 1e6),
         tokensPerSecond: workload.tokens && (1000 * workload.tokens) / summary.medianMs,
-        ...profiles.get(`${workload.name}/${backend}`),
+        ...profiles.get(key),
       });
     }
   }
@@ -315,6 +331,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const only = option('only')?.split(',');
   const result = await runWorkloads({
     backends: option('backends', 'cpu,wasm').split(','),
+    threads: option('threads', '1').split(',').map(Number),
     quick,
     only,
     contenders: args.includes('--contenders'),

@@ -22,7 +22,7 @@ const UNSUPPORTED = { tfjsLayers: layersUnsupported, jaxJs: jaxUnsupported };
 
 /**
  * One row per workload in the shape of issue 13's table: TensorZoo per backend and its better
- * one, tfjs-layers on its better backend, jax-js, PyTorch at 1 and 2 threads, and ratios of
+ * one (one thread), its better multi-threaded row (`tensorzooThreads`), tfjs-layers on its better backend, jax-js, PyTorch at 1 and 2 threads, and ratios of
  * the better TensorZoo backend to each (lower is better; undefined where one is missing).
  * `notExpressible` lists the contenders (`tfjsLayers`, `jaxJs`) that cannot express the workload
  * ('-' in the table and chart; a contender missing otherwise did not run or failed: 'n/a').
@@ -33,9 +33,11 @@ export function workloadSummary({ workloads, rows, contenders = [], torch }) {
   const ratio = (numerator, denominator) => (numerator !== undefined && denominator !== undefined ? numerator / denominator : undefined);
   return workloads
     .map((workload) => {
-      const ours = rows.filter((row) => row.workload === workload.name);
+      // One thread (rows from before thread counts have none) against the multi-threaded rows.
+      const ours = rows.filter((row) => row.workload === workload.name && (row.threads ?? 1) === 1);
       if (ours.length === 0) return undefined;
       const tensorzoo = best(ours);
+      const threaded = best(rows.filter((row) => row.workload === workload.name && (row.threads ?? 1) > 1));
       const layers = best(contenders.filter((row) => row.workload === workload.name && row.contender === 'tfjs-layers'));
       const jax = best(contenders.filter((row) => row.workload === workload.name && row.contender === 'jax-js'));
       const pytorch = torch?.available ? torch.results[workload.name] : undefined;
@@ -46,6 +48,7 @@ export function workloadSummary({ workloads, rows, contenders = [], torch }) {
           .map(([contender]) => contender),
         tensorzooByBackend: Object.fromEntries(ours.map((row) => [row.backend, row.medianMs])),
         tensorzoo: { backend: tensorzoo.backend, medianMs: tensorzoo.medianMs },
+        tensorzooThreads: threaded && { backend: threaded.backend, threads: threaded.threads, medianMs: threaded.medianMs },
         tfjsLayers: layers && { backend: layers.backend, medianMs: layers.medianMs, label: layers.label },
         jaxJs: jax && { backend: jax.backend, medianMs: jax.medianMs, label: jax.label },
         pytorch1: pytorch?.['1']?.medianMs,
@@ -54,6 +57,8 @@ export function workloadSummary({ workloads, rows, contenders = [], torch }) {
           tensorzooOverPytorch1: ratio(tensorzoo.medianMs, pytorch?.['1']?.medianMs),
           tensorzooOverJaxJs: ratio(tensorzoo.medianMs, jax?.medianMs),
           tensorzooOverTfjsLayers: ratio(tensorzoo.medianMs, layers?.medianMs),
+          tensorzooThreadsOverPytorch1: ratio(threaded?.medianMs, pytorch?.['1']?.medianMs),
+          tensorzooThreadsOverPytorch2: ratio(threaded?.medianMs, pytorch?.['2']?.medianMs),
         },
       };
     })
