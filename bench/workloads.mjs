@@ -112,7 +112,7 @@ function build(workload) {
 }
 
 /** A training step (forward, loss, backward, update, loss read back) or one matmul, plus its disposal. */
-function prepare(workload) {
+export function prepare(workload) {
   if (workload.kind === 'matmul') {
     const size = workload.batchSize;
     const a = tf.tensor2d(randomArray(size * size, 1), [size, size]);

@@ -405,6 +405,14 @@ describe('BatchMatMul', () => {
       await expectSame(() => [tf.matMul(a, b, transposeA, transposeB)], `matMul 300x260x1100 (${transposeA}, ${transposeB})`, 1e-3);
       tf.dispose([a, b]);
     }
+    // A Linear layer's forward product with few rows runs as Cᵀ = B·Aᵀ (only A is packed):
+    // packed Aᵀ of 281 KB, then of 1.1 MB (the panels-outer order), odd sizes included.
+    for (const [rows, columns, depth] of [[64, 600, 1100], [200, 410, 1400], [13, 203, 77]]) {
+      const a = tf.randomNormal([rows, depth], 0, 1, 'float32', 7);
+      const b = tf.randomNormal([columns, depth], 0, 1, 'float32', 8);
+      await expectSame(() => [tf.matMul(a, b, false, true)], `matMul ${rows}x${columns}x${depth} (false, true)`, 1e-3);
+      tf.dispose([a, b]);
+    }
   });
 
   it('gives the stock gradients of a Linear-like product, and leaks nothing', async () => {
@@ -567,8 +575,18 @@ describe('fused Linear (TensorZooLinear, TensorZooLinearGrad) equals the composi
       tf.dispose(gradients);
     });
     const names = profile.kernels.map((kernel) => kernel.name);
-    expect(names.filter((name) => name.startsWith('TensorZooLinear'))).toEqual(['TensorZooLinear', 'TensorZooLinearGrad']);
+    // One forward launch, one gradient launch per input that needs one.
+    expect(names.filter((name) => name.startsWith('TensorZooLinear'))).toEqual(['TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooLinearGrad']);
     expect(names).not.toContain('BatchMatMul');
+    expect(tf.memory().numTensors).toBe(before);
+    // Differentiating for the weight alone (a first layer: its input needs no gradient)
+    // skips the input's product; with a bias, its sum is a launch of its own.
+    const weightOnly = await tf.profile(() => {
+      const gradients = tf.grads((w: tf.Tensor, b: tf.Tensor) => tf.sum(linear(x, w, b)))([weight, bias]);
+      tf.dispose(gradients);
+    });
+    const launches = weightOnly.kernels.filter((kernel) => kernel.name === 'TensorZooLinearGrad').map((kernel) => kernel.inputShapes.length);
+    expect(launches).toHaveLength(2); // dweight and dbias, no dx
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, weight, bias]);
   });

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { gemm, packPanels, PANEL } from './gemm';
-import { simdGemm } from './simd-gemm';
+import { simdGemm, type SimdGemm } from './simd-gemm';
 
 /** Rows of `A` per block: the A and C blocks stay within a few hundred KiB. */
 const BLOCK_ROWS = 256;
@@ -47,6 +47,10 @@ export function batchMatMul(a: Float32Array, b: Float32Array, shape: MatMulShape
   const [bRow, bColumn] = transposeB ? [1, depth] : [columns, 1];
   const [aRow, aDepth] = transposeA ? [1, rows] : [depth, 1];
   const simd = simdGemm();
+  if (simd && batch === 1 && transposeB && !transposeA && rows <= SWAP_MAX_ROWS && columns >= 2 * rows) {
+    productOfTransposes(simd, a, b, rows, columns, depth, out);
+    return out;
+  }
   const panels = Math.ceil(columns / PANEL);
   const width = panels * PANEL;
   const blockRows = Math.min(BLOCK_ROWS, roundUp(rows, 4));
@@ -91,6 +95,46 @@ export function batchMatMul(a: Float32Array, b: Float32Array, shape: MatMulShape
     }
   }
   return out;
+}
+
+/** Largest `rows` of a product {@link productOfTransposes} computes (its `Cᵀ` in one block). */
+const SWAP_MAX_ROWS = 256;
+
+/**
+ * `C = A·Bᵀ` (`A` `[rows, depth]`, `B` `[columns, depth]`: a `Linear` layer's forward
+ * product) computed as `Cᵀ = B·Aᵀ` when `A` has few rows: `B` (the weight) is then the
+ * streamed operand, copied as is, and only the small `A` is packed into panels (packing a
+ * `[2048, 784]` weight costs ~1.6 ms, copying it ~0.3 ms), then `Cᵀ` is transposed into
+ * `out`. Every element sums the same products in the same order as the unswapped kernel.
+ */
+function productOfTransposes(simd: SimdGemm, a: Float32Array, b: Float32Array, rows: number, columns: number, depth: number, out: Float32Array): void {
+  const panels = Math.ceil(rows / PANEL);
+  const width = panels * PANEL;
+  const tiles = roundUp(columns, 4);
+  // SIMD memory: [packed Aᵀ | B, zero rows to a multiple of 4 | Cᵀ], as float32 offsets.
+  const bAt = roundUp(panels * depth * PANEL, 4);
+  const cAt = bAt + tiles * depth;
+  simd.reserve((cAt + tiles * width) * 4);
+  const memory = simd.floats();
+  packPanels(a, 0, depth, rows, 1, depth, memory.subarray(0, bAt)); // B'(k, i) = A(i, k)
+  memory.set(b.subarray(0, columns * depth), bAt);
+  memory.fill(0, bAt + columns * depth, cAt + tiles * width);
+  const product = bAt * 4 > PACKED_IN_L2 ? simd.runPanels : simd.run;
+  product(bAt * 4, depth * 4, 4, 0, cAt * 4, width * 4, tiles, panels, depth);
+  // out[i, j] = Cᵀ[j, i]: eight rows of Cᵀ at a time, written as 8-float runs of out.
+  let j = 0;
+  for (; j + 8 <= columns; j += 8) {
+    const c0 = cAt + j * width;
+    for (let i = 0; i < rows; i++) {
+      const to = i * columns + j;
+      const from = c0 + i;
+      out[to] = memory[from]; out[to + 1] = memory[from + width];
+      out[to + 2] = memory[from + 2 * width]; out[to + 3] = memory[from + 3 * width];
+      out[to + 4] = memory[from + 4 * width]; out[to + 5] = memory[from + 5 * width];
+      out[to + 6] = memory[from + 6 * width]; out[to + 7] = memory[from + 7 * width];
+    }
+  }
+  for (; j < columns; j++) for (let i = 0; i < rows; i++) out[i * columns + j] = memory[cAt + j * width + i];
 }
 
 /**

@@ -59,7 +59,7 @@ import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
 import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
-import { LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays } from './linear';
+import { LINEAR_GRADIENT, LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays, type LinearGradOutput } from './linear';
 import { SGD_UPDATE_KERNEL, sgdUpdateArrays, type SgdUpdateSettings } from './sgd';
 import { ATTENTION_GRAD_KERNEL, ATTENTION_KERNEL, attentionArrays, attentionGradArrays, type AttentionShape } from './attention';
 import {
@@ -98,7 +98,8 @@ type Attrs = NamedAttrMap & {
   transposeB?: boolean;
   dim?: number;
   reps?: number[];
-  hasBias?: boolean;
+  /** `TensorZooLinearGrad`: which gradient to compute. */
+  output?: LinearGradOutput;
   batchDims?: number;
   scale?: number;
   causal?: boolean;
@@ -343,10 +344,9 @@ const FAST_PATHS: Record<string, FastPath> = {
     if (!dyValues || !xValues || !weightValues) return undefined;
     const [outFeatures, inFeatures] = weight.shape;
     const rows = inFeatures === 0 ? 0 : xValues.length / inFeatures;
-    const { dx, dweight, dbias } = linearGradArrays(dyValues, xValues, weightValues, rows, inFeatures, outFeatures, attrs.hasBias === true);
-    const outputs: Output[] = [{ shape: x.shape, values: dx }, { shape: weight.shape, values: dweight }];
-    if (dbias) outputs.push({ shape: [outFeatures], values: dbias });
-    return outputs;
+    const output = attrs.output ?? 'dx';
+    const shape = output === 'dx' ? x.shape : output === 'dweight' ? weight.shape : [outFeatures];
+    return { shape, values: linearGradArrays(output, dyValues, xValues, weightValues, rows, inFeatures, outFeatures) };
   },
   // Literal keys (ATTENTION_KERNEL's and ATTENTION_GRAD_KERNEL's values), as above.
   TensorZooAttention({ query, key, value }, attrs, read) {
@@ -596,6 +596,9 @@ function setUp(kernel: KernelConfig | null, backendName: string): void {
  */
 export function installFastKernels(backendName: string = tf.getBackend()): string[] {
   const names = KERNELS_BY_BACKEND[backendName] ?? [];
+  // The fused Linear's gradient (per input, lazily): one entry for every backend, used only
+  // where the kernel itself is registered.
+  if (names.includes(LINEAR_KERNEL) && tf.getGradient(LINEAR_KERNEL) === undefined) tf.registerGradient(LINEAR_GRADIENT);
   for (const name of names) {
     if (isActive(backendName, name)) continue;
     const stock = tf.getKernel(name, backendName) ?? null;
