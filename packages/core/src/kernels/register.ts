@@ -44,6 +44,9 @@
  *   `DepthwiseConv2dNativeBackpropFilter`), so MobileNet-style models train on wasm.
  *   Replacements keep the stock kernels' setup, so their fallbacks to stock work.
  *
+ * - `webgpu`: adds `TensorZooAdamUpdate`, the LayerNorm and the GELU kernels as WGSL programs
+ *   (`kernels/webgpu/`), a few GPU dispatches each instead of the composite's dozens.
+ *
  * Every other backend is left alone.
  * @packageDocumentation
  */
@@ -61,6 +64,7 @@ import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gel
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
 import { LINEAR_GRADIENT, LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays, type LinearGradOutput } from './linear';
 import { SGD_UPDATE_KERNEL, sgdUpdateArrays, type SgdUpdateSettings } from './sgd';
+import { WEBGPU_KERNELS } from './webgpu';
 import { ATTENTION_GRAD_KERNEL, ATTENTION_KERNEL, attentionArrays, attentionGradArrays, type AttentionShape } from './attention';
 import {
   SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
@@ -472,6 +476,7 @@ const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
     GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
     ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL,
   ],
+  webgpu: [ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL],
 };
 
 /**
@@ -605,7 +610,9 @@ export function installFastKernels(backendName: string = tf.getBackend()): strin
     const wrapper = WRAPPERS[backendName]?.[name];
     if (wrapper && !stock) continue; // nothing to wrap
     if (stock) tf.unregisterKernel(name, backendName);
-    const ours = wrapper ? wrapper(stock!) : (backendName === 'cpu' ? cpuKernel : wasmKernel)(name, FAST_PATHS[name], stock);
+    const ours = wrapper
+      ? wrapper(stock!)
+      : backendName === 'webgpu' ? WEBGPU_KERNELS[name] : (backendName === 'cpu' ? cpuKernel : wasmKernel)(name, FAST_PATHS[name], stock);
     // The stock kernel's setup (wasm: binding its C function) must still run, as ours falls back to it.
     tf.registerKernel({ kernelName: name, backendName, kernelFunc: ours, setupFunc: stock?.setupFunc, disposeFunc: stock?.disposeFunc });
     setUp(stock, backendName);
