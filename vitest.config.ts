@@ -61,6 +61,9 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Cross-origin isolation (COOP/COEP), as a page that wants threads serves it: the
+        // GEMM's worker threads need SharedArrayBuffer (gemm-threads.browser.test.ts).
+        server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
         test: {
           name: 'browser',
           include: sharedTests,
