@@ -140,7 +140,7 @@ describe('TensorZooAdamUpdate', () => {
           const fused = fusedAdamUpdate(inputs, settings);
           expect(fused, 'fused kernel ran').toBeDefined();
           const composite = compositeAdam(inputs, settings);
-          const names = ['parameter', 'expAvg', 'expAvgSq', ...(settings.amsgrad ? ['maxExpAvgSq'] : [])] as const;
+          const names: Array<'parameter' | 'expAvg' | 'expAvgSq' | 'maxExpAvgSq'> = ['parameter', 'expAvg', 'expAvgSq', ...(settings.amsgrad ? (['maxExpAvgSq'] as const) : [])];
           for (const name of names) {
             const values = await fused![name]!.data();
             const where = `${label}, shape [${shape}], ${name}`;
