@@ -45,8 +45,10 @@ export const MAX_THREADS = 8;
  * Takes and runs chunks of the current product until none is left (the same code runs in the
  * workers, from its source text, and in the caller). Chunk `index` of `chunks` covers units
  * `[⌊units·index/chunks⌉, ⌊units·(index+1)/chunks⌉)`: panels of 8 columns, or row tiles of 4.
+ * Slots are literals here (1 `COUNTER`, 2 `COMPLETED`, 3 `FAILED`, 4 `FUNCTION`, 5-13
+ * `ARGUMENTS`, 14 `UNITS`, 15 `CHUNKS`, 16 `BY_PANELS`): the workers run this function's source.
  */
-function takeChunks(control: Int32Array, sequence: number, product: (...args: number[]) => void): void {
+function takeChunks(control: Int32Array, sequence: number, products: ReadonlyArray<(...args: number[]) => void>): void {
   const tag = (sequence & 0x7fff) << 16;
   for (;;) {
     const counter = Atomics.load(control, 1);
@@ -56,6 +58,7 @@ function takeChunks(control: Int32Array, sequence: number, product: (...args: nu
     if (index >= chunks) return;
     if (Atomics.compareExchange(control, 1, counter, counter + 1) !== counter) continue;
     const units = control[14];
+    const product = products[control[4]]; // read after taking the chunk: this product's loop order
     const from = Math.round((units * index) / chunks), to = Math.round((units * (index + 1)) / chunks);
     const a = control[5], aRowStride = control[6], aDepthStride = control[7], b = control[8], c = control[9], ldc = control[10], rows = control[11], panels = control[12], depth = control[13];
     try {
@@ -84,7 +87,7 @@ function serve({ module, memory, control, index }) {
     seen = sequence;
     const which = control[${FUNCTION}];
     if (which === ${STOP}) return;
-    if (which === 0 || which === 1) takeChunks(control, sequence, products[which]);
+    if (which === 0 || which === 1) takeChunks(control, sequence, products);
   }
 }
 `;
@@ -210,18 +213,18 @@ export class GemmThreadPool {
   }
 
   /**
-   * Runs `product` (0: `gemm`, 1: `gemm_panels`; `local` is the caller's instance of it) in
+   * Runs product `which` (0: `gemm`, 1: `gemm_panels`; `locals`: the caller's instances) in
    * chunks of panels when there are enough of them, else of row tiles of 4, taken by the
    * caller and the workers; small products run on the caller alone.
    */
-  run(which: 0 | 1, local: ProductFunction, a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void {
+  run(which: 0 | 1, locals: readonly [ProductFunction, ProductFunction], a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void {
     const threads = rows * panels * 8 * depth >= PARALLEL_MIN_WORK ? 1 + this.readyWorkers() : 1;
     const tiles = rows / 4;
     const byPanels = panels >= 2 * threads || panels >= tiles;
     const units = byPanels ? panels : tiles;
     const chunks = Math.min(units, CHUNKS_PER_THREAD * threads);
     if (threads <= 1 || chunks <= 1) {
-      local(a, aRowStride, aDepthStride, b, c, ldc, rows, panels, depth);
+      locals[which](a, aRowStride, aDepthStride, b, c, ldc, rows, panels, depth);
       return;
     }
     const control = this.#control;
@@ -233,7 +236,7 @@ export class GemmThreadPool {
     Atomics.store(control, COUNTER, sequence << 16);
     Atomics.store(control, SEQUENCE, sequence);
     Atomics.notify(control, SEQUENCE);
-    takeChunks(control, sequence, local);
+    takeChunks(control, sequence, locals);
     this.#awaitChunks(chunks);
     if (Atomics.load(control, FAILED) !== 0) throw new Error('GemmThreadPool: a chunk of the matrix product failed (out-of-bounds memory access?)');
   }

@@ -246,12 +246,13 @@ function compileThreaded(kind: SimdGemmKind, threads: number): SimdGemm | undefi
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
     const gemm = exports.gemm as ProductFunction;
     const gemmPanels = exports.gemm_panels as ProductFunction;
+    const locals = [gemm, gemmPanels] as const;
     const workers = new GemmThreadPool(module, memory, threads - 1);
     pool = workers;
     return {
       kind,
-      run: (...args) => workers.run(0, gemm, ...args),
-      runPanels: (...args) => workers.run(1, gemmPanels, ...args),
+      run: (...args) => workers.run(0, locals, ...args),
+      runPanels: (...args) => workers.run(1, locals, ...args),
       ...memoryAccess(memory),
     };
   } catch {
