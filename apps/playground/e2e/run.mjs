@@ -125,6 +125,13 @@ async function trainFresh(name, backend) {
   assert(steps === TRAIN_STEPS[backend][name], `expected ${TRAIN_STEPS[backend][name]} steps, saw ${steps} (${await status.textContent()}; ${await root.getByTestId('message').textContent()})`);
   assert(points === steps, `the chart should have ${steps} points, has ${points}`);
   assert((await root.getByTestId('model-info').getAttribute('data-backend')) === backend, `trained on ${await root.getByTestId('model-info').getAttribute('data-backend')}, expected ${backend}`);
+  // The preview serves COOP/COEP, so the worker runs the cpu products on one thread per core (up to 4).
+  const threads = Number(await root.getByTestId('model-info').getAttribute('data-threads'));
+  report.training[`${name}/${backend}`].threads = threads;
+  if (backend === 'cpu') {
+    const expected = await page.evaluate(() => (crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1));
+    assert(threads === expected, `trained on ${threads} threads, expected ${expected} (crossOriginIsolated and hardwareConcurrency)`);
+  }
   if (name === 'dcgan') {
     assert(Number(await dataset(root.getByTestId('training-grid'), 'updates')) >= 1, 'the fixed-noise grid was never drawn');
     assert(Number.isFinite(first) && Number.isFinite(last), `the losses are not finite: ${first}, ${last}`);

@@ -138,7 +138,9 @@ export class ModelPanel {
   }
 
   private showInfo(info: ModelInfo, source: string): void {
-    this.infoLine.textContent = `${info.description} · ${source} · step ${info.step} · backend ${info.backend}`;
+    const threads = info.threads > 1 && (info.backend === 'cpu' || info.backend === 'wasm') ? ` (${info.threads} threads)` : '';
+    this.infoLine.textContent = `${info.description} · ${source} · step ${info.step} · backend ${info.backend}${threads}`;
+    this.infoLine.dataset.threads = String(info.threads);
     this.infoLine.dataset.source = source;
     this.infoLine.dataset.backend = info.backend;
   }

@@ -35,6 +35,8 @@ export interface ModelInfo {
   step: number;
   /** Backend the model runs on. */
   backend: string;
+  /** Threads of TensorZoo's matrix products on cpu and wasm (more than 1 only where the page is cross-origin isolated). */
+  threads: number;
 }
 
 /** One training step, as the worker reports it. */

@@ -1,6 +1,6 @@
 // The worker: owns the tensor backend and the current screen's model, so training and
 // inference never block the page. One request at a time per kind; `stop` interrupts `train`.
-import { getBackend, setBackend } from '@tensorzoo/core';
+import { getBackend, getNumThreads, setBackend, setNumThreads } from '@tensorzoo/core';
 import type { ModelFactory, ScreenModel } from './models/model';
 import { PICKER_BACKENDS, type BackendStatus, type ModelInfo, type PickerBackend, type Request, type ScreenName, type WorkerMessage } from './protocol';
 
@@ -15,6 +15,10 @@ const factories: Record<ScreenName, () => Promise<ModelFactory>> = {
   classifier: () => import('./models/classifier').then((module) => module.createClassifierModel),
 };
 
+// Where the page is cross-origin isolated (COOP/COEP headers, as vite.config.ts serves it),
+// the matrix products on cpu and wasm use worker threads: up to 4, one per core.
+if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) setNumThreads(Math.min(4, Math.max(1, navigator.hardwareConcurrency || 1)));
+
 let model: ScreenModel | undefined;
 let training: AbortController | undefined;
 
@@ -26,7 +30,7 @@ function currentModel(): ScreenModel {
 }
 
 function info(): ModelInfo {
-  return { ...currentModel().info(), backend: getBackend() };
+  return { ...currentModel().info(), backend: getBackend(), threads: getNumThreads() };
 }
 
 /**

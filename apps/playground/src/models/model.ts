@@ -13,7 +13,7 @@ export interface TrainContext {
 /** A screen's model living in the worker. */
 export interface ScreenModel {
   /** Architecture, parameters and step (the backend is added by the worker). */
-  info(): Omit<ModelInfo, 'backend'>;
+  info(): Omit<ModelInfo, 'backend' | 'threads'>;
   /** Runs the pretrained or trained model on the screen's input; `emit` streams partial results. */
   infer(input: unknown, emit: (data: unknown) => void): Promise<unknown>;
   /** Trains `steps` more steps (or until aborted), reporting each. */
