@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAM_UPDATE_KERNEL, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend, type BackendName } from '@tensorzoo/core';
+import { ADAM_UPDATE_KERNEL, fastKernelsInstalled, fusedAdamUpdate, installFastKernels, restoreStockKernels, setBackend, type BackendName } from '@tensorzoo/core';
 import { adam, adamW } from '../src/adam';
 
 // On cpu and wasm the Adam / AdamW update runs as one fused kernel per parameter; elsewhere
@@ -89,6 +89,38 @@ for (const backend of backends) describe(`fused Adam / AdamW update on ${backend
       expect(fused.scalars).toEqual(composite.scalars);
     });
   }
+
+  it('a step with both moments (the WebAssembly SIMD loop) equals the composite ops bit for bit, odd sizes and NaN/Inf included', async () => {
+    for (const [size, decay] of [[1, 0], [7, 0.05], [1026, 0], [4099, 0.01]] as const) {
+      const random = (seed: number, scale = 1) => tf.mul(tf.randomNormal([size], 0, 1, 'float32', seed), scale);
+      const special = tf.tensor1d(Array.from({ length: size }, (_, i) => [Number.NaN, Number.POSITIVE_INFINITY, 1e30, -0][i % 97] ?? 1));
+      const parameter = random(1);
+      const gradient = tf.mul(random(2), special);
+      const expAvg = random(3, 0.1);
+      const expAvgSq = tf.abs(random(4, 0.01));
+      const settings = { lr: 3e-3, step: 5, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: decay, decoupled: true, amsgrad: false };
+      const fused = fusedAdamUpdate({ parameter, gradient, expAvg, expAvgSq }, settings)!;
+      // compositeAdamUpdate's operations, in its order, on cpu's stock kernels.
+      const values = await Promise.all([parameter, gradient, expAvg, expAvgSq].map((t) => t.data()));
+      await tf.setBackend('cpu');
+      restoreStockKernels('cpu');
+      const [p, g, m, v] = values.map((data) => tf.tensor1d(data as Float32Array));
+      const shrunk = decay === 0 ? p : tf.mul(p, 1 - settings.lr * decay);
+      const m2 = tf.add(tf.mul(m, settings.beta1), tf.mul(g, 1 - settings.beta1));
+      const v2 = tf.add(tf.mul(v, settings.beta2), tf.mul(tf.mul(g, g), 1 - settings.beta2));
+      const denominator = tf.add(tf.div(tf.sqrt(v2), Math.sqrt(1 - settings.beta2 ** settings.step)), settings.eps);
+      const p2 = tf.sub(shrunk, tf.mul(tf.div(m2, denominator), settings.lr / (1 - settings.beta1 ** settings.step)));
+      const expected = await Promise.all([p2, m2, v2].map((t) => t.data()));
+      installFastKernels('cpu');
+      await setBackend(backend);
+      const actual = await Promise.all([fused.parameter, fused.expAvg, fused.expAvgSq].map((t) => t.data()));
+      ['parameter', 'expAvg', 'expAvgSq'].forEach((name, output) => {
+        const first = expected[output].findIndex((value, i) => !Object.is(value, actual[output][i]));
+        expect(first, `${name} of ${size}: element ${first} is ${actual[output][first]}, composite ${expected[output][first]}`).toBe(-1);
+      });
+      tf.dispose([parameter, gradient, expAvg, expAvgSq, special, fused.parameter, fused.expAvg, fused.expAvgSq, p, g, m, v, shrunk, m2, v2, denominator, p2]);
+    }
+  });
 
   it('launches one kernel per parameter and leaks nothing', async () => {
     const parameters = { a: tf.variable(tf.ones([8, 8])), b: tf.variable(tf.ones([8])), c: tf.variable(tf.ones([3, 2, 2])) };

@@ -60,6 +60,7 @@ import { broadcastBinary, errorFunction, exponential, negate, relu, softmaxLastA
 import { batchMatMul } from './matmul';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
+import { adamArrays, adamInMemory, adamOn, adamScalars } from './simd-elementwise';
 import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
 import { LINEAR_GRADIENT, LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays, type LinearGradOutput } from './linear';
@@ -83,6 +84,8 @@ interface CpuBackendLike {
 interface WasmBackendLike {
   typedArrayFromHeap(info: TensorInfo): unknown;
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  /** The Emscripten module; `asm.memory` is its heap (the single-threaded builds). */
+  wasm?: { asm?: { memory?: unknown } };
 }
 
 type Attrs = NamedAttrMap & {
@@ -115,13 +118,21 @@ interface Readers {
   int32(info: TensorInfo): Int32Array | undefined;
   /** float32, int32 or bool (`Uint8Array`) storage. */
   any(info: TensorInfo): Float32Array | Int32Array | Uint8Array | undefined;
+  /** wasm: the backend's heap, for kernels whose WebAssembly reads and writes tensors in place. */
+  heap?: Heap;
 }
 
-/** One output of a fast path: float32, or int32 for an `Int32Array`. */
-interface Output {
-  shape: number[];
-  values: Float32Array | Int32Array | Uint8Array;
+/** The wasm backend's heap (a `WebAssembly.Memory`) and where tensors live in it. */
+interface Heap {
+  memory: WebAssembly.Memory;
+  /** Byte address of a tensor's data. */
+  address(info: TensorInfo): number;
+  /** A new float32 tensor and its byte address (the heap may grow: views made before go stale). */
+  allocate(shape: number[]): { made: TensorInfo; address: number };
 }
+
+/** One output of a fast path: float32, or int32 for an `Int32Array`; or a tensor it wrote in place. */
+type Output = { shape: number[]; values: Float32Array | Int32Array | Uint8Array } | { made: TensorInfo };
 
 /** A fast path: returns the output(s), or `undefined` to defer to the stock kernel. */
 type FastPath = (inputs: Record<string, TensorInfo>, attrs: Attrs & { numSegments?: number }, read: Readers) => Output | Output[] | undefined;
@@ -289,6 +300,8 @@ const FAST_PATHS: Record<string, FastPath> = {
     for (const name of ['expAvg', 'expAvgSq', 'maxExpAvgSq'] as const) if (inputs[name]) arrays[name] = read(inputs[name]);
     if (Object.values(arrays).some((values) => values === undefined)) return undefined;
     const { shape } = inputs.parameter;
+    const simdResult = adamSimd(inputs, arrays, settings, read);
+    if (simdResult) return simdResult;
     const size = arrays.parameter.length;
     const outputs = {
       parameter: new Float32Array(size),
@@ -545,7 +558,7 @@ function cpuKernel(name: string, fast: FastPath, stock: KernelConfig | null): Ke
     const backend = args.backend as CpuBackendLike;
     const read = readers((info) => backend.data.get(info.dataId).values);
     const result = fast(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as Attrs, read);
-    const make = ({ shape, values }: Output) => backend.makeTensorInfo(shape, dtypeOf(values), values);
+    const make = (output: Output) => ('made' in output ? output.made : backend.makeTensorInfo(output.shape, dtypeOf(output.values), output.values));
     if (result) return Array.isArray(result) ? result.map(make) : make(result);
     if (!stock) throw new Error(`TensorZoo ${name} (cpu): unsupported arguments and no stock kernel to fall back to.`);
     return stock.kernelFunc(args);
@@ -557,11 +570,24 @@ function wasmKernel(name: string, fast: FastPath, stock: KernelConfig | null): K
     const backend = args.backend as WasmBackendLike;
     // Heap views go stale when the heap grows, so they are read before the output is allocated.
     const read = readers((info) => backend.typedArrayFromHeap(info));
+    const memory = backend.wasm?.asm?.memory;
+    if (memory instanceof WebAssembly.Memory) {
+      const address = (info: TensorInfo) => (backend.typedArrayFromHeap(info) as Float32Array).byteOffset;
+      read.heap = {
+        memory,
+        address,
+        allocate(shape) {
+          const made = backend.makeOutput(shape, 'float32');
+          return { made, address: address(made) };
+        },
+      };
+    }
     const result = fast(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as Attrs, read);
-    const make = ({ shape, values }: Output) => {
-      const output = backend.makeOutput(shape, dtypeOf(values));
-      (backend.typedArrayFromHeap(output) as Float32Array | Int32Array | Uint8Array).set(values);
-      return output;
+    const make = (output: Output) => {
+      if ('made' in output) return output.made;
+      const made = backend.makeOutput(output.shape, dtypeOf(output.values));
+      (backend.typedArrayFromHeap(made) as Float32Array | Int32Array | Uint8Array).set(output.values);
+      return made;
     };
     if (result) return Array.isArray(result) ? result.map(make) : make(result);
     if (!stock) {
@@ -569,6 +595,29 @@ function wasmKernel(name: string, fast: FastPath, stock: KernelConfig | null): K
     }
     return stock.kernelFunc(args);
   };
+}
+
+/**
+ * The Adam / AdamW step as the WebAssembly SIMD loop (simd-elementwise.ts) where it applies:
+ * both moments present (not the first step), no AMSGrad, no coupled L2 term. On `wasm` it
+ * runs on the tensors in the backend's heap; on `cpu` through a memory of its own.
+ */
+function adamSimd(inputs: Record<string, TensorInfo>, arrays: AdamUpdateArrays, settings: AdamUpdateSettings, read: Readers): Output[] | undefined {
+  const { expAvg, expAvgSq } = arrays;
+  if (!expAvg || !expAvgSq || settings.amsgrad || (!settings.decoupled && settings.weightDecay !== 0)) return undefined;
+  const scalars = adamScalars(settings);
+  const { shape } = inputs.parameter;
+  if (!read.heap) {
+    const result = adamArrays({ parameter: arrays.parameter, gradient: arrays.gradient, expAvg, expAvgSq }, scalars);
+    return result && [result.parameter, result.expAvg, result.expAvgSq].map((values) => ({ shape, values }));
+  }
+  const { memory, address, allocate } = read.heap;
+  const adam = adamOn(memory);
+  if (!adam) return undefined;
+  const at = { parameter: address(inputs.parameter), gradient: address(inputs.gradient), expAvg: address(inputs.expAvg), expAvgSq: address(inputs.expAvgSq) };
+  const [outParameter, outExpAvg, outExpAvgSq] = [allocate(shape), allocate(shape), allocate(shape)];
+  adamInMemory(adam, memory, { ...at, outParameter: outParameter.address, outExpAvg: outExpAvg.address, outExpAvgSq: outExpAvgSq.address, count: arrays.parameter.length }, scalars);
+  return [{ made: outParameter.made }, { made: outExpAvg.made }, { made: outExpAvgSq.made }];
 }
 
 /**

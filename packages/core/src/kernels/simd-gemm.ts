@@ -30,37 +30,9 @@
 import { ArgumentError } from '../errors';
 import { GemmThreadPool, MAX_THREADS, threadsUnavailableReason, type ProductFunction } from './gemm-threads';
 
+import { OP, SIMD, constant, countedLoop, get, increment, leb, name, set, simd, sized, tee, v128Load, v128Store } from './wasm-assembler';
+
 export { threadsUnavailableReason } from './gemm-threads';
-
-/** Byte opcodes used below (WebAssembly core and SIMD specifications). */
-const OP = {
-  block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d,
-  localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  f32Load: 0x2a, i32Const: 0x41, i32GeU: 0x4f, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74,
-  simd: 0xfd, voidBlock: 0x40,
-} as const;
-/** SIMD sub-opcodes (after the 0xfd prefix), already LEB128-encoded. */
-const SIMD = {
-  v128Load: [0x00], v128Store: [0x0b], f32x4Splat: [0x13], f32x4Add: [0xe4, 0x01], f32x4Mul: [0xe6, 0x01],
-  /** Relaxed SIMD proposal: `f32x4.relaxed_madd(a, b, c) = a·b + c`, fused or not (opcode 0x105). */
-  f32x4RelaxedMadd: [0x85, 0x02],
-} as const;
-
-/** Unsigned LEB128. */
-function leb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-/** A section or vector: its byte length, then its bytes. */
-const sized = (bytes: number[]) => [...leb(bytes.length), ...bytes];
-const name = (text: string) => sized([...text].map((ch) => ch.charCodeAt(0)));
 
 // Local variable indices: the 9 parameters, then scratch i32s, then v128s.
 const A = 0, A_ROW_STRIDE = 1, A_DEPTH_STRIDE = 2, B = 3, C = 4, LDC = 5, ROWS = 6, PANELS = 7, DEPTH = 8;
@@ -69,25 +41,6 @@ const I32_SCRATCH = 9;
 const ACC = [18, 19, 20, 21, 22, 23, 24, 25]; // row r: ACC[2r] (columns 0-3), ACC[2r + 1] (4-7)
 const B_LOW = 26, B_HIGH = 27, X = 28;
 const V128_SCRATCH = 11;
-
-const get = (local: number) => [OP.localGet, ...leb(local)];
-const set = (local: number) => [OP.localSet, ...leb(local)];
-const tee = (local: number) => [OP.localTee, ...leb(local)];
-/** `i32.const` for 0..63 (whose signed LEB128 is one byte, the same as unsigned). */
-const constant = (value: number) => [OP.i32Const, ...leb(value & 0x3f)];
-const simd = (code: readonly number[]) => [OP.simd, ...code];
-const v128Load = (offset: number) => [...simd(SIMD.v128Load), 2, ...leb(offset)]; // align hint 4 bytes
-const v128Store = (offset: number) => [...simd(SIMD.v128Store), 2, ...leb(offset)];
-const increment = (local: number, by: number[]) => [...get(local), ...by, OP.i32Add, ...set(local)];
-/** `for (local = 0; local < limit; local++) body` as block/loop (`br_if 1` leaves, `br 0` repeats). */
-const countedLoop = (local: number, limit: number, step: number[], body: number[]) => [
-  ...constant(0), ...set(local),
-  OP.block, OP.voidBlock, OP.loop, OP.voidBlock,
-  ...get(local), ...get(limit), OP.i32GeU, OP.brIf, 1,
-  ...body,
-  ...increment(local, step),
-  OP.br, 0, OP.end, OP.end,
-];
 
 /** Loads (or stores) the 4 x 8 tile at `C_TILE` into (from) the accumulators. */
 function tileTransfer(store: boolean): number[] {

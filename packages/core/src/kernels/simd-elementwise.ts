@@ -1,0 +1,204 @@
+/**
+ * The element-wise optimizer update of Adam / AdamW as a WebAssembly SIMD loop, four floats
+ * per instruction. Each operation is the float32 operation of the composite tensor ops, in
+ * their order (tfjs's cpu ops round every result to float32 too), so the numbers are
+ * bit-identical to `compositeAdamUpdate` in @tensorzoo/optimizers:
+ *
+ * ```text
+ * p = p · shrink                          (AdamW: 1 − lr·weightDecay; 1 otherwise, exact)
+ * m = m·β1 + g·(1 − β1)
+ * v = v·β2 + (g·g)·(1 − β2)
+ * p = p − (m / (√v / √(1 − β2ᵗ) + ε)) · lr / (1 − β1ᵗ)
+ * ```
+ *
+ * The module imports its memory: on `wasm` it is tfjs-wasm's own heap (the kernel reads and
+ * writes the tensors where they are, no copies); on `cpu` it is a memory of its own that the
+ * arrays are copied through. Elements past the last multiple of 4 are computed in JavaScript
+ * with `Math.fround` after every operation (the same float32 results).
+ * @internal
+ * @packageDocumentation
+ */
+import { OP, SIMD, countedLoop, get, leb, name, set, simd, sized, constant, v128Load, v128Store } from './wasm-assembler';
+
+// Locals: 8 i32 parameters (byte addresses and the byte count), 8 f32 parameters, then the
+// loop index and the v128 values.
+const P = 0, G = 1, M = 2, V = 3, OUT_P = 4, OUT_M = 5, OUT_V = 6, BYTES = 7;
+const SCALARS = [8, 9, 10, 11, 12, 13, 14, 15]; // beta1, 1 − beta1, beta2, 1 − beta2, shrink, step size, √(bias correction 2), eps
+const I = 16;
+const SPLAT = [17, 18, 19, 20, 21, 22, 23, 24];
+const [BETA1, TAKE1, BETA2, TAKE2, SHRINK, STEP_SIZE, CORRECTION2, EPS] = SPLAT;
+const PARAMETER = 25, GRADIENT = 26, AVERAGE = 27, SQUARES = 28;
+
+const at = (base: number) => [...get(base), ...get(I), OP.i32Add];
+const op = (code: readonly number[]) => simd(code);
+
+function adamBody(): number[] {
+  const splats = SCALARS.flatMap((scalar, index) => [...get(scalar), ...op(SIMD.f32x4Splat), ...set(SPLAT[index])]);
+  const step = [
+    // p = p·shrink; g
+    ...at(P), ...v128Load(0), ...get(SHRINK), ...op(SIMD.f32x4Mul), ...set(PARAMETER),
+    ...at(G), ...v128Load(0), ...set(GRADIENT),
+    // m = m·β1 + g·(1 − β1)
+    ...at(M), ...v128Load(0), ...get(BETA1), ...op(SIMD.f32x4Mul), ...get(GRADIENT), ...get(TAKE1), ...op(SIMD.f32x4Mul), ...op(SIMD.f32x4Add), ...set(AVERAGE),
+    // v = v·β2 + (g·g)·(1 − β2)
+    ...at(V), ...v128Load(0), ...get(BETA2), ...op(SIMD.f32x4Mul),
+    ...get(GRADIENT), ...get(GRADIENT), ...op(SIMD.f32x4Mul), ...get(TAKE2), ...op(SIMD.f32x4Mul), ...op(SIMD.f32x4Add), ...set(SQUARES),
+    ...at(OUT_M), ...get(AVERAGE), ...v128Store(0),
+    ...at(OUT_V), ...get(SQUARES), ...v128Store(0),
+    // p − (m / (√v / c2 + ε)) · stepSize
+    ...at(OUT_P), ...get(PARAMETER),
+    ...get(AVERAGE), ...get(SQUARES), ...op(SIMD.f32x4Sqrt), ...get(CORRECTION2), ...op(SIMD.f32x4Div), ...get(EPS), ...op(SIMD.f32x4Add), ...op(SIMD.f32x4Div),
+    ...get(STEP_SIZE), ...op(SIMD.f32x4Mul), ...op(SIMD.f32x4Sub), ...v128Store(0),
+  ];
+  return [...splats, ...countedLoop(I, BYTES, constant(16), step), OP.end];
+}
+
+/** The module: `adam` over an imported memory `env.memory`. @internal */
+export function elementwiseModuleBytes(): Uint8Array<ArrayBuffer> {
+  const [i32, f32, v128] = [0x7f, 0x7d, 0x7b];
+  const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
+  const types = section(1, [1, 0x60, 16, ...Array<number>(8).fill(i32), ...Array<number>(8).fill(f32), 0]);
+  const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, ...leb(1)]);
+  const functions = section(3, [1, 0]);
+  const exports = section(7, [1, ...name('adam'), 0x00, 0]);
+  const body = sized([2, 1, i32, 12, v128, ...adamBody()]);
+  const code = section(10, [1, ...body]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...exports, ...code]);
+}
+
+/** Scalars of one Adam step, as the composite ops round them (float32). */
+export interface AdamScalars {
+  beta1: number;
+  take1: number;
+  beta2: number;
+  take2: number;
+  shrink: number;
+  stepSize: number;
+  correction2: number;
+  eps: number;
+}
+
+/** `adam(p, g, m, v, outP, outM, outV, bytes, ...scalars)` on byte addresses of one memory. */
+export type AdamFunction = (p: number, g: number, m: number, v: number, outP: number, outM: number, outV: number, bytes: number, ...scalars: number[]) => void;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or `undefined` where WebAssembly SIMD is unavailable or blocked. */
+function elementwiseModule(): WebAssembly.Module | undefined {
+  if (compiled === undefined) {
+    try {
+      const bytes = elementwiseModuleBytes();
+      compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    } catch {
+      compiled = null; // e.g. a content security policy without 'wasm-unsafe-eval'
+    }
+  }
+  return compiled ?? undefined;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, AdamFunction>();
+
+/** `adam` running on `memory` (one instance per memory), or `undefined` without SIMD (or for a memory it cannot import, e.g. a shared one). */
+export function adamOn(memory: WebAssembly.Memory): AdamFunction | undefined {
+  let adam = instances.get(memory);
+  if (!adam) {
+    const module = elementwiseModule();
+    if (!module) return undefined;
+    try {
+      adam = new WebAssembly.Instance(module, { env: { memory } }).exports.adam as AdamFunction;
+    } catch {
+      return undefined;
+    }
+    instances.set(memory, adam);
+  }
+  return adam;
+}
+
+/** Byte addresses of one Adam step's tensors in a memory, and their element count. */
+export interface AdamAddresses {
+  parameter: number;
+  gradient: number;
+  expAvg: number;
+  expAvgSq: number;
+  outParameter: number;
+  outExpAvg: number;
+  outExpAvgSq: number;
+  count: number;
+}
+
+/** One Adam step on tensors in `memory`: SIMD over the multiples of 4, JavaScript for the rest. */
+export function adamInMemory(adam: AdamFunction, memory: WebAssembly.Memory, at: AdamAddresses, scalars: AdamScalars): void {
+  const vectorCount = at.count & ~3;
+  const s = scalars;
+  adam(at.parameter, at.gradient, at.expAvg, at.expAvgSq, at.outParameter, at.outExpAvg, at.outExpAvgSq, vectorCount * 4, s.beta1, s.take1, s.beta2, s.take2, s.shrink, s.stepSize, s.correction2, s.eps);
+  if (vectorCount === at.count) return;
+  const view = (address: number) => new Float32Array(memory.buffer, address, at.count);
+  adamTail(
+    { parameter: view(at.parameter), gradient: view(at.gradient), expAvg: view(at.expAvg), expAvgSq: view(at.expAvgSq) },
+    { parameter: view(at.outParameter), expAvg: view(at.outExpAvg), expAvgSq: view(at.outExpAvgSq) },
+    scalars,
+    vectorCount,
+    at.count,
+  );
+}
+
+let ownMemory: WebAssembly.Memory | undefined;
+
+/**
+ * One Adam step on plain arrays (the `cpu` backend), copied through a memory of this module's
+ * own; `undefined` without WebAssembly SIMD.
+ */
+export function adamArrays(
+  arrays: { parameter: Float32Array; gradient: Float32Array; expAvg: Float32Array; expAvgSq: Float32Array },
+  scalars: AdamScalars,
+): { parameter: Float32Array; expAvg: Float32Array; expAvgSq: Float32Array } | undefined {
+  ownMemory ??= new WebAssembly.Memory({ initial: 1 });
+  const adam = adamOn(ownMemory);
+  if (!adam) return undefined;
+  const count = arrays.parameter.length;
+  const bytes = 7 * count * 4;
+  if (ownMemory.buffer.byteLength < bytes) ownMemory.grow(Math.ceil((bytes - ownMemory.buffer.byteLength) / 65536));
+  const floats = new Float32Array(ownMemory.buffer);
+  const inputs = [arrays.parameter, arrays.gradient, arrays.expAvg, arrays.expAvgSq];
+  inputs.forEach((values, index) => floats.set(values, index * count));
+  const address = (index: number) => index * count * 4;
+  adamInMemory(adam, ownMemory, { parameter: address(0), gradient: address(1), expAvg: address(2), expAvgSq: address(3), outParameter: address(4), outExpAvg: address(5), outExpAvgSq: address(6), count }, scalars);
+  const output = (index: number) => floats.slice(index * count, (index + 1) * count);
+  return { parameter: output(4), expAvg: output(5), expAvgSq: output(6) };
+}
+
+/** The same step for elements `[from, to)` of plain arrays, each operation rounded to float32. */
+export function adamTail(
+  arrays: { parameter: Float32Array; gradient: Float32Array; expAvg: Float32Array; expAvgSq: Float32Array },
+  outputs: { parameter: Float32Array; expAvg: Float32Array; expAvgSq: Float32Array },
+  s: AdamScalars,
+  from: number,
+  to: number,
+): void {
+  const f = Math.fround;
+  for (let i = from; i < to; i++) {
+    const p = f(arrays.parameter[i] * s.shrink);
+    const g = arrays.gradient[i];
+    const m = f(f(arrays.expAvg[i] * s.beta1) + f(g * s.take1));
+    const v = f(f(arrays.expAvgSq[i] * s.beta2) + f(f(g * g) * s.take2));
+    outputs.expAvg[i] = m;
+    outputs.expAvgSq[i] = v;
+    outputs.parameter[i] = f(p - f(f(m / f(f(f(Math.sqrt(v)) / s.correction2) + s.eps)) * s.stepSize));
+  }
+}
+
+/** Float32 scalars of an Adam step (the values `tf.mul(x, scalar)` etc. would use). */
+export function adamScalars(settings: { lr: number; step: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean }): AdamScalars {
+  const f = Math.fround;
+  const { lr, step, beta1, beta2, eps, weightDecay, decoupled } = settings;
+  return {
+    beta1: f(beta1),
+    take1: f(1 - beta1),
+    beta2: f(beta2),
+    take2: f(1 - beta2),
+    shrink: decoupled && weightDecay !== 0 ? f(1 - lr * weightDecay) : 1,
+    stepSize: f(lr / (1 - beta1 ** step)),
+    correction2: f(Math.sqrt(1 - beta2 ** step)),
+    eps: f(eps),
+  };
+}
