@@ -152,7 +152,7 @@ function describeMissing(name: BackendName, reason: string): string {
  * imports: `import '@tensorflow/tfjs-backend-webgpu'` (and for wasm also `setWasmPaths`).
  * `cpu` always works: `@tensorflow/tfjs-backend-cpu` is a dependency, loaded on first use.
  *
- * Selecting `cpu` or `wasm` installs TensorZoo's faster kernels for it
+ * Selecting `cpu`, `wasm` or `webgpu` installs TensorZoo's faster kernels for it
  * ({@link installFastKernels}); {@link restoreStockKernels} puts tfjs's back.
  *
  * @returns the backend now active.

@@ -2,8 +2,9 @@
  * The whole Adam / AdamW update of one parameter as one kernel: one pass over the
  * parameter, its gradient and its moment slots, instead of a dozen element-wise launches
  * (each reading and writing the full tensor). Registered for `cpu` and `wasm` by
- * `installFastKernels`; {@link fusedAdamUpdate} runs it where registered and tells the
- * caller to use the composite ops elsewhere (webgl, webgpu, tensorflow).
+ * `installFastKernels`, and for `webgpu` as WGSL programs (`kernels/webgpu/adam.ts`, float32);
+ * {@link fusedAdamUpdate} runs it where registered and tells the caller to use the composite
+ * ops elsewhere (webgl, tensorflow).
  *
  * Element-wise in torch's order (`_single_tensor_adam`), in float64, rounded once per output:
  *
@@ -110,7 +111,7 @@ export function adamUpdateArrays(
 
 /**
  * Runs one Adam / AdamW step of a float32 parameter as one fused kernel when the active
- * backend has it (`cpu` and `wasm` after `setBackend` / `installFastKernels`).
+ * backend has it (`cpu`, `wasm` and `webgpu` after `setBackend` / `installFastKernels`).
  *
  * @returns the new parameter and slot values, or `undefined` when the backend has no fused
  *   kernel or the tensors are not float32 (then use the composite ops).

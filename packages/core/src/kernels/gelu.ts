@@ -2,8 +2,9 @@
  * GELU (`0.5·x·(1 + erf(x/√2))`, PyTorch's default `approximate='none'`) as one kernel
  * forward and one for its gradient, instead of the composite's five launches forward
  * (`Multiply`, `Multiply`, `Erf`, `Add`, `Multiply`) and about eight backward. Registered for
- * `cpu` and `wasm` by `installFastKernels`; {@link fusedGelu} runs them where registered and
- * tells the caller to use the composite ops elsewhere.
+ * `cpu` and `wasm` by `installFastKernels`, and for `webgpu` as WGSL programs
+ * (`kernels/webgpu/gelu.ts`); {@link fusedGelu} runs them where registered and tells the
+ * caller to use the composite ops elsewhere.
  *
  * `erf` is tfjs's own approximation (Abramowitz and Stegun 7.1.26 with `backend_util.ERF_*`,
  * what its cpu `Erf` computes), evaluated in float64 and rounded once; its `exp(−x²/2)` is a

@@ -1,6 +1,7 @@
 /**
- * TensorZoo's faster kernels for CPU-class backends. Nothing here runs at import: the
- * kernels install when {@link setBackend} selects `cpu` or `wasm`, or when you call
+ * TensorZoo's faster kernels for CPU-class backends (and a few fused ones as WGSL programs for
+ * `webgpu`). Nothing here runs at import: the kernels install when {@link setBackend} selects
+ * `cpu`, `wasm` or `webgpu`, or when you call
  * {@link installFastKernels} yourself (after `tf.setBackend`).
  * @packageDocumentation
  */

@@ -3,8 +3,9 @@
  * its gradient, instead of the ~9 forward and ~25 backward element-wise and reduction
  * launches of the composite (`moments`, `sub`, `sqrt`, `div`, `mul`, `add` and their
  * gradients, several of them broadcasts). Registered for `cpu` and `wasm` by
- * `installFastKernels`; {@link fusedLayerNorm} runs them where registered and tells the
- * caller to use the composite ops elsewhere (webgl, webgpu, tensorflow).
+ * `installFastKernels`, and for `webgpu` as WGSL programs (`kernels/webgpu/layer-norm.ts`);
+ * {@link fusedLayerNorm} runs them where registered and tells the caller to use the composite
+ * ops elsewhere (webgl, tensorflow).
  *
  * Per row of `C` values, accumulated in float64 and rounded once per output (PyTorch's
  * `native_layer_norm` and its backward):
