@@ -62,7 +62,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     await setBackend('wasm');
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
     ]);
     restoreStockKernels('wasm');
@@ -211,7 +211,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     }
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
     ]);
   });

@@ -1,5 +1,6 @@
-// The fused SGD kernel (core's TensorZooSgdUpdate, cpu only: wasm's native ops are faster) against the composite ops it
-// replaces: bit for bit, over several steps of every combination of the options.
+// The fused SGD kernel (core's TensorZooSgdUpdate: a JavaScript loop on cpu, a WebAssembly SIMD loop
+// in the heap on wasm) against the composite ops it replaces: bit for bit, over several steps of
+// every combination of the options ([37, 13]: 481 elements, so the SIMD loop leaves a tail of 1).
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
@@ -26,7 +27,7 @@ async function run(settings: Settings): Promise<{ values: number[]; kernels: str
 
 describe('sgd: the fused update equals the composite ops bit for bit', () => {
   const cases: Settings[] = [{}, { weightDecay: 0.01 }, { momentum: 0.9 }, { momentum: 0.9, dampening: 0.3, weightDecay: 0.02 }, { momentum: 0.8, nesterov: true, weightDecay: 0.01 }];
-  for (const backend of ['cpu'] as const) {
+  for (const backend of ['cpu', 'wasm'] as const) {
     it(`on ${backend}: ${cases.length} option sets, 4 steps each; one kernel per parameter`, async () => {
       await setBackend(backend);
       try {
@@ -45,13 +46,4 @@ describe('sgd: the fused update equals the composite ops bit for bit', () => {
       }
     });
   }
-
-  it('wasm keeps the composite ops (its native Sub and Multiply are faster than a JavaScript loop there)', async () => {
-    await setBackend('wasm');
-    try {
-      expect((await run({ momentum: 0.9 })).kernels).not.toContain('TensorZooSgdUpdate');
-    } finally {
-      await setBackend('cpu');
-    }
-  });
 });

@@ -37,8 +37,9 @@
  *   version drops the gradient of windows whose maximum is negative). They read and write
  *   the wasm heap directly; XNNPACK keeps the forward `Conv2D`. Adds the missing
  *   `UnsortedSegmentSum` (float32 and int32), without which no embedding trains on wasm,
- *   `TensorZooAdamUpdate` (not the SGD one: tfjs-wasm's native `Sub` and `Multiply` beat a
- *   JavaScript loop over the heap there, 98 vs 108 ms for the MLP step) and the fused LayerNorm, GELU, Linear, softmax cross-entropy and attention kernels. `BatchMatMul` with a transposed operand runs as stock
+ *   `TensorZooAdamUpdate` and `TensorZooSgdUpdate` (WebAssembly SIMD loops over the tensors in
+ *   the heap, simd-elementwise.ts; on `cpu` Adam runs the same loop through a memory of its
+ *   own, SGD a JavaScript loop) and the fused LayerNorm, GELU, Linear, softmax cross-entropy and attention kernels. `BatchMatMul` with a transposed operand runs as stock
  *   `Transpose` + stock product (~40x faster than tfjs-wasm's transposed product).
  *   Adds the missing depthwise-convolution gradients (`DepthwiseConv2dNativeBackpropInput`,
  *   `DepthwiseConv2dNativeBackpropFilter`), so MobileNet-style models train on wasm.
@@ -60,7 +61,7 @@ import { broadcastBinary, errorFunction, exponential, negate, relu, softmaxLastA
 import { batchMatMul } from './matmul';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
-import { adamArrays, adamInMemory, adamOn, adamScalars } from './simd-elementwise';
+import { adamArrays, adamInMemory, adamOn, adamScalars, sgdOn } from './simd-elementwise';
 import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
 import { LINEAR_GRADIENT, LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays, type LinearGradOutput } from './linear';
@@ -318,6 +319,10 @@ const FAST_PATHS: Record<string, FastPath> = {
     const [values, gradients] = [read(parameter), read(gradient)];
     const buffer = momentumBuffer && read(momentumBuffer);
     if (!values || !gradients || (momentumBuffer && !buffer)) return undefined;
+    if (read.heap) {
+      const inPlace = sgdInHeap(read.heap, { parameter, gradient, momentumBuffer }, settings);
+      if (inPlace) return inPlace;
+    }
     const outParameter = new Float32Array(values.length);
     const outBuffer = settings.momentum !== 0 ? new Float32Array(values.length) : undefined;
     sgdUpdateArrays(values, gradients, buffer, settings, outParameter, outBuffer);
@@ -485,7 +490,7 @@ const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
     SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-    'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
+    'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
     GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
     ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL,
   ],
@@ -618,6 +623,31 @@ function adamSimd(inputs: Record<string, TensorInfo>, arrays: AdamUpdateArrays, 
   const [outParameter, outExpAvg, outExpAvgSq] = [allocate(shape), allocate(shape), allocate(shape)];
   adamInMemory(adam, memory, { ...at, outParameter: outParameter.address, outExpAvg: outExpAvg.address, outExpAvgSq: outExpAvgSq.address, count: arrays.parameter.length }, scalars);
   return [{ made: outParameter.made }, { made: outExpAvg.made }, { made: outExpAvgSq.made }];
+}
+
+/**
+ * The SGD step on `wasm` as the WebAssembly SIMD loop (simd-elementwise.ts) over the tensors in
+ * the backend's heap, the elements past the last multiple of 4 by `sgdUpdateArrays`; bit for
+ * bit the composite ops. `undefined` where the loop cannot run on that heap.
+ */
+function sgdInHeap(heap: Heap, inputs: { parameter: TensorInfo; gradient: TensorInfo; momentumBuffer?: TensorInfo }, settings: SgdUpdateSettings): Output[] | undefined {
+  const withMomentum = settings.momentum !== 0;
+  const flags = { decay: settings.weightDecay !== 0, momentum: withMomentum, buffer: withMomentum && inputs.momentumBuffer !== undefined, nesterov: withMomentum && settings.nesterov };
+  const sgd = sgdOn(heap.memory, flags);
+  if (!sgd) return undefined;
+  const { shape } = inputs.parameter;
+  const count = shape.reduce((product, dim) => product * dim, 1);
+  const at = { parameter: heap.address(inputs.parameter), gradient: heap.address(inputs.gradient), buffer: inputs.momentumBuffer ? heap.address(inputs.momentumBuffer) : 0 };
+  const outParameter = heap.allocate(shape);
+  const outBuffer = withMomentum ? heap.allocate(shape) : undefined;
+  const f = Math.fround;
+  const vectorCount = count & ~3;
+  sgd(at.parameter, at.gradient, at.buffer, outParameter.address, outBuffer?.address ?? 0, vectorCount * 4, f(settings.weightDecay), f(settings.momentum), f(1 - settings.dampening), f(settings.lr));
+  if (vectorCount < count) {
+    const view = (address: number) => new Float32Array(heap.memory.buffer, address + vectorCount * 4, count - vectorCount);
+    sgdUpdateArrays(view(at.parameter), view(at.gradient), inputs.momentumBuffer ? view(at.buffer) : undefined, settings, view(outParameter.address), outBuffer && view(outBuffer.address));
+  }
+  return outBuffer ? [{ made: outParameter.made }, { made: outBuffer.made }] : [{ made: outParameter.made }];
 }
 
 /**

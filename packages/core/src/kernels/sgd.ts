@@ -3,9 +3,10 @@
  * momentum, dampening, Nesterov) as one kernel: one pass over the parameter, its gradient and
  * its momentum buffer instead of two to six element-wise launches, each reading and writing
  * the full tensor (an MLP's 3.7 M parameters: ~27 ms of `Sub` and `Multiply` on `cpu`).
- * Registered for `cpu` by `installFastKernels` (on `wasm` the native `Sub` and `Multiply`
- * are faster than this loop: MLP step 98 vs 108 ms); {@link fusedSgdUpdate} runs it where
- * registered and tells the caller to use the composite ops elsewhere.
+ * Registered for `cpu` and `wasm` by `installFastKernels` (on `wasm` as a WebAssembly SIMD
+ * loop over the tensors in the backend's heap, simd-elementwise.ts: a JavaScript loop there
+ * was slower than tfjs-wasm's native `Sub` and `Multiply`); {@link fusedSgdUpdate} runs it
+ * where registered and tells the caller to use the composite ops elsewhere.
  *
  * Element-wise, each operation rounded to float32 like the composite ops it replaces (so the
  * numbers are bit-identical to them; the scalars are float32 too, as `tf.mul(x, s)` makes them):

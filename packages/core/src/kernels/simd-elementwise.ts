@@ -66,6 +66,96 @@ export function elementwiseModuleBytes(): Uint8Array<ArrayBuffer> {
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...exports, ...code]);
 }
 
+/** Which parts of torch's SGD step a specialised `sgd` loop has (one module per combination). */
+export interface SgdFlags {
+  decay: boolean;
+  momentum: boolean;
+  /** A momentum buffer from the previous step (without one, the buffer starts as `d`). */
+  buffer: boolean;
+  nesterov: boolean;
+}
+
+// sgd(p, g, buffer, outP, outBuffer, bytes, weightDecay, momentum, 1 − dampening, lr)
+const S_P = 0, S_G = 1, S_BUFFER = 2, S_OUT_P = 3, S_OUT_BUFFER = 4, S_BYTES = 5;
+const S_SCALARS = [6, 7, 8, 9];
+const S_I = 10;
+const [S_DECAY, S_MOMENTUM, S_KEEP, S_LR] = [11, 12, 13, 14];
+const S_PARAMETER = 15, S_DIRECTION = 16, S_BUFFER_VALUE = 17;
+
+/**
+ * The loop of one SGD step, specialised to `flags`, each operation the float32 operation of
+ * the composite ops in their order (sgd.ts):
+ * `d = g + p·wd; b = b·momentum + d·(1 − dampening) (or d); d = nesterov ? d + b·momentum : b; p = p − d·lr`.
+ */
+function sgdBody(flags: SgdFlags): number[] {
+  const splats = S_SCALARS.flatMap((scalar, index) => [...get(scalar), ...op(SIMD.f32x4Splat), ...set([S_DECAY, S_MOMENTUM, S_KEEP, S_LR][index])]);
+  const atS = (base: number) => [...get(base), ...get(S_I), OP.i32Add];
+  const step = [
+    ...atS(S_P), ...v128Load(0), ...set(S_PARAMETER),
+    ...atS(S_G), ...v128Load(0),
+    ...(flags.decay ? [...get(S_PARAMETER), ...get(S_DECAY), ...op(SIMD.f32x4Mul), ...op(SIMD.f32x4Add)] : []),
+    ...set(S_DIRECTION),
+  ];
+  if (flags.momentum) {
+    step.push(
+      ...(flags.buffer
+        ? [...atS(S_BUFFER), ...v128Load(0), ...get(S_MOMENTUM), ...op(SIMD.f32x4Mul), ...get(S_DIRECTION), ...get(S_KEEP), ...op(SIMD.f32x4Mul), ...op(SIMD.f32x4Add)]
+        : get(S_DIRECTION)),
+      ...set(S_BUFFER_VALUE),
+      ...atS(S_OUT_BUFFER), ...get(S_BUFFER_VALUE), ...v128Store(0),
+      ...(flags.nesterov ? [...get(S_DIRECTION), ...get(S_BUFFER_VALUE), ...get(S_MOMENTUM), ...op(SIMD.f32x4Mul), ...op(SIMD.f32x4Add)] : get(S_BUFFER_VALUE)),
+      ...set(S_DIRECTION),
+    );
+  }
+  step.push(...atS(S_OUT_P), ...get(S_PARAMETER), ...get(S_DIRECTION), ...get(S_LR), ...op(SIMD.f32x4Mul), ...op(SIMD.f32x4Sub), ...v128Store(0));
+  return [...splats, ...countedLoop(S_I, S_BYTES, constant(16), step), OP.end];
+}
+
+/** The module with one function `sgd` for `flags`, over an imported memory `env.memory`. @internal */
+export function sgdModuleBytes(flags: SgdFlags): Uint8Array<ArrayBuffer> {
+  const [i32, f32, v128] = [0x7f, 0x7d, 0x7b];
+  const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
+  const types = section(1, [1, 0x60, 10, ...Array<number>(6).fill(i32), ...Array<number>(4).fill(f32), 0]);
+  const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, ...leb(1)]);
+  const functions = section(3, [1, 0]);
+  const exports = section(7, [1, ...name('sgd'), 0x00, 0]);
+  const body = sized([2, 1, i32, 7, v128, ...sgdBody(flags)]);
+  const code = section(10, [1, ...body]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...exports, ...code]);
+}
+
+/** `sgd(p, g, buffer, outP, outBuffer, bytes, weightDecay, momentum, keep, lr)` on byte addresses. */
+export type SgdFunction = (p: number, g: number, buffer: number, outP: number, outBuffer: number, bytes: number, weightDecay: number, momentum: number, keep: number, lr: number) => void;
+
+const sgdModules = new Map<string, WebAssembly.Module | null>();
+const sgdInstances = new WeakMap<WebAssembly.Memory, Map<string, SgdFunction>>();
+
+/** The `sgd` loop for `flags` on `memory`, or `undefined` without SIMD (or for a memory it cannot import). */
+export function sgdOn(memory: WebAssembly.Memory, flags: SgdFlags): SgdFunction | undefined {
+  const key = `${+flags.decay}${+flags.momentum}${+flags.buffer}${+flags.nesterov}`;
+  let perMemory = sgdInstances.get(memory);
+  const found = perMemory?.get(key);
+  if (found) return found;
+  if (!sgdModules.has(key)) {
+    try {
+      const bytes = sgdModuleBytes(flags);
+      sgdModules.set(key, typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null);
+    } catch {
+      sgdModules.set(key, null);
+    }
+  }
+  const module = sgdModules.get(key);
+  if (!module) return undefined;
+  try {
+    const sgd = new WebAssembly.Instance(module, { env: { memory } }).exports.sgd as SgdFunction;
+    if (!perMemory) sgdInstances.set(memory, (perMemory = new Map()));
+    perMemory.set(key, sgd);
+    return sgd;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Scalars of one Adam step, as the composite ops round them (float32). */
 export interface AdamScalars {
   beta1: number;
