@@ -62,7 +62,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     await setBackend('wasm');
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
     ]);
     restoreStockKernels('wasm');
@@ -211,7 +211,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     }
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
     ]);
   });
@@ -284,6 +284,35 @@ describe('wasm BatchMatMul with transposed operands (stock tfjs-wasm is ~40x slo
       installFastKernels('wasm');
       expect(Array.from(oursValues).map((value, i) => Math.abs(value - stockValues[i])).every((difference) => difference < 1e-4), `${aShape} x ${bShape}`).toBe(true);
       tf.dispose([a, b, stock]);
+    }
+  });
+});
+
+describe('wasm Transpose of rank 5 and up (stock tfjs-wasm takes a slow generic path there)', () => {
+  it('equals the stock kernel bit for bit on float32, leaves int32 and lower ranks to it, and runs as one launch', async () => {
+    await setBackend('wasm');
+    const cases: Array<[number[], number[], tf.DataType]> = [
+      [[4, 6, 3, 4, 5], [2, 0, 3, 1, 4], 'float32'], // attention's head split, small
+      [[3, 2, 4, 5, 2, 3], [5, 4, 3, 2, 1, 0], 'float32'],
+      [[2, 3, 4, 5, 6], [4, 3, 2, 1, 0], 'int32'],
+      [[5, 7, 3], [2, 0, 1], 'float32'],
+    ];
+    for (const [shape, perm, dtype] of cases) {
+      const size = shape.reduce((x, y) => x * y, 1);
+      const x = tf.tensor(Array.from({ length: size }, (_, i) => (dtype === 'int32' ? i : Math.sin(i * 0.37))), shape, dtype);
+      const profile = await tf.profile(() => {
+        tf.transpose(x, perm).dispose();
+      });
+      expect(profile.kernels.map((kernel) => kernel.name)).toEqual(['Transpose']);
+      const ours = tf.transpose(x, perm);
+      const oursValues = Array.from(await ours.data());
+      restoreStockKernels('wasm');
+      const stock = tf.transpose(x, perm);
+      const stockValues = Array.from(await stock.data());
+      installFastKernels('wasm');
+      expect(oursValues, `${shape} ${perm} ${dtype}`).toEqual(stockValues);
+      expect(ours.shape).toEqual(stock.shape);
+      tf.dispose([x, ours, stock]);
     }
   });
 });
