@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conv2d, ConvTranspose2d, LayerNorm, gelu, fastKernelsInstalled, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { Conv2d, ConvTranspose2d, LayerNorm, gelu, fastKernelsInstalled, fusedAdamUpdate, fusedSgdUpdate, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { expectClose } from '../src/testing/index';
 
 // The wasm backend has no Conv2DBackpropFilter of its own; TensorZoo adds one and replaces
@@ -314,6 +314,33 @@ describe('wasm Transpose of rank 5 and up (stock tfjs-wasm takes a slow generic 
       expect(ours.shape).toEqual(stock.shape);
       tf.dispose([x, ours, stock]);
     }
+  });
+});
+
+describe('wasm fused Adam and SGD updates (SIMD loops over the heap)', () => {
+  it('equal the cpu backend bit for bit when allocating their outputs grows the heap', async () => {
+    await setBackend('wasm');
+    const heap = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
+    // Three outputs of this size need more than the whole heap has now: it must grow.
+    const size = Math.ceil(heap.buffer.byteLength / 4 / 2) + 3; // + 3: a tail past the last multiple of 4
+    const inputs = [1, 2, 3, 4].map((seed) => randomValues([size], seed));
+    inputs[3].values = inputs[3].values.map(Math.abs); // the second moment
+    const adamSettings = { lr: 3e-3, step: 5, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, amsgrad: false };
+    const sgdSettings = { lr: 0.05, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0.01 };
+    const compute = (parameter: tf.Tensor, gradient: tf.Tensor, expAvg: tf.Tensor, expAvgSq: tf.Tensor) => {
+      const adam = fusedAdamUpdate({ parameter, gradient, expAvg, expAvgSq }, adamSettings)!;
+      const sgd = fusedSgdUpdate({ parameter, gradient, momentumBuffer: expAvg }, sgdSettings)!;
+      return [adam.parameter, adam.expAvg, adam.expAvgSq, sgd.parameter, sgd.momentumBuffer!];
+    };
+    const before = heap.buffer.byteLength;
+    const wasm = await runOn('wasm', inputs, compute as (...tensors: tf.Tensor[]) => tf.Tensor[]);
+    expect(heap.buffer.byteLength).toBeGreaterThan(before);
+    const cpu = await runOn('cpu', inputs, compute as (...tensors: tf.Tensor[]) => tf.Tensor[]);
+    await setBackend('wasm');
+    cpu.forEach((expected, output) => {
+      const first = expected.findIndex((value, i) => !Object.is(value, wasm[output][i]));
+      expect(first, `output ${output}: element ${first} of ${size} is ${wasm[output][first]} on wasm, ${expected[first]} on cpu`).toBe(-1);
+    });
   });
 });
 

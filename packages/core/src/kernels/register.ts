@@ -630,9 +630,12 @@ function adamSimd(inputs: Record<string, TensorInfo>, arrays: AdamUpdateArrays, 
   const { memory, address, allocate } = read.heap;
   const adam = adamOn(memory);
   if (!adam) return undefined;
+  // Sizes and addresses first: allocating the outputs may grow the heap, which detaches the
+  // views in `arrays` (their length then reads 0).
+  const count = arrays.parameter.length;
   const at = { parameter: address(inputs.parameter), gradient: address(inputs.gradient), expAvg: address(inputs.expAvg), expAvgSq: address(inputs.expAvgSq) };
   const [outParameter, outExpAvg, outExpAvgSq] = [allocate(shape), allocate(shape), allocate(shape)];
-  adamInMemory(adam, memory, { ...at, outParameter: outParameter.address, outExpAvg: outExpAvg.address, outExpAvgSq: outExpAvgSq.address, count: arrays.parameter.length }, scalars);
+  adamInMemory(adam, memory, { ...at, outParameter: outParameter.address, outExpAvg: outExpAvg.address, outExpAvgSq: outExpAvgSq.address, count }, scalars);
   return [{ made: outParameter.made }, { made: outExpAvg.made }, { made: outExpAvgSq.made }];
 }
 
