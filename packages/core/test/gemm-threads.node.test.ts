@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ArgumentError, Conv2d, Linear, Sequential, ReLU, getNumThreads, setBackend, setNumThreads, threadsUnavailableReason } from '@tensorzoo/core';
+import { gemmThreadActivity } from '../src/kernels/simd-gemm';
 
 // Multi-threaded matrix products (kernels/gemm-threads.ts): every product on cpu and wasm is
 // split between this thread and worker threads over one shared WebAssembly memory. Each
@@ -74,7 +75,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
     if (backend === 'cpu') it('matMul split by panels (wide) and by row tiles (narrow), transposed, batched', async () => {
       const cases: Array<[number[], number[], boolean, boolean]> = [
         [[64, 784], [2048, 784], false, true], // a Linear layer's forward: many panels
-        [[1024, 512], [512, 8], false, false], // one panel, 64 row tiles per 256-row block: split by rows
+        [[1024, 1100], [1100, 8], false, false], // one panel, 64 row tiles per 256-row block (2.25 M multiply-adds): split by rows
         [[300, 1100], [1100, 260], false, false], // packed B over 1 MiB: panels-outer order
         [[1100, 300], [260, 1100], true, true],
         [[3, 130, 70], [3, 70, 90], false, false], // batched
@@ -108,6 +109,27 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
   });
 }
+
+describe('the workers', () => {
+  it('take chunks of large products (not only the calling thread)', async () => {
+    await setBackend('cpu');
+    expect(setNumThreads(2)).toBe(2);
+    await threadsReady(2);
+    const a = tf.randomNormal([512, 512], 0, 1, 'float32', 1);
+    const b = tf.randomNormal([512, 512], 0, 1, 'float32', 2);
+    // A worker that is slow to wake leaves its chunks to the caller; some product soon gets one.
+    for (let attempt = 0; attempt < 50 && (gemmThreadActivity()?.chunksByWorkers ?? 0) === 0; attempt++) {
+      tf.matMul(a, b).dispose();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const activity = gemmThreadActivity()!;
+    expect(activity.products).toBeGreaterThan(0);
+    expect(activity.chunksByWorkers).toBeGreaterThan(0);
+    expect(activity.chunksByWorkers).toBeLessThanOrEqual(activity.chunks);
+    tf.dispose([a, b]);
+    setNumThreads(1);
+  });
+});
 
 describe('training on 2 threads', () => {
   it('gives the same losses as 1 thread and leaks no tensors', async () => {

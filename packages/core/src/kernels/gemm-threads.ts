@@ -48,15 +48,17 @@ export const MAX_THREADS = 8;
  * Slots are literals here (1 `COUNTER`, 2 `COMPLETED`, 3 `FAILED`, 4 `FUNCTION`, 5-13
  * `ARGUMENTS`, 14 `UNITS`, 15 `CHUNKS`, 16 `BY_PANELS`): the workers run this function's source.
  */
-function takeChunks(control: Int32Array, sequence: number, products: ReadonlyArray<(...args: number[]) => void>): void {
+function takeChunks(control: Int32Array, sequence: number, products: ReadonlyArray<(...args: number[]) => void>): number {
   const tag = (sequence & 0x7fff) << 16;
+  let taken = 0;
   for (;;) {
     const counter = Atomics.load(control, 1);
-    if ((counter & ~0xffff) !== tag) return; // a later product: not ours to take
+    if ((counter & ~0xffff) !== tag) return taken; // a later product: not ours to take
     const index = counter & 0xffff;
     const chunks = control[15];
-    if (index >= chunks) return;
+    if (index >= chunks) return taken;
     if (Atomics.compareExchange(control, 1, counter, counter + 1) !== counter) continue;
+    taken++;
     const units = control[14];
     const product = products[control[4]]; // read after taking the chunk: this product's loop order
     const from = Math.round((units * index) / chunks), to = Math.round((units * (index + 1)) / chunks);
@@ -178,8 +180,8 @@ function canBlock(): boolean {
   return mayBlock;
 }
 
-/** Products below this many multiply-adds stay on one thread (waking a worker costs ~10-50 µs). */
-export const PARALLEL_MIN_WORK = 1 << 19;
+/** Products below this many multiply-adds (2 M: ~50-100 µs on one thread) stay on one thread: waking a worker costs ~10-50 µs (a GPT generating token by token was 16% slower with 512 K). */
+export const PARALLEL_MIN_WORK = 1 << 21;
 
 /** Chunks per thread: small enough that a late or slower thread's share is taken by the others. */
 const CHUNKS_PER_THREAD = 4;
@@ -192,6 +194,7 @@ export class GemmThreadPool {
   readonly #control: Int32Array;
   readonly #workers: WorkerHandle[] = [];
   #sequence = 0;
+  readonly #activity = { products: 0, chunks: 0, chunksByWorkers: 0 };
 
   /**
    * @param module the compiled product module, importing `env.memory`.
@@ -236,8 +239,11 @@ export class GemmThreadPool {
     Atomics.store(control, COUNTER, sequence << 16);
     Atomics.store(control, SEQUENCE, sequence);
     Atomics.notify(control, SEQUENCE);
-    takeChunks(control, sequence, locals);
+    const taken = takeChunks(control, sequence, locals);
     this.#awaitChunks(chunks);
+    this.#activity.products++;
+    this.#activity.chunks += chunks;
+    this.#activity.chunksByWorkers += chunks - taken;
     if (Atomics.load(control, FAILED) !== 0) throw new Error('GemmThreadPool: a chunk of the matrix product failed (out-of-bounds memory access?)');
   }
 
@@ -248,6 +254,11 @@ export class GemmThreadPool {
     for (let done = Atomics.load(control, COMPLETED); done !== chunks; done = Atomics.load(control, COMPLETED)) {
       if (block) Atomics.wait(control, COMPLETED, done, 1000);
     }
+  }
+
+  /** Products split so far, their chunks, and how many of those the workers took (tests, diagnostics). */
+  activity(): { products: number; chunks: number; chunksByWorkers: number } {
+    return { ...this.#activity };
   }
 
   /** Stops and discards the workers. */

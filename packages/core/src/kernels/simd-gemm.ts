@@ -250,7 +250,7 @@ function threadsFromEnvironment(): number | undefined {
  * the `TENSORZOO_NUM_THREADS` environment variable in Node.
  *
  * Results are bit-identical for every thread count: each output element is computed by one
- * thread, in the same order. Products under about a million multiply-adds stay on one
+ * thread, in the same order. Products under about two million multiply-adds stay on one
  * thread. Workers need `SharedArrayBuffer`: Node 20.16+ (`worker_threads`), or a browser
  * page that is cross-origin isolated (COOP/COEP headers). Where that is missing, products
  * run on one thread and this returns 1 ({@link threadsUnavailableReason} says why). In a
@@ -275,6 +275,11 @@ export function setNumThreads(count: number): number {
     if (compiled !== null) discard(undefined);
   }
   return threadsToUse();
+}
+
+/** What the worker pool has done (products split, chunks, chunks the workers took); `undefined` on one thread. @internal */
+export function gemmThreadActivity(): { products: number; chunks: number; chunksByWorkers: number } | undefined {
+  return pool?.activity();
 }
 
 /**
