@@ -81,10 +81,17 @@ export function renderChart(report) {
   );
   // Legend: one swatch per series, in bar order.
   // Widths are estimated (no text metrics in plain SVG): generous for a wide fallback font.
+  // Two rows when one would run past the right edge.
   let legendX = 20;
+  let legendY = 66;
   for (const series of SERIES) {
-    out.push(`<rect x="${legendX}" y="72" width="12" height="12" fill="${series.color}"/>`, `<text x="${legendX + 16}" y="82">${escape(series.name)}</text>`);
-    legendX += 30 + series.name.length * 6.8;
+    const width = 30 + series.name.length * 6.8;
+    if (legendX + width > LAYOUT.width - 10 && legendX > 20) {
+      legendX = 20;
+      legendY += 18;
+    }
+    out.push(`<rect x="${legendX}" y="${legendY}" width="12" height="12" fill="${series.color}"/>`, `<text x="${legendX + 16}" y="${legendY + 10}">${escape(series.name)}</text>`);
+    legendX += width;
   }
   // Grid: a line at every 1-2-5 step, darker and always labelled at the powers of ten.
   const ticks = steps125(low, high);
