@@ -62,7 +62,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     await setBackend('wasm');
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
     ]);
     restoreStockKernels('wasm');
@@ -211,7 +211,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     }
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
     ]);
   });
@@ -314,6 +314,39 @@ describe('wasm Transpose of rank 5 and up (stock tfjs-wasm takes a slow generic 
       expect(ours.shape).toEqual(stock.shape);
       tf.dispose([x, ours, stock]);
     }
+  });
+});
+
+describe('wasm Sum over leading and middle axes (stock tfjs-wasm transposes first)', () => {
+  it('equals the cpu backend within float32 rounding, keepDims included, and leaves innermost-axis sums to the stock kernel', async () => {
+    const cases: Array<[number[], number[], boolean]> = [
+      [[8, 6, 5, 7], [0, 1, 2], false], // a convolution's bias gradient
+      [[8, 6, 5, 7], [1, 2], true],
+      [[9, 13], [0], false],
+      [[4, 5, 6], [0], true],
+      [[4, 5, 6], [2], false], // innermost: stock
+      [[4, 5, 6], [0, 2], false], // not contiguous: stock
+    ];
+    for (const [shape, axes, keepDims] of cases) {
+      const inputs = [randomValues(shape, 31)];
+      const wasm = await runOn('wasm', inputs, (x) => [tf.sum(x, axes, keepDims)]);
+      const cpu = await runOn('cpu', inputs, (x) => [tf.sum(x, axes, keepDims)]);
+      expect(wasm[0].length, `${shape} over ${axes}`).toBe(cpu[0].length);
+      const ours = Math.max(...axes) < shape.length - 1 && axes.length === Math.max(...axes) - Math.min(...axes) + 1;
+      // Ours on both backends (float64 sums, rounded once): the same bits; the stock wasm kernel sums in float32.
+      if (ours) expect(Array.from(wasm[0]), `${shape} over ${axes}`).toEqual(Array.from(cpu[0]));
+      else cpu[0].forEach((value, i) => expect(Math.abs(wasm[0][i] - value), `${shape} over ${axes}, element ${i}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(value))));
+    }
+    await setBackend('wasm');
+    const x = tf.ones([3, 4, 5]);
+    const profile = await tf.profile(() => {
+      tf.sum(x, [0, 1]).dispose();
+    });
+    expect(profile.kernels.map((kernel) => kernel.name)).toEqual(['Sum']);
+    const summed = tf.sum(x, [0, 1], true);
+    expect(summed.shape).toEqual([1, 1, 5]);
+    expect(Array.from(await summed.data())).toEqual([12, 12, 12, 12, 12]);
+    tf.dispose([x, summed]);
   });
 });
 
