@@ -53,17 +53,24 @@ function adamBody(): number[] {
   return [...splats, ...countedLoop(I, BYTES, constant(16), step), OP.end];
 }
 
-/** The module: `adam` over an imported memory `env.memory`. @internal */
-export function elementwiseModuleBytes(): Uint8Array<ArrayBuffer> {
+/**
+ * A module that imports its memory (`env.memory`) and exports one function `exportName`
+ * taking `integers` i32 then `floats` f32 parameters, with one i32 and `vectors` v128 locals.
+ */
+function loopModule(exportName: string, integers: number, floats: number, vectors: number, body: number[]): Uint8Array<ArrayBuffer> {
   const [i32, f32, v128] = [0x7f, 0x7d, 0x7b];
   const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
-  const types = section(1, [1, 0x60, 16, ...Array<number>(8).fill(i32), ...Array<number>(8).fill(f32), 0]);
+  const types = section(1, [1, 0x60, integers + floats, ...Array<number>(integers).fill(i32), ...Array<number>(floats).fill(f32), 0]);
   const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, ...leb(1)]);
   const functions = section(3, [1, 0]);
-  const exports = section(7, [1, ...name('adam'), 0x00, 0]);
-  const body = sized([2, 1, i32, 12, v128, ...adamBody()]);
-  const code = section(10, [1, ...body]);
+  const exports = section(7, [1, ...name(exportName), 0x00, 0]);
+  const code = section(10, [1, ...sized([2, 1, i32, vectors, v128, ...body])]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...exports, ...code]);
+}
+
+/** The module: `adam` over an imported memory `env.memory`. @internal */
+export function elementwiseModuleBytes(): Uint8Array<ArrayBuffer> {
+  return loopModule('adam', 8, 8, 12, adamBody());
 }
 
 /** Which parts of torch's SGD step a specialised `sgd` loop has (one module per combination). */
@@ -113,15 +120,7 @@ function sgdBody(flags: SgdFlags): number[] {
 
 /** The module with one function `sgd` for `flags`, over an imported memory `env.memory`. @internal */
 export function sgdModuleBytes(flags: SgdFlags): Uint8Array<ArrayBuffer> {
-  const [i32, f32, v128] = [0x7f, 0x7d, 0x7b];
-  const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
-  const types = section(1, [1, 0x60, 10, ...Array<number>(6).fill(i32), ...Array<number>(4).fill(f32), 0]);
-  const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, ...leb(1)]);
-  const functions = section(3, [1, 0]);
-  const exports = section(7, [1, ...name('sgd'), 0x00, 0]);
-  const body = sized([2, 1, i32, 7, v128, ...sgdBody(flags)]);
-  const code = section(10, [1, ...body]);
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...exports, ...code]);
+  return loopModule('sgd', 6, 4, 7, sgdBody(flags));
 }
 
 /** `sgd(p, g, buffer, outP, outBuffer, bytes, weightDecay, momentum, keep, lr)` on byte addresses. */
