@@ -62,7 +62,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     await setBackend('wasm');
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
     ]);
     restoreStockKernels('wasm');
@@ -211,7 +211,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     }
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
     ]);
   });
@@ -410,5 +410,38 @@ describe('wasm fused LayerNorm', () => {
       await expectClose(actual, cpu[index], { tolerance: 1e-6, label: `output ${index}` });
       actual.dispose();
     }
+  });
+});
+
+describe('wasm MaxPoolGrad 2x2 (SIMD, in the heap) and Identity (shared data)', () => {
+  it('equal the cpu kernels bit for bit on a CNN-sized pooling with ties, NaN and odd sizes', async () => {
+    const run = () => {
+      const results: Float32Array[] = [];
+      for (const shape of [[8, 26, 26, 32], [4, 11, 11, 64]] as Array<[number, number, number, number]>) {
+        const size = shape.reduce((a, b) => a * b);
+        const values = Float32Array.from({ length: size }, (_, i) => (i % 31 === 0 ? Number.NaN : Math.round(Math.sin(i) * 4) / 2));
+        const x = tf.tensor4d(values, shape);
+        const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), 3)))(x);
+        results.push(dx.dataSync() as Float32Array);
+        tf.dispose([x, dx]);
+      }
+      return results;
+    };
+    await setBackend('cpu');
+    const cpu = run();
+    await setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const wasm = run();
+    expect(tf.memory().numTensors).toBe(before);
+    wasm.forEach((values, index) => expect(Array.from(values)).toEqual(Array.from(cpu[index])));
+  });
+
+  it('Identity shares the data: the copy lives on after its source is disposed', async () => {
+    await setBackend('wasm');
+    const x = tf.tensor1d([1, 2, 3]);
+    const copy = tf.clone(x); // Identity
+    x.dispose();
+    expect(Array.from(await copy.data())).toEqual([1, 2, 3]);
+    copy.dispose();
   });
 });

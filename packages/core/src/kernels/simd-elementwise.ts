@@ -18,7 +18,7 @@
  * @internal
  * @packageDocumentation
  */
-import { OP, SIMD, countedLoop, get, leb, name, set, simd, sized, constant, v128Load, v128Store } from './wasm-assembler';
+import { OP, SIMD, TYPE, countedLoop, get, set, simd, singleFunctionModule, constant, v128Load, v128Store } from './wasm-assembler';
 
 // Locals: 8 i32 parameters (byte addresses and the byte count), 8 f32 parameters, then the
 // loop index and the v128 values.
@@ -58,14 +58,8 @@ function adamBody(): number[] {
  * taking `integers` i32 then `floats` f32 parameters, with one i32 and `vectors` v128 locals.
  */
 function loopModule(exportName: string, integers: number, floats: number, vectors: number, body: number[]): Uint8Array<ArrayBuffer> {
-  const [i32, f32, v128] = [0x7f, 0x7d, 0x7b];
-  const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
-  const types = section(1, [1, 0x60, integers + floats, ...Array<number>(integers).fill(i32), ...Array<number>(floats).fill(f32), 0]);
-  const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, ...leb(1)]);
-  const functions = section(3, [1, 0]);
-  const exports = section(7, [1, ...name(exportName), 0x00, 0]);
-  const code = section(10, [1, ...sized([2, 1, i32, vectors, v128, ...body])]);
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...exports, ...code]);
+  const parameters = [...Array<number>(integers).fill(TYPE.i32), ...Array<number>(floats).fill(TYPE.f32)];
+  return singleFunctionModule(exportName, parameters, [[1, TYPE.i32], [vectors, TYPE.v128]], body);
 }
 
 /** The module: `adam` over an imported memory `env.memory`. @internal */

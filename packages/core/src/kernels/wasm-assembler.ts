@@ -10,12 +10,13 @@
 export const OP = {
   block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  f32Load: 0x2a, i32Const: 0x41, i32GeU: 0x4f, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74,
+  f32Load: 0x2a, i32Const: 0x41, f32Const: 0x43, i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32Shl: 0x74,
   simd: 0xfd, voidBlock: 0x40,
 } as const;
 /** SIMD sub-opcodes (after the 0xfd prefix), already LEB128-encoded. */
 export const SIMD = {
   v128Load: [0x00], v128Store: [0x0b], f32x4Splat: [0x13],
+  v128And: [0x4e], v128AndNot: [0x4f], v128Or: [0x50], v128Bitselect: [0x52], f32x4Gt: [0x44],
   f32x4Sqrt: [0xe3, 0x01], f32x4Add: [0xe4, 0x01], f32x4Sub: [0xe5, 0x01], f32x4Mul: [0xe6, 0x01], f32x4Div: [0xe7, 0x01],
   /** Relaxed SIMD proposal: `f32x4.relaxed_madd(a, b, c) = a·b + c`, fused or not (opcode 0x105). */
   f32x4RelaxedMadd: [0x85, 0x02],
@@ -60,3 +61,27 @@ export const countedLoop = (local: number, limit: number, step: number[], body: 
   OP.br, 0, OP.end, OP.end,
 ];
 
+
+/** Value types. */
+export const TYPE = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
+
+/**
+ * A module that imports its memory (`env.memory`) and exports one function `exportName` with
+ * the given parameter types, extra locals (`[count, type]` groups, after the parameters) and
+ * body (ending with `end`).
+ */
+export function singleFunctionModule(exportName: string, parameters: readonly number[], locals: ReadonlyArray<readonly [number, number]>, body: number[]): Uint8Array<ArrayBuffer> {
+  const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
+  const types = section(1, [1, 0x60, ...leb(parameters.length), ...parameters, 0]);
+  const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, ...leb(1)]);
+  const functions = section(3, [1, 0]);
+  const exports = section(7, [1, ...name(exportName), 0x00, 0]);
+  const code = section(10, [1, ...sized([...leb(locals.length), ...locals.flatMap(([count, type]) => [...leb(count), type]), ...body])]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...exports, ...code]);
+}
+
+/** `f32x4.splat` of a float32 constant. */
+export function splatConstant(value: number): number[] {
+  const bytes = new Uint8Array(new Float32Array([value]).buffer);
+  return [OP.f32Const, ...bytes, ...simd(SIMD.f32x4Splat)];
+}
