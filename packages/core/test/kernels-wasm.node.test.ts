@@ -63,7 +63,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad',
     ]);
     restoreStockKernels('wasm');
     const x = tf.ones([1, 3, 3, 1]) as tf.Tensor4D;
@@ -212,7 +212,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad',
     ]);
   });
 });
@@ -443,5 +443,51 @@ describe('wasm MaxPoolGrad 2x2 (SIMD, in the heap) and Identity (shared data)', 
     x.dispose();
     expect(Array.from(await copy.data())).toEqual([1, 2, 3]);
     copy.dispose();
+  });
+});
+
+describe('wasm Sum over leading axes (SIMD, float64 sums) and the fused ReLU gradient', () => {
+  it('Sum over leading and middle axes equals the cpu kernel bit for bit', async () => {
+    const cases: Array<{ shape: number[]; axis: number[] }> = [
+      { shape: [64, 26, 26, 32], axis: [0, 1, 2] },
+      { shape: [5, 7, 21], axis: [0] },
+      { shape: [3, 9, 6, 2], axis: [1, 2] },
+      { shape: [2, 300, 3], axis: [0, 1] },
+    ];
+    const run = () => cases.map(({ shape, axis }) => {
+      const size = shape.reduce((a, b) => a * b);
+      const x = tf.tensor(Float32Array.from({ length: size }, (_, i) => (i % 13 === 0 ? -0 : Math.sin(i) * 1000)), shape);
+      const total = tf.sum(x, axis);
+      const values = total.dataSync() as Float32Array;
+      tf.dispose([x, total]);
+      return values;
+    });
+    await setBackend('cpu');
+    const cpu = run();
+    await setBackend('wasm');
+    const wasm = run();
+    wasm.forEach((values, index) => {
+      expect(values.length).toBe(cpu[index].length);
+      expect(values.every((value, i) => Object.is(value, cpu[index][i])), `case ${index}`).toBe(true);
+    });
+  });
+
+  it('the ReLU gradient is one launch and equals tfjs composite (Step, Cast, Multiply) on cpu and wasm', async () => {
+    const x = Float32Array.from({ length: 1031 }, (_, i) => (i % 7 === 0 ? 0 : i % 11 === 0 ? -0 : i % 29 === 0 ? Number.NaN : Math.sin(i)));
+    const dy = Float32Array.from({ length: 1031 }, (_, i) => (i % 17 === 0 ? Number.POSITIVE_INFINITY : i % 19 === 0 ? -0 : Math.cos(i)));
+    for (const backend of ['cpu', 'wasm']) {
+      await setBackend(backend);
+      const [input, upstream] = [tf.tensor1d(x), tf.tensor1d(dy)];
+      const fused = tf.grad((t: tf.Tensor) => tf.relu(t))(input, upstream);
+      const composite = tf.mul(upstream, tf.cast(tf.step(input), 'float32'));
+      const [a, b] = [await fused.data(), await composite.data()];
+      expect(Array.from(a).every((value, i) => Object.is(value, b[i])), backend).toBe(true);
+      const profile = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.relu(t))(input, upstream));
+      expect(profile.kernels.map((kernel) => kernel.name).filter((name) => name !== 'Identity')).toEqual(['Relu', 'TensorZooReluGrad']); // Identity: tf.grad's copy of dy
+      // Second order: the composite again, so the gradient of the gradient exists.
+      const second = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.grad((u: tf.Tensor) => tf.sum(tf.square(tf.relu(u))))(t), t)))(input);
+      expect(Array.from(await second.data()).every((value, i) => Object.is(value, x[i] > 0 ? 4 * x[i] : x[i] === x[i] ? 0 : value))).toBe(true);
+      tf.dispose([input, upstream, fused, composite, second]);
+    }
   });
 });

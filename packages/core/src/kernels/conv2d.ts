@@ -217,6 +217,100 @@ function copyRows(from: Float32Array, fromOffset: number, fromStride: number, to
   for (let r = 0; r < count; r++) to.set(from.subarray(fromOffset + r * fromStride, fromOffset + r * fromStride + columns), toOffset + r * columns);
 }
 
+/** Patch runs shorter than this (floats) are copied by a loop rather than `copyWithin` (a call per run). */
+const SHORT_RUN = 16;
+
+/**
+ * {@link im2col} with `x` already in `memory` (at float offset `xAt`) and `cols` there too (at
+ * `colsAt`): each in-image stretch of a patch row (all `kw` taps when the dilation is 1) is one
+ * `copyWithin`, a native copy, instead of a loop per float.
+ */
+function im2colInMemory(memory: Float32Array, xAt: number, info: ConvInfo, first: number, count: number, colsAt: number): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const patchRow = filterWidth * inChannels;
+  const pixelsPerImage = outHeight * outWidth;
+  const copy = (to: number, from: number, length: number) => {
+    if (length >= SHORT_RUN) memory.copyWithin(to, from, from + length);
+    else for (let i = 0; i < length; i++) memory[to + i] = memory[from + i];
+  };
+  // The first pixel's position; later ones step along (no divisions per pixel).
+  let batch = Math.floor(first / pixelsPerImage);
+  let outRow = Math.floor((first - batch * pixelsPerImage) / outWidth);
+  let outColumn = first - batch * pixelsPerImage - outRow * outWidth;
+  for (let r = 0; r < count; r++, outColumn++) {
+    if (outColumn === outWidth) {
+      outColumn = 0;
+      if (++outRow === outHeight) {
+        outRow = 0;
+        batch++;
+      }
+    }
+    const imageBase = xAt + batch * inHeight * inWidth * inChannels;
+    const firstColumn = outColumn * strideWidth - padLeft;
+    // Taps [kxFrom, kxTo) fall inside the image.
+    const kxFrom = Math.min(filterWidth, Math.max(0, Math.ceil(-firstColumn / dilationWidth)));
+    const kxTo = Math.max(kxFrom, Math.min(filterWidth, Math.ceil((inWidth - firstColumn) / dilationWidth)));
+    let out = colsAt + r * filterHeight * patchRow;
+    for (let ky = 0; ky < filterHeight; ky++, out += patchRow) {
+      const inRow = outRow * strideHeight - padTop + ky * dilationHeight;
+      if (inRow < 0 || inRow >= inHeight || kxFrom === kxTo) {
+        memory.fill(0, out, out + patchRow);
+        continue;
+      }
+      if (kxFrom > 0) memory.fill(0, out, out + kxFrom * inChannels);
+      if (kxTo < filterWidth) memory.fill(0, out + kxTo * inChannels, out + patchRow);
+      const source = imageBase + (inRow * inWidth + firstColumn) * inChannels;
+      if (dilationWidth === 1) copy(out + kxFrom * inChannels, source + kxFrom * inChannels, (kxTo - kxFrom) * inChannels);
+      else for (let kx = kxFrom; kx < kxTo; kx++) copy(out + kx * inChannels, source + kx * dilationWidth * inChannels, inChannels);
+    }
+  }
+}
+
+/**
+ * {@link col2imAdd} within `memory`: patch gradients at float offset `dColsAt` (rows `rowStride`
+ * apart) added into `dx` at `dxAt`, each in-image stretch of a patch row by the module's SIMD
+ * `accumulate` when its length is a multiple of 4 floats, by a loop otherwise.
+ */
+function col2imInMemory(simd: SimdGemm, memory: Float32Array, dColsAt: number, rowStride: number, info: ConvInfo, first: number, count: number, dxAt: number): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const patchRow = filterWidth * inChannels;
+  const pixelsPerImage = outHeight * outWidth;
+  const add = (to: number, from: number, length: number) => {
+    if (length % 4 === 0 && length >= SHORT_RUN) simd.accumulate(to * 4, from * 4, length * 4);
+    else for (let i = 0; i < length; i++) memory[to + i] += memory[from + i];
+  };
+  let batch = Math.floor(first / pixelsPerImage);
+  let outRow = Math.floor((first - batch * pixelsPerImage) / outWidth);
+  let outColumn = first - batch * pixelsPerImage - outRow * outWidth;
+  for (let r = 0; r < count; r++, outColumn++) {
+    if (outColumn === outWidth) {
+      outColumn = 0;
+      if (++outRow === outHeight) {
+        outRow = 0;
+        batch++;
+      }
+    }
+    const imageBase = dxAt + batch * inHeight * inWidth * inChannels;
+    const firstColumn = outColumn * strideWidth - padLeft;
+    const kxFrom = Math.min(filterWidth, Math.max(0, Math.ceil(-firstColumn / dilationWidth)));
+    const kxTo = Math.max(kxFrom, Math.min(filterWidth, Math.ceil((inWidth - firstColumn) / dilationWidth)));
+    let source = dColsAt + r * rowStride;
+    for (let ky = 0; ky < filterHeight; ky++, source += patchRow) {
+      const inRow = outRow * strideHeight - padTop + ky * dilationHeight;
+      if (inRow < 0 || inRow >= inHeight || kxFrom === kxTo) continue;
+      const target = imageBase + (inRow * inWidth + firstColumn) * inChannels;
+      if (dilationWidth === 1) add(target + kxFrom * inChannels, source + kxFrom * inChannels, (kxTo - kxFrom) * inChannels);
+      else for (let kx = kxFrom; kx < kxTo; kx++) add(target + kx * dilationWidth * inChannels, source + kx * inChannels, inChannels);
+    }
+  }
+}
+
 function conv2dForwardSimd(simd: SimdGemm, x: Float32Array, filter: Float32Array, info: ConvInfo): Float32Array {
   const pixels = info.batchSize * info.outHeight * info.outWidth;
   const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
@@ -224,15 +318,16 @@ function conv2dForwardSimd(simd: SimdGemm, x: Float32Array, filter: Float32Array
   const panels = Math.ceil(outChannels / PANEL);
   const width = panels * PANEL;
   const rowsPerBlock = Math.min(blockRows(patchSize), roundUp(pixels, 4));
-  const [colsAt, filterAt, outAt, end] = regions(rowsPerBlock * patchSize, panels * patchSize * PANEL, rowsPerBlock * width);
+  const [colsAt, filterAt, outAt, xAt, end] = regions(rowsPerBlock * patchSize, panels * patchSize * PANEL, rowsPerBlock * width, x.length);
   simd.reserve(end * 4);
   const memory = simd.floats();
   packPanels(filter, 0, patchSize, outChannels, outChannels, 1, memory.subarray(filterAt, outAt)); // W[K, F]
+  memory.set(x, xAt);
   const y = new Float32Array(pixels * outChannels);
   for (let first = 0; first < pixels; first += rowsPerBlock) {
     const count = Math.min(rowsPerBlock, pixels - first);
     const rows = roundUp(count, 4);
-    im2col(x, info, first, count, memory.subarray(colsAt, colsAt + count * patchSize));
+    im2colInMemory(memory, xAt, info, first, count, colsAt);
     memory.fill(0, colsAt + count * patchSize, colsAt + rows * patchSize);
     memory.fill(0, outAt, outAt + rows * width);
     simd.run(colsAt * 4, patchSize * 4, 4, filterAt * 4, outAt * 4, width * 4, rows, panels, patchSize);
@@ -248,11 +343,12 @@ function conv2dBackpropInputSimd(simd: SimdGemm, dy: Float32Array, filter: Float
   const panels = Math.ceil(patchSize / PANEL);
   const width = panels * PANEL;
   const rowsPerBlock = Math.min(blockRows(patchSize), roundUp(pixels, 4));
-  const [dyAt, filterAt, colsAt, end] = regions(rowsPerBlock * outChannels, panels * outChannels * PANEL, rowsPerBlock * width);
+  const dxSize = info.batchSize * info.inHeight * info.inWidth * info.inChannels;
+  const [dyAt, filterAt, colsAt, dxAt, end] = regions(rowsPerBlock * outChannels, panels * outChannels * PANEL, rowsPerBlock * width, dxSize);
   simd.reserve(end * 4);
   const memory = simd.floats();
   packPanels(filter, 0, outChannels, patchSize, 1, outChannels, memory.subarray(filterAt, colsAt)); // Wᵀ[F, K]
-  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  memory.fill(0, dxAt, dxAt + dxSize);
   for (let first = 0; first < pixels; first += rowsPerBlock) {
     const count = Math.min(rowsPerBlock, pixels - first);
     const rows = roundUp(count, 4);
@@ -260,9 +356,9 @@ function conv2dBackpropInputSimd(simd: SimdGemm, dy: Float32Array, filter: Float
     memory.fill(0, dyAt + count * outChannels, dyAt + rows * outChannels);
     memory.fill(0, colsAt, colsAt + rows * width);
     simd.run(dyAt * 4, outChannels * 4, 4, filterAt * 4, colsAt * 4, width * 4, rows, panels, outChannels);
-    col2imAdd(memory, info, first, count, dx, colsAt, width);
+    col2imInMemory(simd, memory, colsAt, width, info, first, count, dxAt);
   }
-  return dx;
+  return memory.slice(dxAt, dxAt + dxSize);
 }
 
 function conv2dBackpropFilterSimd(simd: SimdGemm, x: Float32Array, dy: Float32Array, info: ConvInfo): Float32Array {
@@ -274,17 +370,18 @@ function conv2dBackpropFilterSimd(simd: SimdGemm, x: Float32Array, dy: Float32Ar
   const patchRows = roundUp(patchSize, 4); // rows of dW computed; the extra ones read the next patch and are dropped
   // At most 512 pixels per block: each block's sums are float32, short enough to stay accurate.
   const rowsPerBlock = Math.min(blockRows(patchSize), 512, roundUp(pixels, 4));
-  const [colsAt, dyAt, dwAt, end] = regions(rowsPerBlock * patchSize + 4, panels * rowsPerBlock * PANEL, patchRows * width);
+  const [colsAt, dyAt, dwAt, xAt, end] = regions(rowsPerBlock * patchSize + 4, panels * rowsPerBlock * PANEL, patchRows * width, x.length);
   simd.reserve(end * 4);
   const memory = simd.floats();
   memory.fill(0, colsAt, dwAt);
+  memory.set(x, xAt);
   const total = new Float64Array(patchSize * outChannels); // blocks are summed in float64
   for (let first = 0; first < pixels; first += rowsPerBlock) {
     const count = Math.min(rowsPerBlock, pixels - first);
-    im2col(x, info, first, count, memory.subarray(colsAt, colsAt + count * patchSize));
+    im2colInMemory(memory, xAt, info, first, count, colsAt);
     memory.fill(0, colsAt + count * patchSize, colsAt + count * patchSize + 4);
     packPanels(dy, first * outChannels, count, outChannels, outChannels, 1, memory.subarray(dyAt, dwAt)); // dY block [count, F]
-    memory.fill(0, dwAt, end);
+    memory.fill(0, dwAt, xAt);
     // dW_block[k, f] = Σ_r cols[r, k] · dY[r, f]: A = colsᵀ, read with strides (1, K) floats.
     simd.run(colsAt * 4, 4, patchSize * 4, dyAt * 4, dwAt * 4, width * 4, patchRows, panels, count);
     for (let k = 0; k < patchSize; k++) {

@@ -61,11 +61,13 @@ import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise';
 import { maxPoolBackprop, maxPoolForward } from './pool';
 import { isPool2x2, poolArrays, poolInMemory, poolOn } from './simd-pool';
 import { contiguousReduction, sumContiguous } from './reduce';
+import { leadingSumOn, sumLeadingArrays } from './simd-reduce';
 import { broadcastBinary, errorFunction, exponential, negate, relu, softmaxLastAxis, step, tile, transpose, type BinaryOperation } from './elementwise';
 import { batchMatMul } from './matmul';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
-import { adamArrays, adamInMemory, adamOn, adamScalars, sgdOn } from './simd-elementwise';
+import { adamArrays, adamInMemory, adamOn, adamScalars, reluGradOn, sgdOn } from './simd-elementwise';
+import { RELU_GRADIENT, RELU_GRAD_KERNEL, reluGradArrays } from './relu';
 import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
 import { LINEAR_GRADIENT, LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays, type LinearGradOutput } from './linear';
@@ -432,6 +434,26 @@ const FAST_PATHS: Record<string, FastPath> = {
     if (!dyValues || !derivativeValues || dyValues.length !== derivativeValues.length) return undefined;
     return { shape: dy.shape, values: geluGradArrays(dyValues, derivativeValues) };
   },
+  // A literal key (RELU_GRAD_KERNEL's value), as above.
+  TensorZooReluGrad({ dy, x }, _attrs, read) {
+    if (!isFloat(dy, x) || !sameShape(dy.shape, x.shape)) return undefined;
+    const [dyValues, xValues] = [read(dy), read(x)];
+    if (!dyValues || !xValues) return undefined;
+    if (read.heap) {
+      // wasm: the SIMD loop in the heap; the elements past the last multiple of 4 here.
+      const reluGrad = reluGradOn(read.heap.memory);
+      const count = dyValues.length;
+      const at = { dy: read.heap.address(dy), x: read.heap.address(x) };
+      const out = read.heap.allocate(dy.shape);
+      const vectorCount = reluGrad ? count & ~3 : 0;
+      reluGrad?.(at.dy, at.x, out.address, vectorCount * 4);
+      const view = (address: number) => new Float32Array(read.heap!.memory.buffer, address, count);
+      const [dyView, xView, outView] = [view(at.dy), view(at.x), view(out.address)];
+      outView.set(reluGradArrays(dyView.subarray(vectorCount), xView.subarray(vectorCount)), vectorCount);
+      return { made: out.made };
+    }
+    return { shape: dy.shape, values: reluGradArrays(dyValues, xValues) };
+  },
   GatherV2({ x, indices }, attrs, read) {
     // Rows of x along axis 0 (every embedding lookup): one block copy per index instead of
     // tfjs's per-element index arithmetic (14 ms for a GPT's 1,024 x 128 lookup, now ~0.1 ms).
@@ -482,6 +504,19 @@ function reduction(mean: boolean): FastPath {
     if (!view || !values) return undefined;
     const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
     const shape = attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
+    const [outer, reduced, inner] = view;
+    if (!mean && inner >= 4) {
+      // Columns of float32 summed in float64 by WebAssembly SIMD (simd-reduce.ts), in place on wasm's heap.
+      const sum = read.heap && leadingSumOn(read.heap.memory);
+      if (read.heap && sum) {
+        const at = read.heap.address(x);
+        const out = read.heap.allocate(shape);
+        sum(at, out.address, outer, reduced, inner);
+        return { made: out.made };
+      }
+      const simdValues = read.heap ? undefined : sumLeadingArrays(values, outer, reduced, inner);
+      if (simdValues) return { shape, values: simdValues };
+    }
     return { shape, values: sumContiguous(values, ...view, mean ? Math.fround(view[1]) : undefined) };
   };
 }
@@ -504,12 +539,12 @@ const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
   cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
-    SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL],
+    SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
     'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
     GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
-    ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL,
+    ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL,
   ],
   webgpu: [ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL],
 };
@@ -742,6 +777,8 @@ export function installFastKernels(backendName: string = tf.getBackend()): strin
   // The fused Linear's gradient (per input, lazily): one entry for every backend, used only
   // where the kernel itself is registered.
   if (names.includes(LINEAR_KERNEL) && tf.getGradient(LINEAR_KERNEL) === undefined) tf.registerGradient(LINEAR_GRADIENT);
+  // ReLU's gradient as one kernel where registered (tfjs's composite elsewhere: relu.ts).
+  if (names.includes(RELU_GRAD_KERNEL) && tf.getGradient('Relu') !== RELU_GRADIENT) tf.registerGradient(RELU_GRADIENT);
   for (const name of names) {
     if (isActive(backendName, name)) continue;
     const stock = tf.getKernel(name, backendName) ?? null;

@@ -18,7 +18,7 @@
  * @internal
  * @packageDocumentation
  */
-import { OP, SIMD, TYPE, countedLoop, get, set, simd, singleFunctionModule, constant, v128Load, v128Store } from './wasm-assembler';
+import { OP, SIMD, TYPE, countedLoop, functionsOnMemory, get, set, simd, singleFunctionModule, splatConstant, constant, v128Load, v128Store } from './wasm-assembler';
 
 // Locals: 8 i32 parameters (byte addresses and the byte count), 8 f32 parameters, then the
 // loop index and the v128 values.
@@ -285,3 +285,36 @@ export function adamScalars(settings: { lr: number; step: number; beta1: number;
     eps: f(eps),
   };
 }
+
+// reluGrad(dy, x, out, bytes): out = dy · step(x), step(x) = x > 0 ? 1 : x is NaN ? NaN : 0
+// (tfjs's `Step`, then `Multiply`).
+const R_DY = 0, R_X = 1, R_OUT = 2, R_BYTES = 3, R_I = 4, R_ONE = 5, R_ZERO = 6, R_VALUE = 7;
+
+function reluGradBody(): number[] {
+  const atR = (base: number) => [...get(base), ...get(R_I), OP.i32Add];
+  const step = [
+    ...atR(R_X), ...v128Load(0), ...set(R_VALUE),
+    ...atR(R_OUT),
+    ...atR(R_DY), ...v128Load(0),
+    // NaN lanes keep x (NaN); the others take 1 where x > 0, else 0.
+    ...get(R_VALUE),
+    ...get(R_ONE), ...get(R_ZERO), ...get(R_VALUE), ...get(R_ZERO), ...op(SIMD.f32x4Gt), ...op(SIMD.v128Bitselect),
+    ...get(R_VALUE), ...get(R_VALUE), ...op(SIMD.f32x4Ne), ...op(SIMD.v128Bitselect),
+    ...op(SIMD.f32x4Mul), ...v128Store(0),
+  ];
+  return [...splatConstant(1), ...set(R_ONE), ...countedLoop(R_I, R_BYTES, constant(16), step), OP.end];
+}
+
+/** The module with one function `reluGrad` over an imported memory `env.memory`. @internal */
+export function reluGradModuleBytes(): Uint8Array<ArrayBuffer> {
+  return singleFunctionModule('reluGrad', Array<number>(4).fill(TYPE.i32), [[1, TYPE.i32], [3, TYPE.v128]], reluGradBody());
+}
+
+/** `reluGrad(dy, x, out, bytes)` on byte addresses (`bytes` a multiple of 16). */
+export type ReluGradFunction = (dy: number, x: number, out: number, bytes: number) => void;
+
+/** The `reluGrad` loop on `memory`, or `undefined` without SIMD (or for a memory it cannot import). */
+export const reluGradOn: (memory: WebAssembly.Memory) => ReluGradFunction | undefined = /* @__PURE__ */ (() => {
+  const on = functionsOnMemory<'reluGrad', ReluGradFunction>('reluGrad', reluGradModuleBytes);
+  return (memory: WebAssembly.Memory) => on(memory, 'reluGrad');
+})();

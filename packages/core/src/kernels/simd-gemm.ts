@@ -98,22 +98,32 @@ function gemmBody(fused: boolean, panelsOuter: boolean): number[] {
 }
 
 /**
- * The whole module: functions `gemm` and `gemm_panels` (the same product in two loop orders)
- * and one exported memory `memory`; with relaxed multiply-adds when `fused`. @internal
+ * `accumulate(to, from, bytes)`: `to[i] += from[i]` over `bytes` (a multiple of 16) of float32,
+ * four at a time (col2im's scatter-add of patch gradients, conv2d.ts).
+ */
+function accumulateBody(): number[] {
+  const [to, from, bytes, offset] = [0, 1, 2, 3];
+  const at = (base: number) => [...get(base), ...get(offset), OP.i32Add];
+  return [...countedLoop(offset, bytes, constant(16), [...at(to), ...at(to), ...v128Load(0), ...at(from), ...v128Load(0), ...simd(SIMD.f32x4Add), ...v128Store(0)]), OP.end];
+}
+
+/**
+ * The whole module: functions `gemm` and `gemm_panels` (the same product in two loop orders),
+ * `accumulate` and one exported memory `memory`; with relaxed multiply-adds when `fused`. @internal
  */
 export function moduleBytes(fused: boolean, sharedMemory = false): Uint8Array<ArrayBuffer> {
   const i32 = 0x7f;
   const v128 = 0x7b;
   const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
-  const types = section(1, [1, 0x60, 9, ...Array<number>(9).fill(i32), 0]);
+  const types = section(1, [2, 0x60, 9, ...Array<number>(9).fill(i32), 0, 0x60, 3, i32, i32, i32, 0]);
   // Own memory (1 page to start; grown from JavaScript), or an imported shared one (limits
   // flag 3: maximum given, shared) that worker threads import too.
   const imports = sharedMemory ? section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, ...leb(1), ...leb(SHARED_MAXIMUM_PAGES)]) : [];
-  const functions = section(3, [2, 0, 0]);
+  const functions = section(3, [3, 0, 0, 1]);
   const memory = sharedMemory ? [] : section(5, [1, 0x00, 1]);
-  const exports = section(7, [3, ...name('gemm'), 0x00, 0, ...name('gemm_panels'), 0x00, 1, ...name('memory'), 0x02, 0]);
+  const exports = section(7, [4, ...name('gemm'), 0x00, 0, ...name('gemm_panels'), 0x00, 1, ...name('accumulate'), 0x00, 2, ...name('memory'), 0x02, 0]);
   const body = (panelsOuter: boolean) => sized([2, I32_SCRATCH, i32, V128_SCRATCH, v128, ...gemmBody(fused, panelsOuter)]);
-  const code = section(10, [2, ...body(false), ...body(true)]);
+  const code = section(10, [3, ...body(false), ...body(true), ...sized([1, 1, i32, ...accumulateBody()])]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...memory, ...exports, ...code]);
 }
 
@@ -131,6 +141,8 @@ export interface SimdGemm {
   run(a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void;
   /** The same product with panels of `B` outer (each panel read once, from the L1 cache). */
   runPanels(a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void;
+  /** `to[i] += from[i]` for `bytes` (a multiple of 16) of float32 at byte addresses in the memory (on the calling thread). */
+  accumulate(to: number, from: number, bytes: number): void;
   /** Grows the memory to at least `bytes`; float32 views made before a growth go stale. */
   reserve(bytes: number): void;
   /** A float32 view of the whole memory (make it after {@link SimdGemm.reserve}). */
@@ -182,6 +194,7 @@ function compileKind(kind: SimdGemmKind): SimdGemm | null {
       kind,
       run: instance.exports.gemm as SimdGemm['run'],
       runPanels: instance.exports.gemm_panels as SimdGemm['runPanels'],
+      accumulate: instance.exports.accumulate as SimdGemm['accumulate'],
       ...memoryAccess(memory),
     };
   } catch {
@@ -206,6 +219,7 @@ function compileThreaded(kind: SimdGemmKind, threads: number): SimdGemm | undefi
       kind,
       run: (...args) => workers.run(0, locals, ...args),
       runPanels: (...args) => workers.run(1, locals, ...args),
+      accumulate: exports.accumulate as SimdGemm['accumulate'],
       ...memoryAccess(memory),
     };
   } catch {

@@ -23,7 +23,7 @@
  * @packageDocumentation
  */
 import type { backend_util } from '@tensorflow/tfjs-core';
-import { OP, SIMD, TYPE, constant, countedLoop, get, set, simd, singleFunctionModule, splatConstant, v128Load, v128Store } from './wasm-assembler';
+import { OP, SIMD, TYPE, constant, countedLoop, functionsOnMemory, get, set, simd, singleFunctionModule, splatConstant, v128Load, v128Store } from './wasm-assembler';
 
 type PoolInfo = backend_util.Conv2DInfo;
 
@@ -82,33 +82,8 @@ export function poolModuleBytes(kind: PoolKind): Uint8Array<ArrayBuffer> {
 /** `pool(x, yOrDy, dx, rows, outWidth, channelBytes, inRowBytes)` on byte addresses (one image). */
 export type PoolFunction = (x: number, yOrDy: number, dx: number, rows: number, outWidth: number, channelBytes: number, inRowBytes: number) => void;
 
-const modules = new Map<PoolKind, WebAssembly.Module | null>();
-const instances = new WeakMap<WebAssembly.Memory, Map<PoolKind, PoolFunction>>();
-
 /** The `kind` loop running on `memory`, or `undefined` without WebAssembly SIMD (or for a memory it cannot import). */
-export function poolOn(memory: WebAssembly.Memory, kind: PoolKind): PoolFunction | undefined {
-  let perMemory = instances.get(memory);
-  const found = perMemory?.get(kind);
-  if (found) return found;
-  if (!modules.has(kind)) {
-    try {
-      const bytes = poolModuleBytes(kind);
-      modules.set(kind, typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null);
-    } catch {
-      modules.set(kind, null); // e.g. a content security policy without 'wasm-unsafe-eval'
-    }
-  }
-  const module = modules.get(kind);
-  if (!module) return undefined;
-  try {
-    const pool = new WebAssembly.Instance(module, { env: { memory } }).exports.pool as PoolFunction;
-    if (!perMemory) instances.set(memory, (perMemory = new Map()));
-    perMemory.set(kind, pool);
-    return pool;
-  } catch {
-    return undefined;
-  }
-}
+export const poolOn: (memory: WebAssembly.Memory, kind: PoolKind) => PoolFunction | undefined = /* @__PURE__ */ functionsOnMemory('pool', poolModuleBytes);
 
 /**
  * True when the loops apply: a 2x2 window with stride 2, no dilation, no padding before the

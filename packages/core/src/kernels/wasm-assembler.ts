@@ -16,7 +16,7 @@ export const OP = {
 /** SIMD sub-opcodes (after the 0xfd prefix), already LEB128-encoded. */
 export const SIMD = {
   v128Load: [0x00], v128Store: [0x0b], f32x4Splat: [0x13],
-  v128And: [0x4e], v128AndNot: [0x4f], v128Or: [0x50], v128Bitselect: [0x52], f32x4Gt: [0x44],
+  v128And: [0x4e], v128AndNot: [0x4f], v128Or: [0x50], v128Bitselect: [0x52], f32x4Ne: [0x42], f32x4Gt: [0x44],
   f32x4Sqrt: [0xe3, 0x01], f32x4Add: [0xe4, 0x01], f32x4Sub: [0xe5, 0x01], f32x4Mul: [0xe6, 0x01], f32x4Div: [0xe7, 0x01],
   /** Relaxed SIMD proposal: `f32x4.relaxed_madd(a, b, c) = a·b + c`, fused or not (opcode 0x105). */
   f32x4RelaxedMadd: [0x85, 0x02],
@@ -84,4 +84,38 @@ export function singleFunctionModule(exportName: string, parameters: readonly nu
 export function splatConstant(value: number): number[] {
   const bytes = new Uint8Array(new Float32Array([value]).buffer);
   return [OP.f32Const, ...bytes, ...simd(SIMD.f32x4Splat)];
+}
+
+/**
+ * Compiles modules built by `build(key)` (once per key) and instantiates each on a memory
+ * (once per memory), returning its export `exportName`; `undefined` where WebAssembly SIMD is
+ * missing or blocked (e.g. a content security policy without 'wasm-unsafe-eval') or the
+ * memory cannot be imported (a shared one).
+ */
+export function functionsOnMemory<Key extends string, Fn>(exportName: string, build: (key: Key) => Uint8Array<ArrayBuffer>): (memory: WebAssembly.Memory, key: Key) => Fn | undefined {
+  const modules = new Map<Key, WebAssembly.Module | null>();
+  const instances = new WeakMap<WebAssembly.Memory, Map<Key, Fn>>();
+  return (memory, key) => {
+    let perMemory = instances.get(memory);
+    const found = perMemory?.get(key);
+    if (found) return found;
+    if (!modules.has(key)) {
+      try {
+        const bytes = build(key);
+        modules.set(key, typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null);
+      } catch {
+        modules.set(key, null);
+      }
+    }
+    const module = modules.get(key);
+    if (!module) return undefined;
+    try {
+      const fn = new WebAssembly.Instance(module, { env: { memory } }).exports[exportName] as Fn;
+      if (!perMemory) instances.set(memory, (perMemory = new Map()));
+      perMemory.set(key, fn);
+      return fn;
+    } catch {
+      return undefined;
+    }
+  };
 }
