@@ -21,7 +21,7 @@ import { simdGemm, type SimdGemm } from './simd-gemm';
 type ConvInfo = backend_util.Conv2DInfo;
 
 /** Patch-matrix entries per block (256 KiB of float32). */
-const BLOCK_VALUES = 1 << 16;
+const BLOCK_VALUES = 1 << 18;
 
 function blockRows(patchSize: number): number {
   return Math.max(4, Math.floor(BLOCK_VALUES / patchSize / 4) * 4);
@@ -251,8 +251,9 @@ function im2colInMemory(memory: Float32Array, xAt: number, info: ConvInfo, first
     const imageBase = xAt + batch * inHeight * inWidth * inChannels;
     const firstColumn = outColumn * strideWidth - padLeft;
     // Taps [kxFrom, kxTo) fall inside the image.
-    const kxFrom = Math.min(filterWidth, Math.max(0, Math.ceil(-firstColumn / dilationWidth)));
-    const kxTo = Math.max(kxFrom, Math.min(filterWidth, Math.ceil((inWidth - firstColumn) / dilationWidth)));
+    const inside = dilationWidth === 1 && firstColumn >= 0 && firstColumn + filterWidth <= inWidth; // every tap in the image
+    const kxFrom = inside ? 0 : Math.min(filterWidth, Math.max(0, Math.ceil(-firstColumn / dilationWidth)));
+    const kxTo = inside ? filterWidth : Math.max(kxFrom, Math.min(filterWidth, Math.ceil((inWidth - firstColumn) / dilationWidth)));
     let out = colsAt + r * filterHeight * patchRow;
     for (let ky = 0; ky < filterHeight; ky++, out += patchRow) {
       const inRow = outRow * strideHeight - padTop + ky * dilationHeight;
@@ -260,9 +261,13 @@ function im2colInMemory(memory: Float32Array, xAt: number, info: ConvInfo, first
         memory.fill(0, out, out + patchRow);
         continue;
       }
+      const source = imageBase + (inRow * inWidth + firstColumn) * inChannels;
+      if (inside && patchRow < SHORT_RUN) {
+        for (let i = 0; i < patchRow; i++) memory[out + i] = memory[source + i];
+        continue;
+      }
       if (kxFrom > 0) memory.fill(0, out, out + kxFrom * inChannels);
       if (kxTo < filterWidth) memory.fill(0, out + kxTo * inChannels, out + patchRow);
-      const source = imageBase + (inRow * inWidth + firstColumn) * inChannels;
       if (dilationWidth === 1) copy(out + kxFrom * inChannels, source + kxFrom * inChannels, (kxTo - kxFrom) * inChannels);
       else for (let kx = kxFrom; kx < kxTo; kx++) copy(out + kx * inChannels, source + kx * dilationWidth * inChannels, inChannels);
     }
@@ -370,12 +375,14 @@ function conv2dBackpropFilterSimd(simd: SimdGemm, x: Float32Array, dy: Float32Ar
   const patchRows = roundUp(patchSize, 4); // rows of dW computed; the extra ones read the next patch and are dropped
   // At most 512 pixels per block: each block's sums are float32, short enough to stay accurate.
   const rowsPerBlock = Math.min(blockRows(patchSize), 512, roundUp(pixels, 4));
-  const [colsAt, dyAt, dwAt, xAt, end] = regions(rowsPerBlock * patchSize + 4, panels * rowsPerBlock * PANEL, patchRows * width, x.length);
+  // Blocks are summed in float64: `total` ([patchSize, width] float64, 2 floats each) at totalAt.
+  const [colsAt, dyAt, dwAt, xAt, totalAt, end] = regions(rowsPerBlock * patchSize + 4, panels * rowsPerBlock * PANEL, patchRows * width, x.length, 2 * patchSize * width + 2);
   simd.reserve(end * 4);
   const memory = simd.floats();
   memory.fill(0, colsAt, dwAt);
   memory.set(x, xAt);
-  const total = new Float64Array(patchSize * outChannels); // blocks are summed in float64
+  const totalByte = roundUp(totalAt * 4, 8); // float64 alignment
+  memory.fill(0, totalAt, end);
   for (let first = 0; first < pixels; first += rowsPerBlock) {
     const count = Math.min(rowsPerBlock, pixels - first);
     im2colInMemory(memory, xAt, info, first, count, colsAt);
@@ -384,11 +391,10 @@ function conv2dBackpropFilterSimd(simd: SimdGemm, x: Float32Array, dy: Float32Ar
     memory.fill(0, dwAt, xAt);
     // dW_block[k, f] = Σ_r cols[r, k] · dY[r, f]: A = colsᵀ, read with strides (1, K) floats.
     simd.run(colsAt * 4, 4, patchSize * 4, dyAt * 4, dwAt * 4, width * 4, patchRows, panels, count);
-    for (let k = 0; k < patchSize; k++) {
-      const from = dwAt + k * width;
-      const to = k * outChannels;
-      for (let f = 0; f < outChannels; f++) total[to + f] += memory[from + f];
-    }
+    simd.widenAdd(totalByte, dwAt * 4, patchSize * width * 4);
   }
-  return Float32Array.from(total);
+  const total = new Float64Array(memory.buffer, totalByte, patchSize * width);
+  const dw = new Float32Array(patchSize * outChannels);
+  for (let k = 0; k < patchSize; k++) for (let f = 0; f < outChannels; f++) dw[k * outChannels + f] = total[k * width + f];
+  return dw;
 }

@@ -108,8 +108,25 @@ function accumulateBody(): number[] {
 }
 
 /**
+ * `widen_add(to, from, bytes)`: `to[i] += float64(from[i])` for the `bytes / 4` float32 at
+ * `from` (a multiple of 4 of them) into float64 at `to` (conv2d.ts sums its filter-gradient
+ * blocks in float64).
+ */
+function widenAddBody(): number[] {
+  const [to, from, bytes, offset] = [0, 1, 2, 3];
+  const toAt = [...get(to), ...get(offset), ...constant(1), OP.i32Shl, OP.i32Add];
+  const half = (at: number) => [
+    ...toAt, ...toAt, ...v128Load(at),
+    ...get(from), ...get(offset), OP.i32Add, ...simd([0x0a]), 2, ...leb(at / 2), // v128.load64_splat: 2 floats
+    ...simd([0x5f]), ...simd([0xf0, 0x01]), // f64x2.promote_low_f32x4, f64x2.add
+    ...v128Store(at),
+  ];
+  return [...countedLoop(offset, bytes, constant(16), [...half(0), ...half(16)]), OP.end];
+}
+
+/**
  * The whole module: functions `gemm` and `gemm_panels` (the same product in two loop orders),
- * `accumulate` and one exported memory `memory`; with relaxed multiply-adds when `fused`. @internal
+ * `accumulate`, `widen_add` and one exported memory `memory`; with relaxed multiply-adds when `fused`. @internal
  */
 export function moduleBytes(fused: boolean, sharedMemory = false): Uint8Array<ArrayBuffer> {
   const i32 = 0x7f;
@@ -119,11 +136,11 @@ export function moduleBytes(fused: boolean, sharedMemory = false): Uint8Array<Ar
   // Own memory (1 page to start; grown from JavaScript), or an imported shared one (limits
   // flag 3: maximum given, shared) that worker threads import too.
   const imports = sharedMemory ? section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, ...leb(1), ...leb(SHARED_MAXIMUM_PAGES)]) : [];
-  const functions = section(3, [3, 0, 0, 1]);
+  const functions = section(3, [4, 0, 0, 1, 1]);
   const memory = sharedMemory ? [] : section(5, [1, 0x00, 1]);
-  const exports = section(7, [4, ...name('gemm'), 0x00, 0, ...name('gemm_panels'), 0x00, 1, ...name('accumulate'), 0x00, 2, ...name('memory'), 0x02, 0]);
+  const exports = section(7, [5, ...name('gemm'), 0x00, 0, ...name('gemm_panels'), 0x00, 1, ...name('accumulate'), 0x00, 2, ...name('widen_add'), 0x00, 3, ...name('memory'), 0x02, 0]);
   const body = (panelsOuter: boolean) => sized([2, I32_SCRATCH, i32, V128_SCRATCH, v128, ...gemmBody(fused, panelsOuter)]);
-  const code = section(10, [3, ...body(false), ...body(true), ...sized([1, 1, i32, ...accumulateBody()])]);
+  const code = section(10, [4, ...body(false), ...body(true), ...sized([1, 1, i32, ...accumulateBody()]), ...sized([1, 1, i32, ...widenAddBody()])]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...memory, ...exports, ...code]);
 }
 
@@ -143,6 +160,8 @@ export interface SimdGemm {
   runPanels(a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void;
   /** `to[i] += from[i]` for `bytes` (a multiple of 16) of float32 at byte addresses in the memory (on the calling thread). */
   accumulate(to: number, from: number, bytes: number): void;
+  /** `to[i] += float64(from[i])`: `bytes` (a multiple of 16) of float32 at `from` into float64 at `to` (byte addresses, on the calling thread). */
+  widenAdd(to: number, from: number, bytes: number): void;
   /** Grows the memory to at least `bytes`; float32 views made before a growth go stale. */
   reserve(bytes: number): void;
   /** A float32 view of the whole memory (make it after {@link SimdGemm.reserve}). */
@@ -195,6 +214,7 @@ function compileKind(kind: SimdGemmKind): SimdGemm | null {
       run: instance.exports.gemm as SimdGemm['run'],
       runPanels: instance.exports.gemm_panels as SimdGemm['runPanels'],
       accumulate: instance.exports.accumulate as SimdGemm['accumulate'],
+      widenAdd: instance.exports.widen_add as SimdGemm['widenAdd'],
       ...memoryAccess(memory),
     };
   } catch {
@@ -220,6 +240,7 @@ function compileThreaded(kind: SimdGemmKind, threads: number): SimdGemm | undefi
       run: (...args) => workers.run(0, locals, ...args),
       runPanels: (...args) => workers.run(1, locals, ...args),
       accumulate: exports.accumulate as SimdGemm['accumulate'],
+      widenAdd: exports.widen_add as SimdGemm['widenAdd'],
       ...memoryAccess(memory),
     };
   } catch {
