@@ -475,7 +475,7 @@ describe('wasm Sum over leading axes (SIMD, float64 sums) and the fused ReLU gra
   it('the ReLU gradient is one launch and equals tfjs composite (Step, Cast, Multiply) on cpu and wasm', async () => {
     const x = Float32Array.from({ length: 1031 }, (_, i) => (i % 7 === 0 ? 0 : i % 11 === 0 ? -0 : i % 29 === 0 ? Number.NaN : Math.sin(i)));
     const dy = Float32Array.from({ length: 1031 }, (_, i) => (i % 17 === 0 ? Number.POSITIVE_INFINITY : i % 19 === 0 ? -0 : Math.cos(i)));
-    for (const backend of ['cpu', 'wasm']) {
+    for (const backend of ['cpu', 'wasm'] as const) {
       await setBackend(backend);
       const [input, upstream] = [tf.tensor1d(x), tf.tensor1d(dy)];
       const fused = tf.grad((t: tf.Tensor) => tf.relu(t))(input, upstream);

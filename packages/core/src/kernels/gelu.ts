@@ -68,15 +68,25 @@ function erfWith(u: number, expMinusSquare: number): number {
 export function geluArrays(x: Float32Array): { y: Float32Array; derivative: Float32Array } {
   const y = new Float32Array(x.length);
   const derivative = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
+  geluInto(x, y, derivative, 0, x.length);
+  return { y, derivative };
+}
+
+/**
+ * {@link geluArrays} for elements `[from, to)` into given arrays; with `onlyFar`, only where
+ * `-u·u < -87` for `u = x/√2` (where {@link expOfNonPositive} takes `Math.exp`, which the SIMD
+ * loop of simd-gelu.ts leaves to this function). @internal
+ */
+export function geluInto(x: Float32Array, y: Float32Array, derivative: Float32Array, from: number, to: number, onlyFar = false): void {
+  for (let i = from; i < to; i++) {
     const value = x[i];
     const u = value * Math.SQRT1_2;
+    if (onlyFar && !(-u * u < -87)) continue;
     const gaussian = expOfNonPositive(-u * u); // exp(-x²/2)
     const cdf = 0.5 * (1 + erfWith(u, gaussian));
     y[i] = value * cdf;
     derivative[i] = cdf + value * gaussian * INVERSE_SQRT_2PI;
   }
-  return { y, derivative };
 }
 
 /** `dx = dy · derivative`, the gradient from {@link geluArrays}' derivative. @internal */

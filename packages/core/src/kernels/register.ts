@@ -66,7 +66,8 @@ import { broadcastBinary, errorFunction, exponential, negate, relu, softmaxLastA
 import { batchMatMul } from './matmul';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
-import { adamArrays, adamInMemory, adamOn, adamScalars, reluGradOn, sgdOn } from './simd-elementwise';
+import { adamArrays, adamInMemory, adamOn, adamScalars, multiplyOn, reluGradOn, sgdOn } from './simd-elementwise';
+import { geluArraysSimd, geluInMemory, geluOn } from './simd-gelu';
 import { RELU_GRADIENT, RELU_GRAD_KERNEL, reluGradArrays } from './relu';
 import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
@@ -426,12 +427,33 @@ const FAST_PATHS: Record<string, FastPath> = {
   TensorZooGelu({ x }, attrs, read) {
     const values = read(x);
     if (!values) return undefined;
-    const { y, derivative } = geluArrays(values);
+    // The float64 SIMD loop (simd-gelu.ts, bit for bit gelu.ts), in place on wasm's heap.
+    const gelu = read.heap && geluOn(read.heap.memory);
+    if (read.heap && gelu) {
+      const [at, count] = [read.heap.address(x), values.length];
+      const [y, derivative] = [read.heap.allocate(x.shape), read.heap.allocate(x.shape)];
+      geluInMemory(gelu, read.heap.memory, at, y.address, derivative.address, count);
+      return [{ made: y.made }, { made: derivative.made }];
+    }
+    const { y, derivative } = (read.heap ? undefined : geluArraysSimd(values)) ?? geluArrays(values);
     return [{ shape: x.shape, values: y }, { shape: x.shape, values: derivative }];
   },
   TensorZooGeluGrad({ dy, derivative }, attrs, read) {
     const [dyValues, derivativeValues] = [read(dy), read(derivative)];
     if (!dyValues || !derivativeValues || dyValues.length !== derivativeValues.length) return undefined;
+    const multiply = read.heap && multiplyOn(read.heap.memory);
+    if (read.heap && multiply) {
+      const count = dyValues.length;
+      const at = { dy: read.heap.address(dy), derivative: read.heap.address(derivative) };
+      const out = read.heap.allocate(dy.shape);
+      const vectorCount = count & ~3;
+      multiply(at.dy, at.derivative, out.address, vectorCount * 4);
+      if (vectorCount < count) {
+        const view = (address: number) => new Float32Array(read.heap!.memory.buffer, address + vectorCount * 4, count - vectorCount);
+        view(out.address).set(geluGradArrays(view(at.dy), view(at.derivative)));
+      }
+      return { made: out.made };
+    }
     return { shape: dy.shape, values: geluGradArrays(dyValues, derivativeValues) };
   },
   // A literal key (RELU_GRAD_KERNEL's value), as above.

@@ -318,3 +318,24 @@ export const reluGradOn: (memory: WebAssembly.Memory) => ReluGradFunction | unde
   const on = functionsOnMemory<'reluGrad', ReluGradFunction>('reluGrad', reluGradModuleBytes);
   return (memory: WebAssembly.Memory) => on(memory, 'reluGrad');
 })();
+
+// multiply(a, b, out, bytes): out = a · b, float32 (tfjs's `Multiply`; GELU's gradient).
+function multiplyBody(): number[] {
+  const [a, b, out, bytes, i] = [0, 1, 2, 3, 4];
+  const atM = (base: number) => [...get(base), ...get(i), OP.i32Add];
+  return [...countedLoop(i, bytes, constant(16), [...atM(out), ...atM(a), ...v128Load(0), ...atM(b), ...v128Load(0), ...op(SIMD.f32x4Mul), ...v128Store(0)]), OP.end];
+}
+
+/** The module with one function `multiply` over an imported memory `env.memory`. @internal */
+export function multiplyModuleBytes(): Uint8Array<ArrayBuffer> {
+  return singleFunctionModule('multiply', Array<number>(4).fill(TYPE.i32), [[1, TYPE.i32]], multiplyBody());
+}
+
+/** `multiply(a, b, out, bytes)` on byte addresses (`bytes` a multiple of 16). */
+export type MultiplyFunction = (a: number, b: number, out: number, bytes: number) => void;
+
+/** The `multiply` loop on `memory`, or `undefined` without SIMD (or for a memory it cannot import). */
+export const multiplyOn: (memory: WebAssembly.Memory) => MultiplyFunction | undefined = /* @__PURE__ */ (() => {
+  const on = functionsOnMemory<'multiply', MultiplyFunction>('multiply', multiplyModuleBytes);
+  return (memory: WebAssembly.Memory) => on(memory, 'multiply');
+})();

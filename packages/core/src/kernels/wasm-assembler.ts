@@ -67,12 +67,18 @@ export const TYPE = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
 
 /**
  * A module that imports its memory (`env.memory`) and exports one function `exportName` with
- * the given parameter types, extra locals (`[count, type]` groups, after the parameters) and
- * body (ending with `end`).
+ * the given parameter types, extra locals (`[count, type]` groups, after the parameters), body
+ * (ending with `end`) and result types (none by default).
  */
-export function singleFunctionModule(exportName: string, parameters: readonly number[], locals: ReadonlyArray<readonly [number, number]>, body: number[]): Uint8Array<ArrayBuffer> {
+export function singleFunctionModule(
+  exportName: string,
+  parameters: readonly number[],
+  locals: ReadonlyArray<readonly [number, number]>,
+  body: number[],
+  results: readonly number[] = [],
+): Uint8Array<ArrayBuffer> {
   const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
-  const types = section(1, [1, 0x60, ...leb(parameters.length), ...parameters, 0]);
+  const types = section(1, [1, 0x60, ...leb(parameters.length), ...parameters, ...leb(results.length), ...results]);
   const imports = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, ...leb(1)]);
   const functions = section(3, [1, 0]);
   const exports = section(7, [1, ...name(exportName), 0x00, 0]);
@@ -118,4 +124,10 @@ export function functionsOnMemory<Key extends string, Fn>(exportName: string, bu
       return undefined;
     }
   };
+}
+
+/** `f64x2.splat` of a float64 constant. */
+export function splatFloat64(value: number): number[] {
+  const bytes = new Uint8Array(new Float64Array([value]).buffer);
+  return [0x44, ...bytes, ...simd([0x14])]; // f64.const, f64x2.splat
 }
