@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conv2d, ConvTranspose2d, LayerNorm, gelu, fastKernelsInstalled, fusedAdamUpdate, fusedSgdUpdate, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { expectClose } from '../src/testing/index';
+import { fusedLinear } from '../src/kernels/linear';
 
 // The wasm backend has no Conv2DBackpropFilter of its own; TensorZoo adds one and replaces
 // Conv2DBackpropInput and MaxPoolGrad. Results must equal the cpu backend's on the same data.
@@ -489,5 +490,38 @@ describe('wasm Sum over leading axes (SIMD, float64 sums) and the fused ReLU gra
       expect(Array.from(await second.data()).every((value, i) => Object.is(value, x[i] > 0 ? 4 * x[i] : x[i] === x[i] ? 0 : value))).toBe(true);
       tf.dispose([input, upstream, fused, composite, second]);
     }
+  });
+});
+
+describe('wasm Linear products in the heap (heap-gemm.ts)', () => {
+  it('forward, input and weight gradients equal the cpu backend bit for bit, and free their scratch', async () => {
+    const cases: Array<[number, number, number]> = [[64, 784, 2048], [1024, 128, 384], [4, 8, 16], [12, 16, 8], [6, 16, 10], [1, 128, 512]]; // [rows, in, out]
+    const run = () => cases.map(([rows, inFeatures, outFeatures]) => {
+      const values = (size: number, seed: number) => Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37 + seed));
+      const x = tf.tensor2d(values(rows * inFeatures, 1), [rows, inFeatures]);
+      const weight = tf.tensor2d(values(outFeatures * inFeatures, 2), [outFeatures, inFeatures]);
+      const bias = tf.tensor1d(values(outFeatures, 3));
+      const upstream = tf.tensor2d(values(rows * outFeatures, 4), [rows, outFeatures]);
+      const layer = (a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => fusedLinear(a, w, b)!;
+      const y = layer(x, weight, bias);
+      const grads = tf.grads((a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => layer(a, w, b))([x, weight, bias], upstream);
+      const arrays = [y, ...grads].map((t) => t.dataSync() as Float32Array);
+      tf.dispose([x, weight, bias, upstream, y, ...grads]);
+      return arrays;
+    });
+    await setBackend('cpu');
+    const cpu = run();
+    await setBackend('wasm');
+    run(); // warm up
+    const backend = tf.engine().backend as unknown as { numDataIds(): number };
+    const [tensors, dataIds] = [tf.memory().numTensors, backend.numDataIds()];
+    const wasm = run();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backend.numDataIds()).toBe(dataIds);
+    wasm.forEach((arrays, index) => arrays.forEach((values, output) => {
+      const expected = cpu[index][output];
+      const first = expected.findIndex((value, i) => !Object.is(value, values[i]));
+      expect(first, `case ${cases[index].join('x')}, output ${output}: element ${first}`).toBe(-1);
+    }));
   });
 });

@@ -142,7 +142,7 @@ function productOfTransposes(simd: SimdGemm, a: Float32Array, b: Float32Array, r
  * `i < count`, `k < depth`: a transposed operand copied row-major. Eight target rows at a
  * time, so each source row is read in 32-byte runs instead of one float per cache line.
  */
-function transposeInto(source: Float32Array, sourceOffset: number, sourceStride: number, target: Float32Array, targetOffset: number, depth: number, count: number): void {
+export function transposeInto(source: Float32Array, sourceOffset: number, sourceStride: number, target: Float32Array, targetOffset: number, depth: number, count: number): void {
   let i = 0;
   for (; i + 8 <= count; i += 8) {
     const r0 = targetOffset + i * depth;

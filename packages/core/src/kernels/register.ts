@@ -63,7 +63,9 @@ import { isPool2x2, poolArrays, poolInMemory, poolOn } from './simd-pool';
 import { contiguousReduction, sumContiguous } from './reduce';
 import { leadingSumOn, sumLeadingArrays } from './simd-reduce';
 import { broadcastBinary, errorFunction, exponential, negate, relu, softmaxLastAxis, step, tile, transpose, type BinaryOperation } from './elementwise';
-import { batchMatMul } from './matmul';
+import { batchMatMul, transposeInto } from './matmul';
+import { heapGemmOn, heapProduct, heapProductOfTransposes } from './heap-gemm';
+import { PANEL } from './gemm';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
 import { adamArrays, adamInMemory, adamOn, adamScalars, multiplyOn, reluGradOn, sgdOn } from './simd-elementwise';
@@ -94,6 +96,7 @@ interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   /** The Emscripten module; `asm.memory` is its heap (the single-threaded builds). */
   wasm?: { asm?: { memory?: unknown } };
+  disposeData(dataId: object): void;
 }
 
 type Attrs = NamedAttrMap & {
@@ -137,6 +140,8 @@ interface Heap {
   address(info: TensorInfo): number;
   /** A new float32 tensor and its byte address (the heap may grow: views made before go stale). */
   allocate(shape: number[]): { made: TensorInfo; address: number };
+  /** Frees a tensor from `allocate` that is not returned (scratch space). */
+  release(made: TensorInfo): void;
 }
 
 /** One output of a fast path: float32, or int32 for an `Int32Array`; or a tensor it wrote in place. */
@@ -379,6 +384,8 @@ const FAST_PATHS: Record<string, FastPath> = {
     if (!xValues || !weightValues || (bias && !biasValues)) return undefined;
     const [outFeatures, inFeatures] = weight.shape;
     const rows = inFeatures === 0 ? 0 : xValues.length / inFeatures;
+    const inHeap = read.heap && linearInHeap(read.heap, 'y', { x, weight, bias }, rows, inFeatures, outFeatures);
+    if (inHeap) return inHeap;
     return { shape: [...x.shape.slice(0, -1), outFeatures], values: linearArrays(xValues, weightValues, biasValues, rows, inFeatures, outFeatures) };
   },
   TensorZooLinearGrad({ dy, x, weight }, attrs, read) {
@@ -387,6 +394,8 @@ const FAST_PATHS: Record<string, FastPath> = {
     const [outFeatures, inFeatures] = weight.shape;
     const rows = inFeatures === 0 ? 0 : xValues.length / inFeatures;
     const output = attrs.output ?? 'dx';
+    const inHeap = read.heap && output !== 'dbias' && linearInHeap(read.heap, output, { x, weight, dy }, rows, inFeatures, outFeatures);
+    if (inHeap) return inHeap;
     const shape = output === 'dx' ? x.shape : output === 'dweight' ? weight.shape : [outFeatures];
     return { shape, values: linearGradArrays(output, dyValues, xValues, weightValues, rows, inFeatures, outFeatures) };
   },
@@ -698,6 +707,7 @@ function wasmKernel(name: string, fast: FastPath, stock: KernelConfig | null): K
           const made = backend.makeOutput(shape, 'float32');
           return { made, address: address(made) };
         },
+        release: (made) => backend.disposeData(made.dataId),
       };
     }
     const result = fast(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as Attrs, read);
@@ -739,6 +749,72 @@ function adamSimd(inputs: Record<string, TensorInfo>, arrays: AdamUpdateArrays, 
   const [outParameter, outExpAvg, outExpAvgSq] = [allocate(shape), allocate(shape), allocate(shape)];
   adamInMemory(adam, memory, { ...at, outParameter: outParameter.address, outExpAvg: outExpAvg.address, outExpAvgSq: outExpAvgSq.address, count }, scalars);
   return [{ made: outParameter.made }, { made: outExpAvg.made }, { made: outExpAvgSq.made }];
+}
+
+/** A transposed `A` deeper than this is copied before a product on wasm's heap (see linearInHeap). */
+const IN_PLACE_MAX_DEPTH = 128;
+
+/**
+ * A `Linear` layer's forward product (`y`, bias added) or one of its gradient products (`dx`,
+ * `dweight`) on wasm's heap (heap-gemm.ts): operands read in place, the output written in
+ * place. `undefined` (the copying path then runs) where the sizes do not fit the product's
+ * 4 x 8 tiles, without SIMD, or with worker threads. Bit for bit the copying path.
+ */
+function linearInHeap(
+  heap: Heap,
+  output: 'y' | 'dx' | 'dweight',
+  inputs: { x: TensorInfo; weight: TensorInfo; bias?: TensorInfo; dy?: TensorInfo },
+  rows: number,
+  inFeatures: number,
+  outFeatures: number,
+): Output | undefined {
+  if (rows === 0 || inFeatures === 0 || outFeatures === 0) return undefined;
+  const gemm = heapGemmOn(heap.memory);
+  if (!gemm) return undefined;
+  const { x, weight, bias, dy } = inputs;
+  const [xAt, weightAt] = [heap.address(x), heap.address(weight)];
+  if (output === 'y') {
+    // y = x·Wᵀ: B(k, j) = W[j, k]. Few rows: Cᵀ = W·xᵀ (W in place), as matmul.ts chooses.
+    const shape = { rows, columns: outFeatures, depth: inFeatures, a: xAt, aRowStride: inFeatures * 4, aDepthStride: 4, b: weightAt, bRow: 1, bColumn: inFeatures };
+    const swap = rows <= 256 && outFeatures >= 2 * rows;
+    if (swap ? outFeatures % 4 !== 0 : rows % 4 !== 0 || outFeatures % PANEL !== 0) return undefined;
+    const biasAt = bias && heap.address(bias);
+    const y = heap.allocate([...x.shape.slice(0, -1), outFeatures]);
+    (swap ? heapProductOfTransposes : heapProduct)(gemm, heap, shape, y.address);
+    if (biasAt !== undefined) {
+      const rowBytes = outFeatures * 4;
+      if (outFeatures % 4 === 0) for (let row = 0; row < rows; row++) gemm.accumulate(y.address + row * rowBytes, biasAt, rowBytes);
+      else {
+        const floats = new Float32Array(heap.memory.buffer);
+        for (let row = 0; row < rows; row++) for (let j = 0; j < outFeatures; j++) floats[(y.address + row * rowBytes) / 4 + j] += floats[biasAt / 4 + j];
+      }
+    }
+    return { made: y.made };
+  }
+  const dyAt = heap.address(dy!);
+  if (output === 'dx') {
+    // dx = dy·W: A = dy [rows, out], B = W [out, in].
+    if (rows % 4 !== 0 || inFeatures % PANEL !== 0) return undefined;
+    const dx = heap.allocate(x.shape);
+    heapProduct(gemm, heap, { rows, columns: inFeatures, depth: outFeatures, a: dyAt, aRowStride: outFeatures * 4, aDepthStride: 4, b: weightAt, bRow: inFeatures, bColumn: 1 }, dx.address);
+    return { made: dx.made };
+  }
+  // dweight = dyᵀ·x: A(i, k) = dy[k, i], B = x [rows, in]. A shallow A is read transposed in
+  // place; a deep one (its 4-row tiles would span more cache lines than L1 holds) is first
+  // transposed into a scratch tensor, as the copying path does.
+  if (outFeatures % 4 !== 0 || inFeatures % PANEL !== 0) return undefined;
+  const dweight = heap.allocate(weight.shape);
+  const shape = { rows: outFeatures, columns: inFeatures, depth: rows, a: dyAt, aRowStride: 4, aDepthStride: outFeatures * 4, b: xAt, bRow: inFeatures, bColumn: 1 };
+  if (rows <= IN_PLACE_MAX_DEPTH) {
+    heapProduct(gemm, heap, shape, dweight.address);
+    return { made: dweight.made };
+  }
+  const transposed = heap.allocate([outFeatures, rows]);
+  const floats = new Float32Array(heap.memory.buffer);
+  transposeInto(floats, dyAt / 4, outFeatures, floats, transposed.address / 4, rows, outFeatures);
+  heapProduct(gemm, heap, { ...shape, a: transposed.address, aRowStride: rows * 4, aDepthStride: 4 }, dweight.address);
+  heap.release(transposed.made);
+  return { made: dweight.made };
 }
 
 /**

@@ -30,7 +30,7 @@
 import { ArgumentError } from '../errors';
 import { GemmThreadPool, MAX_THREADS, threadsUnavailableReason, type ProductFunction } from './gemm-threads';
 
-import { OP, SIMD, constant, countedLoop, get, increment, leb, name, set, simd, sized, tee, v128Load, v128Store } from './wasm-assembler';
+import { OP, SIMD, constant, countedLoop, get, increment, leb, name, set, simd, sized, splatConstant, tee, v128Load, v128Store } from './wasm-assembler';
 
 export { threadsUnavailableReason } from './gemm-threads';
 
@@ -76,11 +76,13 @@ function depthStep(fused: boolean): number[] {
  * the L2 cache) or, with `panelsOuter`, of `gemm_panels` (each panel of `B` stays in the L1
  * cache while every row tile of `A` passes it: for a deep or wide `B`).
  */
-function gemmBody(fused: boolean, panelsOuter: boolean): number[] {
+function gemmBody(fused: boolean, panelsOuter: boolean, overwrite = false): number[] {
+  // `overwrite` (gemm_store, gemm_panels_store): C = A·B, the tile starts from zeros instead of C.
+  const start = overwrite ? ACC.flatMap((acc) => [...splatConstant(0), ...set(acc)]) : tileTransfer(false);
   const panelBody = [
     // C_TILE = c + i·ldc + panel·32
     ...get(C), ...get(I), ...get(LDC), OP.i32Mul, OP.i32Add, ...get(PANEL), ...constant(5), OP.i32Shl, OP.i32Add, ...set(C_TILE),
-    ...tileTransfer(false),
+    ...start,
     // A_AT = a + i·aRowStride; B_AT = b + panel·depth·32
     ...get(A), ...get(I), ...get(A_ROW_STRIDE), OP.i32Mul, OP.i32Add, ...set(A_AT),
     ...get(B), ...get(PANEL), ...get(DEPTH), OP.i32Mul, ...constant(5), OP.i32Shl, OP.i32Add, ...set(B_AT),
@@ -126,21 +128,29 @@ function widenAddBody(): number[] {
 
 /**
  * The whole module: functions `gemm` and `gemm_panels` (the same product in two loop orders),
- * `accumulate`, `widen_add` and one exported memory `memory`; with relaxed multiply-adds when `fused`. @internal
+ * `accumulate`, `widen_add`, `gemm_store` and `gemm_panels_store` (`C = A·B` instead of
+ * `C += A·B`) and one memory `memory`: its own, or imported (`'shared'`: the worker threads';
+ * `'imported'`: any, e.g. tfjs-wasm's heap); with relaxed multiply-adds when `fused`. @internal
  */
-export function moduleBytes(fused: boolean, sharedMemory = false): Uint8Array<ArrayBuffer> {
+export function moduleBytes(fused: boolean, memoryKind: 'own' | 'shared' | 'imported' = 'own'): Uint8Array<ArrayBuffer> {
+  const sharedMemory = memoryKind === 'shared';
   const i32 = 0x7f;
   const v128 = 0x7b;
   const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
   const types = section(1, [2, 0x60, 9, ...Array<number>(9).fill(i32), 0, 0x60, 3, i32, i32, i32, 0]);
   // Own memory (1 page to start; grown from JavaScript), or an imported shared one (limits
   // flag 3: maximum given, shared) that worker threads import too.
-  const imports = sharedMemory ? section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, ...leb(1), ...leb(SHARED_MAXIMUM_PAGES)]) : [];
-  const functions = section(3, [4, 0, 0, 1, 1]);
-  const memory = sharedMemory ? [] : section(5, [1, 0x00, 1]);
-  const exports = section(7, [5, ...name('gemm'), 0x00, 0, ...name('gemm_panels'), 0x00, 1, ...name('accumulate'), 0x00, 2, ...name('widen_add'), 0x00, 3, ...name('memory'), 0x02, 0]);
-  const body = (panelsOuter: boolean) => sized([2, I32_SCRATCH, i32, V128_SCRATCH, v128, ...gemmBody(fused, panelsOuter)]);
-  const code = section(10, [4, ...body(false), ...body(true), ...sized([1, 1, i32, ...accumulateBody()]), ...sized([1, 1, i32, ...widenAddBody()])]);
+  // Limits flags: 3 = maximum given and shared, 0 = a minimum only (any memory, e.g. tfjs-wasm's heap).
+  const imports =
+    memoryKind === 'own' ? [] : section(2, [1, ...name('env'), ...name('memory'), 0x02, ...(sharedMemory ? [0x03, ...leb(1), ...leb(SHARED_MAXIMUM_PAGES)] : [0x00, ...leb(1)])]);
+  const functions = section(3, [6, 0, 0, 1, 1, 0, 0]);
+  const memory = memoryKind === 'own' ? section(5, [1, 0x00, 1]) : [];
+  const exports = section(7, [
+    7, ...name('gemm'), 0x00, 0, ...name('gemm_panels'), 0x00, 1, ...name('accumulate'), 0x00, 2, ...name('widen_add'), 0x00, 3,
+    ...name('gemm_store'), 0x00, 4, ...name('gemm_panels_store'), 0x00, 5, ...name('memory'), 0x02, 0,
+  ]);
+  const body = (panelsOuter: boolean, overwrite = false) => sized([2, I32_SCRATCH, i32, V128_SCRATCH, v128, ...gemmBody(fused, panelsOuter, overwrite)]);
+  const code = section(10, [6, ...body(false), ...body(true), ...sized([1, 1, i32, ...accumulateBody()]), ...sized([1, 1, i32, ...widenAddBody()]), ...body(false, true), ...body(true, true)]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...memory, ...exports, ...code]);
 }
 
@@ -225,7 +235,7 @@ function compileKind(kind: SimdGemmKind): SimdGemm | null {
 /** The module on a shared memory with `threads - 1` workers, or `undefined` where that fails. */
 function compileThreaded(kind: SimdGemmKind, threads: number): SimdGemm | undefined {
   try {
-    const bytes = moduleBytes(kind === 'relaxed-simd', true);
+    const bytes = moduleBytes(kind === 'relaxed-simd', 'shared');
     if (!WebAssembly.validate(bytes)) return undefined;
     const module = new WebAssembly.Module(bytes);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
@@ -345,6 +355,12 @@ export function getNumThreads(): number {
  */
 export function gemmInstructionSet(): SimdGemmKind | 'none' {
   return simdGemm()?.kind ?? 'none';
+}
+
+/** True when the products run on worker threads too (a shared memory, {@link setNumThreads} above 1). @internal */
+export function gemmUsesWorkers(): boolean {
+  simdGemm();
+  return pool !== undefined;
 }
 
 /** Alias used by the kernel tests. @internal */
