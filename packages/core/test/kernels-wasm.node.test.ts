@@ -63,7 +63,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     await setBackend('wasm');
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad',
     ]);
     restoreStockKernels('wasm');
@@ -212,7 +212,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     }
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad',
     ]);
   });
@@ -523,5 +523,27 @@ describe('wasm Linear products in the heap (heap-gemm.ts)', () => {
       const first = expected.findIndex((value, i) => !Object.is(value, values[i]));
       expect(first, `case ${cases[index].join('x')}, output ${output}: element ${first}`).toBe(-1);
     }));
+  });
+});
+
+describe('wasm Transpose (rank 5+) and Unpack write within the heap', () => {
+  it('equal the cpu backend, including their gradients, for attention-shaped tensors', async () => {
+    const run = () => tf.tidy(() => {
+      const x = tf.tensor(Float32Array.from({ length: 2 * 8 * 3 * 4 * 16 }, (_, i) => Math.sin(i)), [2, 8, 3, 4, 16]);
+      const weights = [0, 1, 2].map((i) => tf.randomNormal([2, 4, 8, 16], 0, 1, 'float32', i + 1));
+      const parts = (t: tf.Tensor) => tf.unstack(tf.transpose(t, [2, 0, 3, 1, 4]));
+      const [q, k, v] = parts(x);
+      const dx = tf.grad((t: tf.Tensor) => tf.addN(parts(t).map((part, i) => tf.sum(tf.mul(part, weights[i])))))(x);
+      const byAxis = tf.unstack(tf.reshape(x, [1, 2, 8, 192]), 1); // a leading 1, then the axis
+      return [q, k, v, dx, ...byAxis].map((t) => Array.from(t.dataSync()));
+    });
+    await setBackend('cpu');
+    const cpu = run();
+    await setBackend('wasm');
+    run(); // first use creates tfjs's cached scalars
+    const before = tf.memory().numTensors;
+    const wasm = run();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(wasm).toEqual(cpu);
   });
 });

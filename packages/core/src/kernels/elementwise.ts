@@ -249,9 +249,23 @@ export function step(x: Float32Array, alpha: number): Float32Array {
  * index from scratch), the innermost axis in a tight strided loop.
  */
 export function transpose(x: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
-  const rank = shape.length;
   const out = new Float32Array(x.length);
-  if (x.length === 0) return out;
+  transposeWithin(x, 0, out, 0, shape, perm);
+  return out;
+}
+
+/** Inner runs at least this long (floats, contiguous in the source) are copied by `copyWithin`. */
+const LONG_RUN = 16;
+
+/**
+ * {@link transpose} of the `size(shape)` floats of `x` from `xOffset` into `out` from
+ * `outOffset`; when `x` and `out` are the same array (tfjs-wasm's heap), contiguous inner runs
+ * are copied natively.
+ */
+export function transposeWithin(x: Float32Array, xOffset: number, out: Float32Array, outOffset: number, shape: readonly number[], perm: readonly number[]): void {
+  const rank = shape.length;
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size === 0) return;
   const outShape = perm.map((axis) => shape[axis]);
   const inStrides = new Array<number>(rank);
   for (let axis = rank - 1, stride = 1; axis >= 0; axis--) {
@@ -262,9 +276,16 @@ export function transpose(x: Float32Array, shape: readonly number[], perm: reado
   const innerSize = outShape[rank - 1];
   const innerStride = sourceStride[rank - 1];
   const counter = new Array<number>(rank).fill(0);
-  let source = 0;
-  for (let at = 0; at < out.length; ) {
-    for (let j = 0, from = source; j < innerSize; j++, from += innerStride) out[at++] = x[from];
+  let source = xOffset;
+  const end = outOffset + size;
+  const copyRuns = x === out && innerStride === 1 && innerSize >= LONG_RUN;
+  for (let at = outOffset; at < end; ) {
+    if (copyRuns) {
+      out.copyWithin(at, source, source + innerSize);
+      at += innerSize;
+    } else {
+      for (let j = 0, from = source; j < innerSize; j++, from += innerStride) out[at++] = x[from];
+    }
     // Advance the odometer over the outer axes.
     for (let axis = rank - 2; axis >= 0; axis--) {
       counter[axis]++;
@@ -274,7 +295,6 @@ export function transpose(x: Float32Array, shape: readonly number[], perm: reado
       counter[axis] = 0;
     }
   }
-  return out;
 }
 
 /**
