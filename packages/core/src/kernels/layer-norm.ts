@@ -119,6 +119,7 @@ export function fusedLayerNorm(x: tf.Tensor, eps: number, weight?: tf.Tensor, bi
   if (tf.getKernel(LAYER_NORM_KERNEL, backend) === undefined || tf.getKernel(LAYER_NORM_GRAD_KERNEL, backend) === undefined) return undefined;
   const columns = x.shape[x.rank - 1];
   if (x.dtype !== 'float32' || x.rank === 0 || columns === 0) return undefined;
+  if ((weight === undefined) !== (bias === undefined)) return undefined; // the kernels take both or neither
   const affine = weight !== undefined && bias !== undefined;
   if (affine && !(weight.dtype === 'float32' && bias.dtype === 'float32' && weight.size === columns && bias.size === columns)) return undefined;
   const attrs = { eps };

@@ -362,6 +362,12 @@ const FAST_PATHS: Record<string, FastPath> = {
     const beta = bias && read(bias);
     if (!values || (weight && !gamma) || (bias && !beta)) return undefined;
     const statsShape = x.shape.slice(0, -1);
+    if (read.heap) {
+      // wasm: read and write in the heap (no output arrays to copy in).
+      const { inputs: [xs, g, b], outputs: [y, mean, rstd], made } = inHeap(read.heap, [x, weight, bias], [x.shape, statsShape, statsShape]);
+      layerNormArrays(xs!, columns, attrs.eps as number, g, b, { y, mean, rstd });
+      return made;
+    }
     const rows = tf.util.sizeFromShape(statsShape);
     const out = { y: new Float32Array(values.length), mean: new Float32Array(rows), rstd: new Float32Array(rows) };
     layerNormArrays(values, columns, attrs.eps as number, gamma, beta, out);
@@ -372,6 +378,12 @@ const FAST_PATHS: Record<string, FastPath> = {
     const gamma = weight && read(weight);
     if (!dyValues || !xValues || !meanValues || !rstdValues || (weight && !gamma)) return undefined;
     const columns = x.shape[x.shape.length - 1];
+    if (read.heap) {
+      const shapes = weight ? [x.shape, [columns], [columns]] : [x.shape];
+      const { inputs: [d, xs, m, r, g], outputs: [dx, dweight, dbias], made } = inHeap(read.heap, [dy, x, mean, rstd, weight], shapes);
+      layerNormGradArrays(d!, xs!, m!, r!, g, { dx, dweight, dbias });
+      return made;
+    }
     const out = { dx: new Float32Array(xValues.length), dweight: gamma && new Float32Array(columns), dbias: gamma && new Float32Array(columns) };
     layerNormGradArrays(dyValues, xValues, meanValues, rstdValues, gamma, out);
     const dx = { shape: x.shape, values: out.dx };
@@ -396,6 +408,18 @@ const FAST_PATHS: Record<string, FastPath> = {
     const output = attrs.output ?? 'dx';
     const inHeap = read.heap && output !== 'dbias' && linearInHeap(read.heap, output, { x, weight, dy }, rows, inFeatures, outFeatures);
     if (inHeap) return inHeap;
+    if (output === 'dbias' && outFeatures >= 4) {
+      // Column sums of dy in float64, in row order (linear.ts's loop) by the SIMD loop of simd-reduce.ts.
+      const sum = read.heap && leadingSumOn(read.heap.memory);
+      if (read.heap && sum) {
+        const at = read.heap.address(dy);
+        const out = read.heap.allocate([outFeatures]);
+        sum(at, out.address, 1, rows, outFeatures);
+        return { made: out.made };
+      }
+      const values = read.heap ? undefined : sumLeadingArrays(dyValues, 1, rows, outFeatures);
+      if (values) return { shape: [outFeatures], values };
+    }
     const shape = output === 'dx' ? x.shape : output === 'dweight' ? weight.shape : [outFeatures];
     return { shape, values: linearGradArrays(output, dyValues, xValues, weightValues, rows, inFeatures, outFeatures) };
   },
@@ -773,6 +797,18 @@ function adamSimd(inputs: Record<string, TensorInfo>, arrays: AdamUpdateArrays, 
   const [outParameter, outExpAvg, outExpAvgSq] = [allocate(shape), allocate(shape), allocate(shape)];
   adamInMemory(adam, memory, { ...at, outParameter: outParameter.address, outExpAvg: outExpAvg.address, outExpAvgSq: outExpAvgSq.address, count }, scalars);
   return [{ made: outParameter.made }, { made: outExpAvg.made }, { made: outExpAvgSq.made }];
+}
+
+/**
+ * Float32 views of `inputs` (`undefined` stays `undefined`) and of new output tensors of
+ * `shapes`, all in wasm's heap: addresses first, then the allocations (which may grow the
+ * heap), then the views, so none is stale.
+ */
+function inHeap(heap: Heap, inputs: Array<TensorInfo | undefined>, shapes: number[][]): { inputs: Array<Float32Array | undefined>; outputs: Float32Array[]; made: Output[] } {
+  const addresses = inputs.map((info) => info && { address: heap.address(info), size: tf.util.sizeFromShape(info.shape) });
+  const outputs = shapes.map((shape) => ({ ...heap.allocate(shape), size: tf.util.sizeFromShape(shape) }));
+  const view = (at: { address: number; size: number }) => new Float32Array(heap.memory.buffer, at.address, at.size);
+  return { inputs: addresses.map((at) => at && view(at)), outputs: outputs.map(view), made: outputs.map((out) => ({ made: out.made })) };
 }
 
 /** A transposed `A` deeper than this is copied before a product on wasm's heap (see linearInHeap). */
