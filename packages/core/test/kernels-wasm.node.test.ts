@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conv2d, ConvTranspose2d, LayerNorm, gelu, fastKernelsInstalled, fusedAdamUpdate, fusedSgdUpdate, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { expectClose } from '../src/testing/index';
 import { fusedLinear } from '../src/kernels/linear';
+import { fusedAttention } from '../src/kernels/attention';
 
 // The wasm backend has no Conv2DBackpropFilter of its own; TensorZoo adds one and replaces
 // Conv2DBackpropInput and MaxPoolGrad. Results must equal the cpu backend's on the same data.
@@ -545,5 +546,39 @@ describe('wasm Transpose (rank 5+) and Unpack write within the heap', () => {
     const wasm = run();
     expect(tf.memory().numTensors).toBe(before);
     expect(wasm).toEqual(cpu);
+  });
+});
+
+describe('wasm fused attention in the heap', () => {
+  it('output and the three gradients equal the cpu backend bit for bit (causal or not; sizes off the tiles fall back)', async () => {
+    const cases: Array<{ shape: [number, number, number, number]; keys: number; causal: boolean }> = [
+      { shape: [2, 4, 64, 32], keys: 64, causal: true },
+      { shape: [1, 2, 8, 16], keys: 16, causal: false },
+      { shape: [1, 2, 12, 8], keys: 24, causal: true },
+      { shape: [1, 1, 6, 5], keys: 7, causal: false }, // the copying path
+    ];
+    const run = () => cases.map(({ shape: [b, h, tq, d], keys, causal }) => tf.tidy(() => {
+      const values = (dims: number[], seed: number) => tf.tensor(Float32Array.from({ length: dims.reduce((x, y) => x * y) }, (_, i) => Math.sin(i * 0.61 + seed)), dims);
+      const [q, k, v] = [values([b, h, tq, d], 1), values([b, h, keys, d], 2), values([b, h, keys, d], 3)];
+      const upstream = values([b, h, tq, d], 4);
+      const attend = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => fusedAttention(x, y, z, { scale: 1 / Math.sqrt(d), causal })!;
+      const output = attend(q, k, v);
+      const grads = tf.grads(attend)([q, k, v], upstream);
+      return [output, ...grads].map((t) => t.dataSync() as Float32Array);
+    }));
+    await setBackend('cpu');
+    const cpu = run();
+    await setBackend('wasm');
+    run();
+    const backend = tf.engine().backend as unknown as { numDataIds(): number };
+    const [tensors, dataIds] = [tf.memory().numTensors, backend.numDataIds()];
+    const wasm = run();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backend.numDataIds()).toBe(dataIds);
+    wasm.forEach((arrays, index) => arrays.forEach((values, output) => {
+      const expected = cpu[index][output];
+      const first = expected.findIndex((value, i) => !Object.is(value, values[i]));
+      expect(first, `case ${index}, output ${output}: element ${first}`).toBe(-1);
+    }));
   });
 });

@@ -51,21 +51,7 @@ export function attentionArrays(
   const { items, queryLength, keyLength, depth, valueDepth } = shape;
   const weights = batchMatMul(q, k, { batch: items, aBatch: items, bBatch: items, rows: queryLength, columns: keyLength, depth, transposeA: false, transposeB: true });
   const row = new Float64Array(keyLength);
-  for (let item = 0; item < items; item++) {
-    for (let i = 0; i < queryLength; i++) {
-      const offset = (item * queryLength + i) * keyLength;
-      const visible = causal ? i + keyLength - queryLength + 1 : keyLength; // keys 0..visible-1
-      let max = Number.NEGATIVE_INFINITY;
-      for (let j = 0; j < visible; j++) {
-        row[j] = weights[offset + j] * scale;
-        if (row[j] > max || Number.isNaN(row[j])) max = row[j];
-      }
-      let sum = 0;
-      for (let j = 0; j < visible; j++) sum += row[j] = Math.exp(row[j] - max);
-      for (let j = 0; j < visible; j++) weights[offset + j] = row[j] / sum;
-      for (let j = visible; j < keyLength; j++) weights[offset + j] = 0;
-    }
-  }
+  for (let item = 0; item < items; item++) softmaxScores(weights, item * queryLength * keyLength, queryLength, keyLength, scale, causal, row);
   const output = batchMatMul(weights, v, { batch: items, aBatch: items, bBatch: items, rows: queryLength, columns: valueDepth, depth: keyLength, transposeA: false, transposeB: false });
   return { output, weights };
 }
@@ -88,14 +74,45 @@ export function attentionGradArrays(
   const batched = { batch: items, aBatch: items, bBatch: items };
   const dv = batchMatMul(weights, dy, { ...batched, rows: keyLength, columns: valueDepth, depth: queryLength, transposeA: true, transposeB: false });
   const ds = batchMatMul(dy, v, { ...batched, rows: queryLength, columns: keyLength, depth: valueDepth, transposeA: false, transposeB: true }); // dP, then dS in place
-  for (let offset = 0; offset < ds.length; offset += keyLength) {
-    let dot = 0;
-    for (let j = 0; j < keyLength; j++) dot += ds[offset + j] * weights[offset + j];
-    for (let j = 0; j < keyLength; j++) ds[offset + j] = weights[offset + j] * (ds[offset + j] - dot) * scale;
-  }
+  scoreGradients(ds, 0, weights, 0, items * queryLength, keyLength, scale);
   const dq = batchMatMul(ds, k, { ...batched, rows: queryLength, columns: depth, depth: keyLength, transposeA: false, transposeB: false });
   const dk = batchMatMul(ds, q, { ...batched, rows: keyLength, columns: depth, depth: queryLength, transposeA: true, transposeB: false });
   return { dq, dk, dv };
+}
+
+/**
+ * One item's scores `S` (`[queryLength, keyLength]` at `offset`) into attention weights in
+ * place: `softmax(S·scale)` per row over the visible keys (all, or causally `0..i + Tk - Tq`),
+ * float64 sums, zeros for hidden keys. `row`: scratch of `keyLength`. @internal
+ */
+export function softmaxScores(weights: Float32Array, offset: number, queryLength: number, keyLength: number, scale: number, causal: boolean, row: Float64Array): void {
+  for (let i = 0; i < queryLength; i++) {
+    const at = offset + i * keyLength;
+    const visible = causal ? i + keyLength - queryLength + 1 : keyLength; // keys 0..visible-1
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < visible; j++) {
+      row[j] = weights[at + j] * scale;
+      if (row[j] > max || Number.isNaN(row[j])) max = row[j];
+    }
+    let sum = 0;
+    for (let j = 0; j < visible; j++) sum += row[j] = Math.exp(row[j] - max);
+    for (let j = 0; j < visible; j++) weights[at + j] = row[j] / sum;
+    for (let j = visible; j < keyLength; j++) weights[at + j] = 0;
+  }
+}
+
+/**
+ * `dP` (`rows` rows of `keyLength` at `dsOffset`) into `dS = P ⊙ (dP − rowsum(dP ⊙ P))·scale`
+ * in place, `P` the weights at `weightsOffset`. @internal
+ */
+export function scoreGradients(ds: Float32Array, dsOffset: number, weights: Float32Array, weightsOffset: number, rows: number, keyLength: number, scale: number): void {
+  for (let r = 0; r < rows; r++) {
+    const d = dsOffset + r * keyLength;
+    const w = weightsOffset + r * keyLength;
+    let dot = 0;
+    for (let j = 0; j < keyLength; j++) dot += ds[d + j] * weights[w + j];
+    for (let j = 0; j < keyLength; j++) ds[d + j] = weights[w + j] * (ds[d + j] - dot) * scale;
+  }
 }
 
 /**

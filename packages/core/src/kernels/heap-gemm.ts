@@ -92,21 +92,27 @@ export interface HeapProductShape {
 
 /**
  * `C = A·B` into the row-major `[rows, columns]` float32 tensor at byte address `c`; `rows` a
- * multiple of 4 and `columns` of 8 (the tile), which callers check.
+ * multiple of 4 and `columns` of 8 (the tile), which callers check. `B` is packed into scratch
+ * space at byte address `packedAt` (at least {@link packedSize} floats), or into a scratch
+ * tensor of its own.
  */
-export function heapProduct<Made>(gemm: HeapGemm, space: HeapSpace<Made>, shape: HeapProductShape, c: number): void {
+export function heapProduct<Made>(gemm: HeapGemm, space: HeapSpace<Made>, shape: HeapProductShape, c: number, packedAt?: number): void {
   const { rows, columns, depth } = shape;
   const panels = columns / PANEL;
-  const scratch = space.allocate([panels * depth * PANEL]);
+  const scratch = packedAt === undefined ? space.allocate([panels * depth * PANEL]) : undefined;
+  const packed = packedAt ?? scratch!.address;
   try {
     const floats = new Float32Array(space.memory.buffer); // after the allocation (it may grow the heap)
-    packPanels(floats, shape.b / 4, depth, columns, shape.bRow, shape.bColumn, floats.subarray(scratch.address / 4, scratch.address / 4 + panels * depth * PANEL));
+    packPanels(floats, shape.b / 4, depth, columns, shape.bRow, shape.bColumn, floats.subarray(packed / 4, packed / 4 + panels * depth * PANEL));
     const product = panels * depth * PANEL * 4 > PACKED_IN_L2 ? gemm.storePanels : gemm.store;
-    product(shape.a, shape.aRowStride, shape.aDepthStride, scratch.address, c, columns * 4, rows, panels, depth);
+    product(shape.a, shape.aRowStride, shape.aDepthStride, packed, c, columns * 4, rows, panels, depth);
   } finally {
-    space.release(scratch.made);
+    if (scratch) space.release(scratch.made);
   }
 }
+
+/** Floats of packed `B` for a product of `columns` (a multiple of 8) and `depth`: the scratch {@link heapProduct} may be given. */
+export const packedSize = (columns: number, depth: number): number => Math.ceil(columns / PANEL) * depth * PANEL;
 
 /**
  * `Cᵀ = A·B` for a product with few rows: `C` `[rows, columns]` at `c` from the product

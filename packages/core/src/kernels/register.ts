@@ -64,7 +64,7 @@ import { contiguousReduction, sumContiguous } from './reduce';
 import { leadingSumOn, sumLeadingArrays } from './simd-reduce';
 import { broadcastBinary, errorFunction, exponential, negate, relu, softmaxLastAxis, step, tile, transpose, transposeWithin, type BinaryOperation } from './elementwise';
 import { batchMatMul, transposeInto } from './matmul';
-import { heapGemmOn, heapProduct, heapProductOfTransposes } from './heap-gemm';
+import { heapGemmOn, heapProduct, heapProductOfTransposes, packedSize } from './heap-gemm';
 import { PANEL } from './gemm';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
@@ -76,7 +76,7 @@ import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGr
 import { LINEAR_GRADIENT, LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays, type LinearGradOutput } from './linear';
 import { SGD_UPDATE_KERNEL, sgdUpdateArrays, type SgdUpdateSettings } from './sgd';
 import { WEBGPU_KERNELS } from './webgpu';
-import { ATTENTION_GRAD_KERNEL, ATTENTION_KERNEL, attentionArrays, attentionGradArrays, type AttentionShape } from './attention';
+import { ATTENTION_GRAD_KERNEL, ATTENTION_KERNEL, attentionArrays, attentionGradArrays, scoreGradients, softmaxScores, type AttentionShape } from './attention';
 import {
   SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
   SOFTMAX_CROSS_ENTROPY_KERNEL,
@@ -428,6 +428,8 @@ const FAST_PATHS: Record<string, FastPath> = {
     const [q, k, v] = [read(query), read(key), read(value)];
     if (!q || !k || !v) return undefined;
     const shape = attentionShape(query, key, value);
+    const inHeapResult = read.heap && attentionInHeap(read.heap, { query, key, value }, shape, attrs.scale as number, attrs.causal === true);
+    if (inHeapResult) return inHeapResult;
     const { output, weights } = attentionArrays(q, k, v, shape, attrs.scale as number, attrs.causal === true);
     const leading = query.shape.slice(0, -2);
     return [
@@ -438,6 +440,8 @@ const FAST_PATHS: Record<string, FastPath> = {
   TensorZooAttentionGrad({ dy, query, key, value, weights }, attrs, read) {
     const [dyValues, q, k, v, p] = [read(dy), read(query), read(key), read(value), read(weights)];
     if (!dyValues || !q || !k || !v || !p) return undefined;
+    const inHeapResult = read.heap && attentionGradInHeap(read.heap, { dy, query, key, value, weights }, attentionShape(query, key, value), attrs.scale as number);
+    if (inHeapResult) return inHeapResult;
     const { dq, dk, dv } = attentionGradArrays(dyValues, q, k, v, p, attentionShape(query, key, value), attrs.scale as number);
     return [
       { shape: query.shape, values: dq },
@@ -560,6 +564,66 @@ const FAST_PATHS: Record<string, FastPath> = {
     return values && { shape: perm.map((axis) => x.shape[axis]), values: transpose(values, x.shape, perm) };
   },
 };
+
+/**
+ * The fused attention on wasm's heap: per item, `S = Q·Kᵀ` into the weights tensor, softmax
+ * in place, `O = P·V` into the output, every product heap-gemm.ts's (bit for bit
+ * `attentionArrays`). `undefined` where the sizes do not fit the product's tiles, without SIMD,
+ * or with worker threads.
+ */
+function attentionInHeap(heap: Heap, inputs: { query: TensorInfo; key: TensorInfo; value: TensorInfo }, shape: AttentionShape, scale: number, causal: boolean): Output[] | undefined {
+  const { items, queryLength: tq, keyLength: tk, depth: d, valueDepth: dv } = shape;
+  if (items === 0 || tq % 4 !== 0 || tk % PANEL !== 0 || dv % PANEL !== 0 || d === 0) return undefined;
+  const gemm = heapGemmOn(heap.memory);
+  if (!gemm) return undefined;
+  const [q, k, v] = [heap.address(inputs.query), heap.address(inputs.key), heap.address(inputs.value)];
+  const leading = inputs.query.shape.slice(0, -2);
+  const output = heap.allocate([...leading, tq, dv]);
+  const weights = heap.allocate([...leading, tq, tk]);
+  const packed = heap.allocate([Math.max(packedSize(tk, d), packedSize(dv, tk))]);
+  const floats = new Float32Array(heap.memory.buffer);
+  const row = new Float64Array(tk);
+  for (let item = 0; item < items; item++) {
+    const scores = weights.address + item * tq * tk * 4;
+    heapProduct(gemm, heap, { rows: tq, columns: tk, depth: d, a: q + item * tq * d * 4, aRowStride: d * 4, aDepthStride: 4, b: k + item * tk * d * 4, bRow: 1, bColumn: d }, scores, packed.address);
+    softmaxScores(floats, scores / 4, tq, tk, scale, causal, row);
+    heapProduct(gemm, heap, { rows: tq, columns: dv, depth: tk, a: scores, aRowStride: tk * 4, aDepthStride: 4, b: v + item * tk * dv * 4, bRow: dv, bColumn: 1 }, output.address + item * tq * dv * 4, packed.address);
+  }
+  heap.release(packed.made);
+  return [{ made: output.made }, { made: weights.made }];
+}
+
+/** The fused attention's gradient on wasm's heap, as {@link attentionInHeap} (bit for bit `attentionGradArrays`). */
+function attentionGradInHeap(
+  heap: Heap,
+  inputs: { dy: TensorInfo; query: TensorInfo; key: TensorInfo; value: TensorInfo; weights: TensorInfo },
+  shape: AttentionShape,
+  scale: number,
+): Output[] | undefined {
+  const { items, queryLength: tq, keyLength: tk, depth: d, valueDepth: dv } = shape;
+  if (items === 0 || tq % 4 !== 0 || tk % PANEL !== 0 || dv % PANEL !== 0 || d % PANEL !== 0) return undefined;
+  const gemm = heapGemmOn(heap.memory);
+  if (!gemm) return undefined;
+  const [dy, q, k, v, p] = [inputs.dy, inputs.query, inputs.key, inputs.value, inputs.weights].map((info) => heap.address(info));
+  const dq = heap.allocate(inputs.query.shape);
+  const dk = heap.allocate(inputs.key.shape);
+  const dvOut = heap.allocate(inputs.value.shape);
+  const ds = heap.allocate([tq, tk]);
+  const packed = heap.allocate([Math.max(packedSize(dv, tq), packedSize(tk, dv), packedSize(d, tk), packedSize(d, tq))]);
+  const floats = new Float32Array(heap.memory.buffer);
+  for (let item = 0; item < items; item++) {
+    const [dyAt, qAt, kAt, vAt, pAt] = [dy + item * tq * dv * 4, q + item * tq * d * 4, k + item * tk * d * 4, v + item * tk * dv * 4, p + item * tq * tk * 4];
+    // dV = Pᵀ·dO;  dP = dO·Vᵀ;  dS in place;  dQ = dS·K;  dK = dSᵀ·Q
+    heapProduct(gemm, heap, { rows: tk, columns: dv, depth: tq, a: pAt, aRowStride: 4, aDepthStride: tk * 4, b: dyAt, bRow: dv, bColumn: 1 }, dvOut.address + item * tk * dv * 4, packed.address);
+    heapProduct(gemm, heap, { rows: tq, columns: tk, depth: dv, a: dyAt, aRowStride: dv * 4, aDepthStride: 4, b: vAt, bRow: 1, bColumn: dv }, ds.address, packed.address);
+    scoreGradients(floats, ds.address / 4, floats, pAt / 4, tq, tk, scale);
+    heapProduct(gemm, heap, { rows: tq, columns: d, depth: tk, a: ds.address, aRowStride: tk * 4, aDepthStride: 4, b: kAt, bRow: d, bColumn: 1 }, dq.address + item * tq * d * 4, packed.address);
+    heapProduct(gemm, heap, { rows: tk, columns: d, depth: tq, a: ds.address, aRowStride: 4, aDepthStride: tk * 4, b: qAt, bRow: d, bColumn: 1 }, dk.address + item * tk * d * 4, packed.address);
+  }
+  heap.release(ds.made);
+  heap.release(packed.made);
+  return [{ made: dq.made }, { made: dk.made }, { made: dvOut.made }];
+}
 
 /** The sizes of a fused attention call from its operands' shapes (`fusedAttention` checked them). */
 function attentionShape(query: TensorInfo, key: TensorInfo, value: TensorInfo): AttentionShape {
