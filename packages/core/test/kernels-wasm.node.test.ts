@@ -64,7 +64,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     await setBackend('wasm');
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad',
     ]);
     restoreStockKernels('wasm');
@@ -213,7 +213,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     }
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad',
     ]);
   });
@@ -580,5 +580,25 @@ describe('wasm fused attention in the heap', () => {
       const first = expected.findIndex((value, i) => !Object.is(value, values[i]));
       expect(first, `case ${index}, output ${output}: element ${first}`).toBe(-1);
     }));
+  });
+});
+
+describe('wasm GatherV2 along axis 0 (row copies in the heap)', () => {
+  it('equals the cpu backend for float32 rows, repeated and out-of-order ids; other dtypes and bad ids go to stock', async () => {
+    const run = () => tf.tidy(() => {
+      const table = tf.tensor2d(Float32Array.from({ length: 65 * 24 }, (_, i) => Math.sin(i)), [65, 24]);
+      const ids = tf.tensor2d([[3, 64, 3, 0], [1, 1, 2, 63]], [2, 4], 'int32');
+      const ints = tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32');
+      const embedded = tf.gather(table, ids);
+      const gradient = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), embedded)))(table);
+      return [embedded, gradient, tf.gather(ints, tf.tensor1d([2, 0], 'int32'))].map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
+    });
+    await setBackend('cpu');
+    const cpu = run();
+    await setBackend('wasm');
+    expect(run()).toEqual(cpu);
+    const table = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    expect(() => tf.gather(table, tf.tensor1d([5], 'int32')).dataSync()).toThrow();
+    table.dispose();
   });
 });
