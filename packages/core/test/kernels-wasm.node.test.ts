@@ -65,7 +65,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
     ]);
     restoreStockKernels('wasm');
     const x = tf.ones([1, 3, 3, 1]) as tf.Tensor4D;
@@ -214,7 +214,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
     ]);
   });
 });
@@ -600,5 +600,23 @@ describe('wasm GatherV2 along axis 0 (row copies in the heap)', () => {
     const table = tf.tensor2d([1, 2, 3, 4], [2, 2]);
     expect(() => tf.gather(table, tf.tensor1d([5], 'int32')).dataSync()).toThrow();
     table.dispose();
+  });
+});
+
+describe('the fused leaky ReLU gradient', () => {
+  it('is one launch and equals tfjs composite (Greater, Multiply, Select) on cpu and wasm', async () => {
+    const x = Float32Array.from({ length: 1031 }, (_, i) => (i % 7 === 0 ? 0 : i % 11 === 0 ? -0 : i % 29 === 0 ? Number.NaN : Math.sin(i)));
+    const dy = Float32Array.from({ length: 1031 }, (_, i) => (i % 17 === 0 ? Number.POSITIVE_INFINITY : i % 19 === 0 ? -0 : Math.cos(i)));
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await setBackend(backend);
+      const [input, upstream] = [tf.tensor1d(x), tf.tensor1d(dy)];
+      const fused = tf.grad((t: tf.Tensor) => tf.leakyRelu(t, 0.2))(input, upstream);
+      const composite = tf.where(tf.greater(input, 0), upstream, tf.mul(upstream, 0.2));
+      const [a, b] = [await fused.data(), await composite.data()];
+      expect(Array.from(a).every((value, i) => Object.is(value, b[i])), backend).toBe(true);
+      const profile = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.leakyRelu(t, 0.2))(input, upstream));
+      expect(profile.kernels.map((kernel) => kernel.name).filter((name) => name !== 'Identity')).toEqual(['LeakyRelu', 'TensorZooLeakyReluGrad']);
+      tf.dispose([input, upstream, fused, composite]);
+    }
   });
 });

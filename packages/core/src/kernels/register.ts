@@ -27,7 +27,9 @@
  *     `TensorZooSoftmaxCrossEntropy` / `...Grad`, the per-sample softmax cross-entropy from
  *     logits and integer labels and its gradient (`kernels/softmax-cross-entropy.ts`), and
  *     `TensorZooAttention` / `TensorZooAttentionGrad`, scaled dot-product attention (causal
- *     or not, no explicit mask) and its gradient (`kernels/attention.ts`).
+ *     or not, no explicit mask) and its gradient (`kernels/attention.ts`), and
+ *     `TensorZooReluGrad`, ReLU's gradient as one kernel (`kernels/relu.ts`, which also
+ *     replaces tfjs's gradient of `Relu` to use it where registered).
  *
  *   Cases they do not cover (NCHW, other dtypes, malformed shapes tfjs accepts) go to the
  *   stock kernel, which is kept and put back by {@link restoreStockKernels}.
@@ -46,6 +48,11 @@
  *   94 of a GPT step's 529 ms).
  *   Adds the missing depthwise-convolution gradients (`DepthwiseConv2dNativeBackpropInput`,
  *   `DepthwiseConv2dNativeBackpropFilter`), so MobileNet-style models train on wasm.
+ *   Where the work is a copy, it stays in the heap: `Identity` shares the data (stock copies
+ *   it), `Unpack` along a leading axis, `GatherV2` along axis 0 and `Transpose` of rank 5+
+ *   copy within the heap. The `Linear` and attention kernels run their products on the heap
+ *   itself (heap-gemm.ts: operands read in place, outputs written in place); 2x2 max pooling's
+ *   gradient, column sums, GELU and ReLU's gradient are WebAssembly SIMD loops there.
  *   Replacements keep the stock kernels' setup, so their fallbacks to stock work.
  *
  * - `webgpu`: adds `TensorZooAdamUpdate`, the LayerNorm and the GELU kernels as WGSL programs
@@ -68,9 +75,9 @@ import { heapGemmOn, heapProduct, heapProductOfTransposes, packedSize } from './
 import { PANEL } from './gemm';
 import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
-import { adamArrays, adamInMemory, adamOn, adamScalars, multiplyOn, reluGradOn, sgdOn } from './simd-elementwise';
+import { adamArrays, adamInMemory, adamOn, adamScalars, leakyReluGradOn, multiplyOn, reluGradOn, sgdOn } from './simd-elementwise';
 import { geluArraysSimd, geluInMemory, geluOn } from './simd-gelu';
-import { RELU_GRADIENT, RELU_GRAD_KERNEL, reluGradArrays } from './relu';
+import { LEAKY_RELU_GRADIENT, LEAKY_RELU_GRAD_KERNEL, RELU_GRADIENT, RELU_GRAD_KERNEL, leakyReluGradArrays, reluGradArrays } from './relu';
 import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
 import { LINEAR_GRADIENT, LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays, type LinearGradOutput } from './linear';
@@ -513,6 +520,27 @@ const FAST_PATHS: Record<string, FastPath> = {
     }
     return { shape: dy.shape, values: reluGradArrays(dyValues, xValues) };
   },
+  // A literal key (LEAKY_RELU_GRAD_KERNEL's value), as above.
+  TensorZooLeakyReluGrad({ dy, x }, attrs, read) {
+    if (!isFloat(dy, x) || !sameShape(dy.shape, x.shape)) return undefined;
+    const [dyValues, xValues] = [read(dy), read(x)];
+    if (!dyValues || !xValues) return undefined;
+    const alpha = attrs.alpha ?? 0.2;
+    const leakyReluGrad = read.heap && leakyReluGradOn(read.heap.memory);
+    if (read.heap && leakyReluGrad) {
+      const count = dyValues.length;
+      const at = { dy: read.heap.address(dy), x: read.heap.address(x) };
+      const out = read.heap.allocate(dy.shape);
+      const vectorCount = count & ~3;
+      leakyReluGrad(at.dy, at.x, out.address, vectorCount * 4, Math.fround(alpha));
+      if (vectorCount < count) {
+        const view = (address: number) => new Float32Array(read.heap!.memory.buffer, address + vectorCount * 4, count - vectorCount);
+        view(out.address).set(leakyReluGradArrays(view(at.dy), view(at.x), alpha));
+      }
+      return { made: out.made };
+    }
+    return { shape: dy.shape, values: leakyReluGradArrays(dyValues, xValues, alpha) };
+  },
   GatherV2({ x, indices }, attrs, read) {
     // Rows of x along axis 0 (every embedding lookup): one block copy per index instead of
     // tfjs's per-element index arithmetic (14 ms for a GPT's 1,024 x 128 lookup, now ~0.1 ms).
@@ -691,12 +719,12 @@ const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
   cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
-    SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL],
+    SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL, LEAKY_RELU_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
     'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
     GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
-    ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL,
+    ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL, LEAKY_RELU_GRAD_KERNEL,
   ],
   webgpu: [ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL],
 };
@@ -1010,6 +1038,7 @@ export function installFastKernels(backendName: string = tf.getBackend()): strin
   if (names.includes(LINEAR_KERNEL) && tf.getGradient(LINEAR_KERNEL) === undefined) tf.registerGradient(LINEAR_GRADIENT);
   // ReLU's gradient as one kernel where registered (tfjs's composite elsewhere: relu.ts).
   if (names.includes(RELU_GRAD_KERNEL) && tf.getGradient('Relu') !== RELU_GRADIENT) tf.registerGradient(RELU_GRADIENT);
+  if (names.includes(LEAKY_RELU_GRAD_KERNEL) && tf.getGradient('LeakyRelu') !== LEAKY_RELU_GRADIENT) tf.registerGradient(LEAKY_RELU_GRADIENT);
   for (const name of names) {
     if (isActive(backendName, name)) continue;
     const stock = tf.getKernel(name, backendName) ?? null;

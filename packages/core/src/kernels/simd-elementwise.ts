@@ -339,3 +339,31 @@ export const multiplyOn: (memory: WebAssembly.Memory) => MultiplyFunction | unde
   const on = functionsOnMemory<'multiply', MultiplyFunction>('multiply', multiplyModuleBytes);
   return (memory: WebAssembly.Memory) => on(memory, 'multiply');
 })();
+
+// leakyReluGrad(dy, x, out, bytes, alpha): out = x > 0 ? dy : dy · alpha (tfjs's Greater, Multiply, Select).
+function leakyReluGradBody(): number[] {
+  const [dy, x, out, bytes, alpha, i, alphas, zero, gradient] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const atL = (base: number) => [...get(base), ...get(i), OP.i32Add];
+  const step = [
+    ...atL(out),
+    ...atL(dy), ...v128Load(0), ...set(gradient),
+    ...get(gradient), ...get(gradient), ...get(alphas), ...op(SIMD.f32x4Mul),
+    ...atL(x), ...v128Load(0), ...get(zero), ...op(SIMD.f32x4Gt), ...op(SIMD.v128Bitselect),
+    ...v128Store(0),
+  ];
+  return [...get(alpha), ...op(SIMD.f32x4Splat), ...set(alphas), ...countedLoop(i, bytes, constant(16), step), OP.end];
+}
+
+/** The module with one function `leakyReluGrad` over an imported memory `env.memory`. @internal */
+export function leakyReluGradModuleBytes(): Uint8Array<ArrayBuffer> {
+  return singleFunctionModule('leakyReluGrad', [...Array<number>(4).fill(TYPE.i32), TYPE.f32], [[1, TYPE.i32], [3, TYPE.v128]], leakyReluGradBody());
+}
+
+/** `leakyReluGrad(dy, x, out, bytes, alpha)` on byte addresses (`bytes` a multiple of 16). */
+export type LeakyReluGradFunction = (dy: number, x: number, out: number, bytes: number, alpha: number) => void;
+
+/** The `leakyReluGrad` loop on `memory`, or `undefined` without SIMD (or for a memory it cannot import). */
+export const leakyReluGradOn: (memory: WebAssembly.Memory) => LeakyReluGradFunction | undefined = /* @__PURE__ */ (() => {
+  const on = functionsOnMemory<'leakyReluGrad', LeakyReluGradFunction>('leakyReluGrad', leakyReluGradModuleBytes);
+  return (memory: WebAssembly.Memory) => on(memory, 'leakyReluGrad');
+})();
