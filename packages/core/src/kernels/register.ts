@@ -173,6 +173,21 @@ const FAST_PATHS: Record<string, FastPath> = {
     if (!xValues || !filterValues) return undefined;
     return { shape: info.outShape, values: conv2dForward(xValues, filterValues, info) };
   },
+  // conv2d + bias (what Conv2d uses, so wasm's XNNPACK adds the bias inside its convolution):
+  // our convolution, then the bias added in float32 as stock adds it; other activations,
+  // NCHW and non-1-D biases go to stock.
+  FusedConv2D({ x, filter, bias, preluActivationWeights }, attrs, read) {
+    const activation = (attrs as { activation?: string }).activation ?? 'linear';
+    if (activation !== 'linear' || preluActivationWeights || !bias || bias.shape.length !== 1 || !isFloat(bias)) return undefined;
+    const convolved = FAST_PATHS.Conv2D({ x, filter }, attrs, read);
+    const biasValues = read(bias);
+    if (!convolved || Array.isArray(convolved) || 'made' in convolved || !biasValues) return undefined;
+    const y = convolved.values as Float32Array;
+    const channels = biasValues.length;
+    if (channels !== filter.shape[3] && channels !== 1) return undefined;
+    for (let offset = 0; offset < y.length; offset += channels) for (let c = 0; c < channels; c++) y[offset + c] += biasValues[c];
+    return convolved;
+  },
   Conv2DBackpropInput({ dy, filter }, attrs, read) {
     if (!channelsLast(attrs) || !isFloat(dy, filter) || !attrs.inputShape) return undefined;
     const info = tf.backend_util.computeConv2DInfo(
@@ -718,7 +733,7 @@ function binary(operation: BinaryOperation): FastPath {
 const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
-  cpu: ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
+  cpu: ['BatchMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
     SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL, LEAKY_RELU_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',

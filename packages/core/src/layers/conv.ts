@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, ShapeError } from '../errors';
 import { resolveGenerator, torchDefaultBias, torchDefaultWeight, type Initializer } from '../init';
+import { fusedConvWithBias } from '../kernels/fused-conv';
 import { Module, parameter } from '../module';
 import type { Generator } from '../rng';
 import { assertInteger, assertShape, describeValue, formatShape } from '../shape';
@@ -162,6 +163,8 @@ export class Conv2d extends Module {
     }
     const pad = Array.isArray(this.padding) ? explicit(this.padding) : this.padding;
     let output: tf.Tensor;
+    const fused = this.groups === 1 && this.bias ? fusedConvWithBias(input as tf.Tensor4D, this.tfFilter(this.weight) as tf.Tensor4D, this.bias, this.stride, pad) : undefined;
+    if (fused) return fused; // one kernel with the bias (kernels/fused-conv.ts)
     if (this.groups === 1) {
       output = tf.conv2d(input as tf.Tensor4D, this.tfFilter(this.weight), this.stride, pad); // [N, H', W', out]
     } else if (this.groups === this.inChannels) {

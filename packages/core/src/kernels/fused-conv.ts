@@ -1,0 +1,48 @@
+/**
+ * A convolution with its bias as one `FusedConv2D` kernel (linear activation, NHWC): wasm's
+ * XNNPACK adds the bias inside the convolution and webgpu saves a dispatch, instead of
+ * `Conv2D` then `Add` over the whole output. tfjs runs `tf.fused.conv2d` through `customGrad`,
+ * which computes every input's gradient even where none is needed (a first layer's input
+ * gradient: 4 ms of a CNN step); {@link FUSED_CONV2D_GRADIENT} is a registered gradient with
+ * one lazy closure per input instead, the same kernels `Conv2D`'s own gradient uses.
+ * @internal
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradConfig, NamedAttrMap } from '@tensorflow/tfjs-core';
+import { recordingHigherOrder } from './fusion';
+
+type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+/** The gradient of `FusedConv2D` with a linear activation: per input, lazily. @internal */
+export const FUSED_CONV2D_GRADIENT: GradConfig = {
+  kernelName: 'FusedConv2D',
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, filter] = saved;
+    const { strides, pad, dataFormat, dimRoundingMode, activation } = attrs as NamedAttrMap & { activation?: string };
+    if ((activation ?? 'linear') !== 'linear') throw new Error(`TensorZoo's FusedConv2D gradient handles the linear activation only; got '${String(activation)}'.`);
+    const common = { strides, pad, dataFormat, dimRoundingMode } as NamedAttrMap;
+    const gradient = dy as tf.Tensor;
+    return {
+      x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: gradient, filter }, { ...common, inputShape: x.shape }) as tf.Tensor,
+      filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: gradient }, { ...common, filterShape: filter.shape }) as tf.Tensor,
+      bias: () => tf.sum(gradient, [0, 1, 2]),
+    };
+  },
+};
+
+/**
+ * `conv2d(x, filter) + bias` (NHWC, bias `[outChannels]`, no dilation) as one `FusedConv2D`
+ * kernel with {@link FUSED_CONV2D_GRADIENT}; `undefined` where the composite should run
+ * instead: while a gradient is itself differentiated, or when another `FusedConv2D` gradient
+ * is registered. @internal
+ */
+export function fusedConvWithBias(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor, strides: [number, number], pad: Pad): tf.Tensor4D | undefined {
+  if (recordingHigherOrder() || x.dtype !== 'float32' || filter.dtype !== 'float32' || bias.dtype !== 'float32' || bias.rank !== 1) return undefined;
+  const registered = tf.getGradient('FusedConv2D');
+  if (registered === undefined) tf.registerGradient(FUSED_CONV2D_GRADIENT);
+  else if (registered !== FUSED_CONV2D_GRADIENT) return undefined;
+  const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'linear' } as unknown as NamedAttrMap;
+  return tf.engine().runKernel('FusedConv2D', { x, filter, bias }, attrs) as tf.Tensor4D;
+}
