@@ -10,7 +10,7 @@
  *
  * ```text
  * S  = Q·Kᵀ·scale, masked causally (query i sees keys 0..i + Tk - Tq)
- * P  = softmax(S) (row-wise, float64 sums),   O = P·V
+ * P  = softmax(S) (row-wise, float64 sums; exp by gelu.ts's range reduction),   O = P·V
  * dV = Pᵀ·dO,   dP = dO·Vᵀ,   dS = P ⊙ (dP - rowsum(dP ⊙ P))·scale
  * dQ = dS·K,    dK = dSᵀ·Q
  * ```
@@ -21,6 +21,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { recordingHigherOrder } from './fusion';
 import { batchMatMul } from './matmul';
+import { expOfNonPositive } from './gelu';
 
 /** Name of the forward kernel: inputs `query`, `key`, `value`; attributes `scale`, `causal`; outputs `output`, `weights`. */
 export const ATTENTION_KERNEL = 'TensorZooAttention';
@@ -95,7 +96,7 @@ export function softmaxScores(weights: Float32Array, offset: number, queryLength
       if (row[j] > max || Number.isNaN(row[j])) max = row[j];
     }
     let sum = 0;
-    for (let j = 0; j < visible; j++) sum += row[j] = Math.exp(row[j] - max);
+    for (let j = 0; j < visible; j++) sum += row[j] = expOfNonPositive(row[j] - max); // <= 0 (or NaN)
     for (let j = 0; j < visible; j++) weights[at + j] = row[j] / sum;
     for (let j = visible; j < keyLength; j++) weights[at + j] = 0;
   }
