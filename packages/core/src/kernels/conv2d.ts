@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import type { backend_util } from '@tensorflow/tfjs-core';
-import { gemm, packPanels, PANEL } from './gemm';
+import { gemm, packPanels, packRowMajorInMemory, PANEL } from './gemm';
 import { simdGemm, type SimdGemm } from './simd-gemm';
 
 type ConvInfo = backend_util.Conv2DInfo;
@@ -376,18 +376,19 @@ function conv2dBackpropFilterSimd(simd: SimdGemm, x: Float32Array, dy: Float32Ar
   // At most 512 pixels per block: each block's sums are float32, short enough to stay accurate.
   const rowsPerBlock = Math.min(blockRows(patchSize), 512, roundUp(pixels, 4));
   // Blocks are summed in float64: `total` ([patchSize, width] float64, 2 floats each) at totalAt.
-  const [colsAt, dyAt, dwAt, xAt, totalAt, end] = regions(rowsPerBlock * patchSize + 4, panels * rowsPerBlock * PANEL, patchRows * width, x.length, 2 * patchSize * width + 2);
+  const [colsAt, dyAt, dwAt, xAt, totalAt, rawDyAt, end] = regions(rowsPerBlock * patchSize + 4, panels * rowsPerBlock * PANEL, patchRows * width, x.length, 2 * patchSize * width + 2, dy.length);
   simd.reserve(end * 4);
   const memory = simd.floats();
   memory.fill(0, colsAt, dwAt);
   memory.set(x, xAt);
+  memory.set(dy, rawDyAt); // packed block by block by the module's SIMD pack_panels
   const totalByte = roundUp(totalAt * 4, 8); // float64 alignment
-  memory.fill(0, totalAt, end);
+  memory.fill(0, totalAt, rawDyAt);
   for (let first = 0; first < pixels; first += rowsPerBlock) {
     const count = Math.min(rowsPerBlock, pixels - first);
     im2colInMemory(memory, xAt, info, first, count, colsAt);
     memory.fill(0, colsAt + count * patchSize, colsAt + count * patchSize + 4);
-    packPanels(dy, first * outChannels, count, outChannels, outChannels, 1, memory.subarray(dyAt, dwAt)); // dY block [count, F]
+    packRowMajorInMemory(simd.packPanels, memory, rawDyAt + first * outChannels, count, outChannels, outChannels, dyAt); // dY block [count, F]
     memory.fill(0, dwAt, xAt);
     // dW_block[k, f] = Σ_r cols[r, k] · dY[r, f]: A = colsᵀ, read with strides (1, K) floats.
     simd.run(colsAt * 4, 4, patchSize * 4, dyAt * 4, dwAt * 4, width * 4, patchRows, panels, count);

@@ -227,3 +227,21 @@ function storeTile(
     for (let t = 0; t < width; t++) c[row + t] = accumulate ? c[row + t] + tile[r * PANEL + t] : tile[r * PANEL + t];
   }
 }
+
+/** `pack_panels` of the SIMD module (simd-gemm.ts): full panels of a row-major `B`, byte addresses. */
+export type PackFunction = (src: number, rowStride: number, dst: number, depth: number, panels: number) => void;
+
+/**
+ * {@link packPanels} of a row-major `B` (`columnStride` 1) whose values and target both lie
+ * in `memory` (float offsets): the full panels by the SIMD module's `pack_panels`, the partial
+ * last one here. The same layout and values.
+ */
+export function packRowMajorInMemory(pack: PackFunction, memory: Float32Array, offset: number, depth: number, columns: number, rowStride: number, target: number): void {
+  const fullPanels = Math.floor(columns / PANEL);
+  if (fullPanels > 0 && depth > 0) pack(offset * 4, rowStride * 4, target * 4, depth, fullPanels);
+  const rest = columns - fullPanels * PANEL;
+  if (rest > 0) {
+    const at = target + fullPanels * depth * PANEL;
+    packPanels(memory, offset + fullPanels * PANEL, depth, rest, rowStride, 1, memory.subarray(at, at + depth * PANEL));
+  }
+}

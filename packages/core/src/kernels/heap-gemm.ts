@@ -13,7 +13,7 @@
  * @internal
  * @packageDocumentation
  */
-import { packPanels, PANEL } from './gemm';
+import { packPanels, packRowMajorInMemory, PANEL, type PackFunction } from './gemm';
 import { gemmInstructionSet, gemmUsesWorkers, moduleBytes, type SimdGemmKind } from './simd-gemm';
 
 /** `C (=|+=) A·B` on byte addresses: see simd-gemm.ts. */
@@ -25,6 +25,8 @@ export interface HeapGemm {
   storePanels: Product;
   /** `to[i] += from[i]` over `bytes` (a multiple of 16). */
   accumulate(to: number, from: number, bytes: number): void;
+  /** Full panels of a row-major `B` (gemm.ts's {@link PackFunction}). */
+  pack: PackFunction;
 }
 
 /** Packed `B` larger than this (bytes) is walked panel by panel (as matmul.ts does). */
@@ -59,6 +61,7 @@ export function heapGemmOn(memory: WebAssembly.Memory): HeapGemm | undefined {
       store: exports.gemm_store as Product,
       storePanels: exports.gemm_panels_store as Product,
       accumulate: exports.accumulate as HeapGemm['accumulate'],
+      pack: exports.pack_panels as PackFunction,
     };
     if (!perMemory) instances.set(memory, (perMemory = new Map()));
     perMemory.set(kind, gemm);
@@ -103,7 +106,8 @@ export function heapProduct<Made>(gemm: HeapGemm, space: HeapSpace<Made>, shape:
   const packed = packedAt ?? scratch!.address;
   try {
     const floats = new Float32Array(space.memory.buffer); // after the allocation (it may grow the heap)
-    packPanels(floats, shape.b / 4, depth, columns, shape.bRow, shape.bColumn, floats.subarray(packed / 4, packed / 4 + panels * depth * PANEL));
+    if (shape.bColumn === 1) packRowMajorInMemory(gemm.pack, floats, shape.b / 4, depth, columns, shape.bRow, packed / 4);
+    else packPanels(floats, shape.b / 4, depth, columns, shape.bRow, shape.bColumn, floats.subarray(packed / 4, packed / 4 + panels * depth * PANEL));
     const product = panels * depth * PANEL * 4 > PACKED_IN_L2 ? gemm.storePanels : gemm.store;
     product(shape.a, shape.aRowStride, shape.aDepthStride, packed, c, columns * 4, rows, panels, depth);
   } finally {

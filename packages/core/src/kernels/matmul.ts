@@ -5,7 +5,7 @@
  * @internal
  * @packageDocumentation
  */
-import { gemm, packPanels, PANEL } from './gemm';
+import { gemm, packPanels, packRowMajorInMemory, PANEL } from './gemm';
 import { simdGemm, type SimdGemm } from './simd-gemm';
 
 /** Rows of `A` per block: the A and C blocks stay within a few hundred KiB. */
@@ -59,14 +59,20 @@ export function batchMatMul(a: Float32Array, b: Float32Array, shape: MatMulShape
   // SIMD memory: [packed B | A block | C block], as float32 offsets.
   const aAt = roundUp(panels * depth * PANEL, 4);
   const cAt = aAt + roundUp(blockRows * depth, 4);
-  if (simd) simd.reserve((cAt + blockRows * width) * 4);
+  // A row-major B is copied in as is (after C) and packed there by the module's SIMD pack_panels.
+  const rawAt = roundUp(cAt + blockRows * width, 4);
+  if (simd) simd.reserve((rawAt + (transposeB ? 0 : bSize)) * 4);
   for (let item = 0; item < batch; item++) {
     const bItem = bBatch === 1 ? 0 : item;
     const aOffset = (aBatch === 1 ? 0 : item) * aSize;
     if (simd) {
       const memory = simd.floats();
       if (packedAt !== bItem) {
-        packPanels(b, bItem * bSize, depth, columns, bRow, bColumn, memory.subarray(0, aAt));
+        if (transposeB) packPanels(b, bItem * bSize, depth, columns, bRow, bColumn, memory.subarray(0, aAt));
+        else {
+          memory.set(b.subarray(bItem * bSize, (bItem + 1) * bSize), rawAt);
+          packRowMajorInMemory(simd.packPanels, memory, rawAt, depth, columns, columns, 0);
+        }
         packedAt = bItem;
       }
       for (let first = 0; first < rows; first += blockRows) {

@@ -127,9 +127,37 @@ function widenAddBody(): number[] {
 }
 
 /**
+ * `pack_panels(src, rowStride, dst, depth, panels)`: packs the first `panels · 8` columns of a
+ * row-major `B` (`depth` rows, `rowStride` bytes apart) into panels, as gemm.ts's `packPanels`
+ * lays them out (panel `p` at `dst + p·depth·32`, row `k` of it at `+ k·32`): two 16-byte moves
+ * per row and panel, 8 panels per sweep over the rows (as gemm.ts's `packRowMajor`).
+ */
+function packBody(): number[] {
+  const [src, rowStride, dst, depth, panels] = [0, 1, 2, 3, 4];
+  const [group, k, p, from, to, panelBytes, count] = [5, 6, 7, 8, 9, 10, 11];
+  const move = [
+    ...get(to), ...get(from), ...v128Load(0), ...v128Store(0),
+    ...get(to), ...get(from), ...v128Load(16), ...v128Store(16),
+    ...increment(from, constant(32)), ...increment(to, get(panelBytes)),
+  ];
+  const row = [
+    // from = src + k·rowStride + group·32; to = dst + group·panelBytes + k·32
+    ...get(src), ...get(k), ...get(rowStride), OP.i32Mul, OP.i32Add, ...get(group), ...constant(5), OP.i32Shl, OP.i32Add, ...set(from),
+    ...get(dst), ...get(group), ...get(panelBytes), OP.i32Mul, OP.i32Add, ...get(k), ...constant(5), OP.i32Shl, OP.i32Add, ...set(to),
+    ...countedLoop(p, count, constant(1), move),
+  ];
+  const sweep = [
+    // count = min(8, panels - group)
+    ...get(panels), ...get(group), OP.i32Sub, ...constant(8), ...get(panels), ...get(group), OP.i32Sub, ...constant(8), 0x49, 0x1b, ...set(count), // i32.lt_u, select
+    ...countedLoop(k, depth, constant(1), row),
+  ];
+  return [...get(depth), ...constant(5), OP.i32Shl, ...set(panelBytes), ...countedLoop(group, panels, constant(8), sweep), OP.end];
+}
+
+/**
  * The whole module: functions `gemm` and `gemm_panels` (the same product in two loop orders),
  * `accumulate`, `widen_add`, `gemm_store` and `gemm_panels_store` (`C = A·B` instead of
- * `C += A·B`) and one memory `memory`: its own, or imported (`'shared'`: the worker threads';
+ * `C += A·B`), `pack_panels` and one memory `memory`: its own, or imported (`'shared'`: the worker threads';
  * `'imported'`: any, e.g. tfjs-wasm's heap); with relaxed multiply-adds when `fused`. @internal
  */
 export function moduleBytes(fused: boolean, memoryKind: 'own' | 'shared' | 'imported' = 'own'): Uint8Array<ArrayBuffer> {
@@ -137,20 +165,23 @@ export function moduleBytes(fused: boolean, memoryKind: 'own' | 'shared' | 'impo
   const i32 = 0x7f;
   const v128 = 0x7b;
   const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
-  const types = section(1, [2, 0x60, 9, ...Array<number>(9).fill(i32), 0, 0x60, 3, i32, i32, i32, 0]);
+  const types = section(1, [3, 0x60, 9, ...Array<number>(9).fill(i32), 0, 0x60, 3, i32, i32, i32, 0, 0x60, 5, i32, i32, i32, i32, i32, 0]);
   // Own memory (1 page to start; grown from JavaScript), or an imported shared one (limits
   // flag 3: maximum given, shared) that worker threads import too.
   // Limits flags: 3 = maximum given and shared, 0 = a minimum only (any memory, e.g. tfjs-wasm's heap).
   const imports =
     memoryKind === 'own' ? [] : section(2, [1, ...name('env'), ...name('memory'), 0x02, ...(sharedMemory ? [0x03, ...leb(1), ...leb(SHARED_MAXIMUM_PAGES)] : [0x00, ...leb(1)])]);
-  const functions = section(3, [6, 0, 0, 1, 1, 0, 0]);
+  const functions = section(3, [7, 0, 0, 1, 1, 0, 0, 2]);
   const memory = memoryKind === 'own' ? section(5, [1, 0x00, 1]) : [];
   const exports = section(7, [
-    7, ...name('gemm'), 0x00, 0, ...name('gemm_panels'), 0x00, 1, ...name('accumulate'), 0x00, 2, ...name('widen_add'), 0x00, 3,
-    ...name('gemm_store'), 0x00, 4, ...name('gemm_panels_store'), 0x00, 5, ...name('memory'), 0x02, 0,
+    8, ...name('gemm'), 0x00, 0, ...name('gemm_panels'), 0x00, 1, ...name('accumulate'), 0x00, 2, ...name('widen_add'), 0x00, 3,
+    ...name('gemm_store'), 0x00, 4, ...name('gemm_panels_store'), 0x00, 5, ...name('pack_panels'), 0x00, 6, ...name('memory'), 0x02, 0,
   ]);
   const body = (panelsOuter: boolean, overwrite = false) => sized([2, I32_SCRATCH, i32, V128_SCRATCH, v128, ...gemmBody(fused, panelsOuter, overwrite)]);
-  const code = section(10, [6, ...body(false), ...body(true), ...sized([1, 1, i32, ...accumulateBody()]), ...sized([1, 1, i32, ...widenAddBody()]), ...body(false, true), ...body(true, true)]);
+  const code = section(10, [
+    7, ...body(false), ...body(true), ...sized([1, 1, i32, ...accumulateBody()]), ...sized([1, 1, i32, ...widenAddBody()]), ...body(false, true), ...body(true, true),
+    ...sized([1, 7, i32, ...packBody()]),
+  ]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...memory, ...exports, ...code]);
 }
 
@@ -172,6 +203,8 @@ export interface SimdGemm {
   accumulate(to: number, from: number, bytes: number): void;
   /** `to[i] += float64(from[i])`: `bytes` (a multiple of 16) of float32 at `from` into float64 at `to` (byte addresses, on the calling thread). */
   widenAdd(to: number, from: number, bytes: number): void;
+  /** Packs the first `panels · 8` columns of a row-major `B` in the memory (byte addresses; see gemm.ts's `packPanels`), on the calling thread. */
+  packPanels(src: number, rowStride: number, dst: number, depth: number, panels: number): void;
   /** Grows the memory to at least `bytes`; float32 views made before a growth go stale. */
   reserve(bytes: number): void;
   /** A float32 view of the whole memory (make it after {@link SimdGemm.reserve}). */
@@ -225,6 +258,7 @@ function compileKind(kind: SimdGemmKind): SimdGemm | null {
       runPanels: instance.exports.gemm_panels as SimdGemm['runPanels'],
       accumulate: instance.exports.accumulate as SimdGemm['accumulate'],
       widenAdd: instance.exports.widen_add as SimdGemm['widenAdd'],
+      packPanels: instance.exports.pack_panels as SimdGemm['packPanels'],
       ...memoryAccess(memory),
     };
   } catch {
@@ -251,6 +285,7 @@ function compileThreaded(kind: SimdGemmKind, threads: number): SimdGemm | undefi
       runPanels: (...args) => workers.run(1, locals, ...args),
       accumulate: exports.accumulate as SimdGemm['accumulate'],
       widenAdd: exports.widen_add as SimdGemm['widenAdd'],
+      packPanels: exports.pack_panels as SimdGemm['packPanels'],
       ...memoryAccess(memory),
     };
   } catch {
