@@ -23,6 +23,9 @@ type Product = (a: number, aRowStride: number, aDepthStride: number, b: number, 
 export interface HeapGemm {
   store: Product;
   storePanels: Product;
+  /** `C += A·B` (rows outer, panels outer). */
+  add: Product;
+  addPanels: Product;
   /** `to[i] += from[i]` over `bytes` (a multiple of 16). */
   accumulate(to: number, from: number, bytes: number): void;
   /** Full panels of a row-major `B` (gemm.ts's {@link PackFunction}). */
@@ -60,6 +63,8 @@ export function heapGemmOn(memory: WebAssembly.Memory): HeapGemm | undefined {
     const gemm: HeapGemm = {
       store: exports.gemm_store as Product,
       storePanels: exports.gemm_panels_store as Product,
+      add: exports.gemm as Product,
+      addPanels: exports.gemm_panels as Product,
       accumulate: exports.accumulate as HeapGemm['accumulate'],
       pack: exports.pack_panels as PackFunction,
     };
@@ -97,9 +102,10 @@ export interface HeapProductShape {
  * `C = A·B` into the row-major `[rows, columns]` float32 tensor at byte address `c`; `rows` a
  * multiple of 4 and `columns` of 8 (the tile), which callers check. `B` is packed into scratch
  * space at byte address `packedAt` (at least {@link packedSize} floats), or into a scratch
- * tensor of its own.
+ * tensor of its own. With `accumulate`, `C += A·B` (C holds a previous part of the sum: the
+ * float32 accumulators are stored and reloaded exactly, so splitting the depth changes nothing).
  */
-export function heapProduct<Made>(gemm: HeapGemm, space: HeapSpace<Made>, shape: HeapProductShape, c: number, packedAt?: number): void {
+export function heapProduct<Made>(gemm: HeapGemm, space: HeapSpace<Made>, shape: HeapProductShape, c: number, packedAt?: number, accumulate = false): void {
   const { rows, columns, depth } = shape;
   const panels = columns / PANEL;
   const scratch = packedAt === undefined ? space.allocate([panels * depth * PANEL]) : undefined;
@@ -108,7 +114,8 @@ export function heapProduct<Made>(gemm: HeapGemm, space: HeapSpace<Made>, shape:
     const floats = new Float32Array(space.memory.buffer); // after the allocation (it may grow the heap)
     if (shape.bColumn === 1) packRowMajorInMemory(gemm.pack, floats, shape.b / 4, depth, columns, shape.bRow, packed / 4);
     else packPanels(floats, shape.b / 4, depth, columns, shape.bRow, shape.bColumn, floats.subarray(packed / 4, packed / 4 + panels * depth * PANEL));
-    const product = panels * depth * PANEL * 4 > PACKED_IN_L2 ? gemm.storePanels : gemm.store;
+    const panelsOuter = panels * depth * PANEL * 4 > PACKED_IN_L2;
+    const product = accumulate ? (panelsOuter ? gemm.addPanels : gemm.add) : panelsOuter ? gemm.storePanels : gemm.store;
     product(shape.a, shape.aRowStride, shape.aDepthStride, packed, c, columns * 4, rows, panels, depth);
   } finally {
     if (scratch) space.release(scratch.made);

@@ -70,7 +70,7 @@ import { isPool2x2, poolArrays, poolInMemory, poolOn } from './simd-pool';
 import { contiguousReduction, sumContiguous } from './reduce';
 import { leadingSumOn, sumLeadingArrays } from './simd-reduce';
 import { broadcastBinary, errorFunction, exponential, negate, relu, softmaxLastAxis, step, tile, transpose, transposeWithin, type BinaryOperation } from './elementwise';
-import { batchMatMul, transposeInto } from './matmul';
+import { batchMatMul } from './matmul';
 import { heapGemmOn, heapProduct, heapProductOfTransposes, packedSize } from './heap-gemm';
 import { PANEL } from './gemm';
 import { unsortedSegmentSum } from './segment';
@@ -927,7 +927,7 @@ function inHeap(heap: Heap, inputs: Array<TensorInfo | undefined>, shapes: numbe
   return { inputs: addresses.map((at) => at && view(at)), outputs: outputs.map(view), made: outputs.map((out) => ({ made: out.made })) };
 }
 
-/** A transposed `A` deeper than this is copied before a product on wasm's heap (see linearInHeap). */
+/** A transposed `A` read in place on wasm's heap is taken this deep at a time (see linearInHeap). */
 const IN_PLACE_MAX_DEPTH = 128;
 
 /**
@@ -975,21 +975,18 @@ function linearInHeap(
     heapProduct(gemm, heap, { rows, columns: inFeatures, depth: outFeatures, a: dyAt, aRowStride: outFeatures * 4, aDepthStride: 4, b: weightAt, bRow: inFeatures, bColumn: 1 }, dx.address);
     return { made: dx.made };
   }
-  // dweight = dyᵀ·x: A(i, k) = dy[k, i], B = x [rows, in]. A shallow A is read transposed in
-  // place; a deep one (its 4-row tiles would span more cache lines than L1 holds) is first
-  // transposed into a scratch tensor, as the copying path does.
+  // dweight = dyᵀ·x: A(i, k) = dy[k, i], read transposed in place, B = x [rows, in]. The depth
+  // (rows) goes in parts of IN_PLACE_MAX_DEPTH, so a 4-row tile of A spans few enough cache
+  // lines to stay in L1; each part adds into dweight (exactly: the sums are float32 anyway).
   if (outFeatures % 4 !== 0 || inFeatures % PANEL !== 0) return undefined;
   const dweight = heap.allocate(weight.shape);
-  const shape = { rows: outFeatures, columns: inFeatures, depth: rows, a: dyAt, aRowStride: 4, aDepthStride: outFeatures * 4, b: xAt, bRow: inFeatures, bColumn: 1 };
-  if (rows <= IN_PLACE_MAX_DEPTH) {
-    heapProduct(gemm, heap, shape, dweight.address);
-    return { made: dweight.made };
+  const packed = heap.allocate([packedSize(inFeatures, Math.min(rows, IN_PLACE_MAX_DEPTH))]);
+  for (let first = 0; first < rows; first += IN_PLACE_MAX_DEPTH) {
+    const depth = Math.min(IN_PLACE_MAX_DEPTH, rows - first);
+    const part = { rows: outFeatures, columns: inFeatures, depth, a: dyAt + first * outFeatures * 4, aRowStride: 4, aDepthStride: outFeatures * 4, b: xAt + first * inFeatures * 4, bRow: inFeatures, bColumn: 1 };
+    heapProduct(gemm, heap, part, dweight.address, packed.address, first > 0);
   }
-  const transposed = heap.allocate([outFeatures, rows]);
-  const floats = new Float32Array(heap.memory.buffer);
-  transposeInto(floats, dyAt / 4, outFeatures, floats, transposed.address / 4, rows, outFeatures);
-  heapProduct(gemm, heap, { ...shape, a: transposed.address, aRowStride: rows * 4, aDepthStride: 4 }, dweight.address);
-  heap.release(transposed.made);
+  heap.release(packed.made);
   return { made: dweight.made };
 }
 
