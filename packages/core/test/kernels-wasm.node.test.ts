@@ -64,7 +64,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     await setBackend('wasm');
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Cast', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
     ]);
     restoreStockKernels('wasm');
@@ -213,7 +213,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     }
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Cast', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
     ]);
   });
@@ -438,13 +438,18 @@ describe('wasm MaxPoolGrad 2x2 (SIMD, in the heap) and Identity (shared data)', 
     wasm.forEach((values, index) => expect(Array.from(values)).toEqual(Array.from(cpu[index])));
   });
 
-  it('Identity shares the data: the copy lives on after its source is disposed', async () => {
+  it('Identity and a same-dtype Cast share the data: the copy lives on after its source is disposed', async () => {
     await setBackend('wasm');
     const x = tf.tensor1d([1, 2, 3]);
     const copy = tf.clone(x); // Identity
+    const cast = tf.engine().runKernel('Cast', { x }, { dtype: 'float32' }) as tf.Tensor;
+    const ints = tf.cast(x, 'int32'); // a real conversion: stock
     x.dispose();
     expect(Array.from(await copy.data())).toEqual([1, 2, 3]);
-    copy.dispose();
+    expect(Array.from(await cast.data())).toEqual([1, 2, 3]);
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(await ints.data())).toEqual([1, 2, 3]);
+    tf.dispose([copy, cast, ints]);
   });
 });
 

@@ -737,7 +737,7 @@ const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
     SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL, LEAKY_RELU_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-    'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Unpack', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
+    'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Cast', 'Unpack', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
     GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
     ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL, LEAKY_RELU_GRAD_KERNEL,
   ],
@@ -774,8 +774,18 @@ function wasmBatchMatMul(stock: KernelConfig): KernelFunc {
 
 /** Kernels that are not a {@link FastPath} over arrays but wrap the stock kernel (per backend). */
 const WRAPPERS: Record<string, Partial<Record<string, (stock: KernelConfig) => KernelFunc>>> = {
-  wasm: { BatchMatMul: wasmBatchMatMul, Transpose: wasmTranspose, Sum: wasmSum, Identity: wasmIdentity },
+  wasm: { BatchMatMul: wasmBatchMatMul, Transpose: wasmTranspose, Sum: wasmSum, Identity: wasmIdentity, Cast: wasmCast },
 };
+
+/** tfjs-wasm's `Cast` to the tensor's own dtype copies it (customGrad's gradients do that); ours shares the data, as tfjs's cpu `Cast` does. */
+function wasmCast(stock: KernelConfig): KernelFunc {
+  const identity = wasmIdentity(stock);
+  return (args) => {
+    const x = args.inputs.x as TensorInfo | undefined;
+    const dtype = (args.attrs as { dtype?: string } | undefined)?.dtype;
+    return x && dtype === x.dtype ? identity(args) : stock.kernelFunc(args);
+  };
+}
 
 /**
  * tfjs-wasm's `Identity` copies the tensor (3 copies of a CNN's largest activation per training
