@@ -1,6 +1,6 @@
 /**
- * GELU and its derivative (gelu.ts) as a WebAssembly SIMD loop over float64 lanes, 4 floats per
- * iteration as two independent pairs:
+ * GELU and its derivative (gelu.ts) as a WebAssembly SIMD loop over float64 lanes, 8 floats per
+ * iteration as four independent pairs:
  * every operation of gelu.ts's JavaScript (A&S 7.1.26 `erf`, `exp(−x²/2)` by range reduction
  * and a degree-7 polynomial), in the same order and precision, so the results are bit for bit
  * gelu.ts's, without its per-element branches (the sign of `erf`, the table lookup).
@@ -9,7 +9,7 @@
  * reports such lanes and the caller recomputes them with gelu.ts (they need |x| > 13).
  *
  * ```text
- * gelu(x, y, derivative, bytes) -> any |x| > 13   // byte addresses of float32; bytes: a multiple of 16
+ * gelu(x, y, derivative, bytes) -> any |x| > 13   // byte addresses of float32; bytes: a multiple of 32
  * ```
  * @internal
  * @packageDocumentation
@@ -21,7 +21,7 @@ const X = 0, Y = 1, D = 2, BYTES = 3, I = 4, FAR = 5;
 /** The v128 locals of one pair of lanes; the loop runs two pairs (4 floats) side by side. */
 interface Pair { XV: number; U: number; V: number; KF: number; R: number; ACC: number; G: number; T: number; S: number; CDF: number }
 const pairLocals = (first: number): Pair => ({ XV: first, U: first + 1, V: first + 2, KF: first + 3, R: first + 4, ACC: first + 5, G: first + 6, T: first + 7, S: first + 8, CDF: first + 9 });
-const PAIRS = [pairLocals(6), pairLocals(16)];
+const PAIRS = [pairLocals(6), pairLocals(16), pairLocals(26), pairLocals(36)];
 
 const f64 = {
   add: simd([0xf0, 0x01]), sub: simd([0xf1, 0x01]), mul: simd([0xf2, 0x01]), div: simd([0xf3, 0x01]),
@@ -72,13 +72,13 @@ function pairStep(offset: number, L: Pair): number[] {
 }
 
 function geluBody(): number[] {
-  const step = [...pairStep(0, PAIRS[0]), ...pairStep(8, PAIRS[1])];
-  return [...countedLoop(I, BYTES, constant(16), step), ...get(FAR), ...simd([0x53]), OP.end]; // v128.any_true
+  const step = PAIRS.flatMap((pair, index) => pairStep(8 * index, pair));
+  return [...countedLoop(I, BYTES, constant(8 * PAIRS.length), step), ...get(FAR), ...simd([0x53]), OP.end]; // v128.any_true
 }
 
 /** The module: one function `gelu` over an imported memory `env.memory`. @internal */
 export function geluModuleBytes(): Uint8Array<ArrayBuffer> {
-  return singleFunctionModule('gelu', Array<number>(4).fill(TYPE.i32), [[1, TYPE.i32], [21, TYPE.v128]], geluBody(), [TYPE.i32]);
+  return singleFunctionModule('gelu', Array<number>(4).fill(TYPE.i32), [[1, TYPE.i32], [1 + 10 * PAIRS.length, TYPE.v128]], geluBody(), [TYPE.i32]);
 }
 
 /** `gelu(x, y, derivative, bytes)` on byte addresses; nonzero when some lane needs gelu.ts's `Math.exp`. */
@@ -97,7 +97,7 @@ export function geluOn(memory: WebAssembly.Memory): GeluFunction | undefined {
  * loop reports. Bit for bit gelu.ts's `geluArrays`.
  */
 export function geluInMemory(gelu: GeluFunction, memory: WebAssembly.Memory, x: number, y: number, derivative: number, count: number): void {
-  const vectorCount = count & ~3;
+  const vectorCount = count & ~(2 * PAIRS.length - 1);
   const far = gelu(x, y, derivative, vectorCount * 4);
   if (!far && vectorCount === count) return;
   const view = (address: number) => new Float32Array(memory.buffer, address, count);
