@@ -625,3 +625,24 @@ describe('the fused leaky ReLU gradient', () => {
     }
   });
 });
+
+describe('wasm LayerNorm and its gradient (float64 SIMD loops in the heap)', () => {
+  it('equal the cpu kernels bit for bit, with and without the affine parameters, odd widths falling back', async () => {
+    const run = () => [[6, 128, true], [5, 64, false], [3, 7, true]].map(([rows, columns, affine]) => tf.tidy(() => {
+      const values = (shape: number[], seed: number) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) => (i % 37 === 0 ? 3 : Math.sin(i * 0.83 + seed) * 2)), shape);
+      const x = values([rows as number, columns as number], 1);
+      const upstream = values([rows as number, columns as number], 2);
+      const layer = new LayerNorm(columns as number, { elementwiseAffine: affine as boolean });
+      if (affine) layer.parameters().forEach((p, i) => p.assign(values(p.shape, 3 + i)));
+      const grads = tf.grads((input: tf.Tensor, ...params: tf.Tensor[]) => {
+        void params;
+        return layer.call(input);
+      })([x, ...layer.parameters()], upstream);
+      return [layer.call(x), ...grads].map((t) => Array.from(t.dataSync()));
+    }));
+    await setBackend('cpu');
+    const cpu = run();
+    await setBackend('wasm');
+    expect(run()).toEqual(cpu);
+  });
+});

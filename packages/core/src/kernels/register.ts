@@ -77,6 +77,7 @@ import { unsortedSegmentSum } from './segment';
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateArrays, type AdamUpdateSettings } from './adam';
 import { adamArrays, adamInMemory, adamOn, adamScalars, leakyReluGradOn, multiplyOn, reluGradOn, sgdOn } from './simd-elementwise';
 import { geluArraysSimd, geluInMemory, geluOn } from './simd-gelu';
+import { layerNormGradOn, layerNormOn } from './simd-layer-norm';
 import { LEAKY_RELU_GRADIENT, LEAKY_RELU_GRAD_KERNEL, RELU_GRADIENT, RELU_GRAD_KERNEL, leakyReluGradArrays, reluGradArrays } from './relu';
 import { GELU_GRAD_KERNEL, GELU_KERNEL, geluArrays, geluGradArrays } from './gelu';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGradArrays } from './layer-norm';
@@ -384,6 +385,15 @@ const FAST_PATHS: Record<string, FastPath> = {
     const beta = bias && read(bias);
     if (!values || (weight && !gamma) || (bias && !beta)) return undefined;
     const statsShape = x.shape.slice(0, -1);
+    const affine = weight !== undefined && bias !== undefined;
+    const forward = read.heap && columns % 2 === 0 && (affine || (!weight && !bias)) && layerNormOn(read.heap.memory, affine ? 'affine' : 'plain');
+    if (read.heap && forward) {
+      // The float64 SIMD loop (simd-layer-norm.ts), bit for bit layerNormArrays.
+      const [xAt, weightAt, biasAt] = [read.heap.address(x), affine ? read.heap.address(weight) : 0, affine ? read.heap.address(bias) : 0];
+      const [y, mean, rstd] = [read.heap.allocate(x.shape), read.heap.allocate(statsShape), read.heap.allocate(statsShape)];
+      forward(xAt, weightAt, biasAt, y.address, mean.address, rstd.address, tf.util.sizeFromShape(statsShape), columns, attrs.eps as number);
+      return [{ made: y.made }, { made: mean.made }, { made: rstd.made }];
+    }
     if (read.heap) {
       // wasm: read and write in the heap (no output arrays to copy in).
       const { inputs: [xs, g, b], outputs: [y, mean, rstd], made } = inHeap(read.heap, [x, weight, bias], [x.shape, statsShape, statsShape]);
@@ -400,6 +410,29 @@ const FAST_PATHS: Record<string, FastPath> = {
     const gamma = weight && read(weight);
     if (!dyValues || !xValues || !meanValues || !rstdValues || (weight && !gamma)) return undefined;
     const columns = x.shape[x.shape.length - 1];
+    const rows = meanValues.length;
+    const grad = read.heap && columns % 2 === 0 && layerNormGradOn(read.heap.memory, weight ? 'affine' : 'plain');
+    if (read.heap && grad) {
+      // The float64 SIMD loop (simd-layer-norm.ts), bit for bit layerNormGradArrays.
+      const [dyAt, xAt, meanAt, rstdAt] = [dy, x, mean, rstd].map((info) => read.heap!.address(info));
+      const weightAt = weight ? read.heap.address(weight) : 0;
+      const dx = read.heap.allocate(x.shape);
+      const scratch = read.heap.allocate([8 * columns + 2]); // x̂, g (float64), then the float64 dweight, dbias
+      const base = Math.ceil(scratch.address / 8) * 8;
+      const [dweightAt, dbiasAt] = [base + 16 * columns, base + 24 * columns]; // bytes: x̂ and g take 8·columns each
+      const accumulators = new Float64Array(read.heap.memory.buffer, dweightAt, 2 * columns);
+      accumulators.fill(0);
+      grad(dyAt, xAt, meanAt, rstdAt, weightAt, dx.address, dweightAt, dbiasAt, base, rows, columns);
+      const outputs: Output[] = [{ made: dx.made }];
+      if (weight) {
+        const parts = [read.heap.allocate([columns]), read.heap.allocate([columns])];
+        const sums = new Float64Array(read.heap.memory.buffer, dweightAt, 2 * columns); // after the allocations
+        parts.forEach((part, index) => new Float32Array(read.heap!.memory.buffer, part.address, columns).set(sums.subarray(index * columns, (index + 1) * columns)));
+        outputs.push({ made: parts[0].made }, { made: parts[1].made });
+      }
+      read.heap.release(scratch.made);
+      return outputs;
+    }
     if (read.heap) {
       const shapes = weight ? [x.shape, [columns], [columns]] : [x.shape];
       const { inputs: [d, xs, m, r, g], outputs: [dx, dweight, dbias], made } = inHeap(read.heap, [dy, x, mean, rstd, weight], shapes);
