@@ -290,6 +290,8 @@ function col2imInMemory(simd: SimdGemm, memory: Float32Array, dColsAt: number, r
     if (length % 4 === 0 && length >= SHORT_RUN) simd.accumulate(to * 4, from * 4, length * 4);
     else for (let i = 0; i < length; i++) memory[to + i] += memory[from + i];
   };
+  // The same walk over pixels and in-image taps as im2colInMemory's, written out in both: a
+  // shared visitor (a callback or a precomputed table) cost 15-25% on one-channel inputs.
   let batch = Math.floor(first / pixelsPerImage);
   let outRow = Math.floor((first - batch * pixelsPerImage) / outWidth);
   let outColumn = first - batch * pixelsPerImage - outRow * outWidth;
