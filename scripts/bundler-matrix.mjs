@@ -9,7 +9,7 @@
 //
 // Writes bench/results/bundles.{json,md}: builds/runs and sizes (first-loaded chunk and all
 // JS, raw and gzip) per bundler and app, and enforces the size budget:
-// - the TensorZoo regression app's first chunk within 15% (gzip) of the same model written
+// - the TensorZoo regression app's first chunk within 25% (gzip) of the same model written
 //   on plain tfjs-core (baseline.js);
 // - the attention-only app (one function) adds little (minified) to the floor app
 //   (tfjs-core, its gradient registration and the cpu backend: floor.js), at most 64 KB.
@@ -27,8 +27,16 @@ const { values: flags } = parseArgs({ options: { bundlers: { type: 'string' }, k
 const BUNDLERS = (flags.bundlers ?? 'vite,webpack,esbuild,rollup').split(',').filter(Boolean);
 const APPS = ['regression', 'baseline', 'floor', 'attention-only', 'all'];
 const WEBGPU_APPS = ['regression'];
-/** The regression app's first-loaded JS (gzip) may be at most 15% above the same model on plain tfjs-core. */
-const REGRESSION_LIMIT = 1.15;
+/**
+ * The regression app's first-loaded JS (gzip) may be at most 25% above the same model on plain
+ * tfjs-core. It was 15% until the cpu/wasm kernels grew their WebAssembly loops (issue 13: max
+ * pooling, sums, GELU, LayerNorm, activation gradients, the products on tfjs-wasm's heap, about
+ * 9 KB gzip), which setBackend installs and so load up front: webpack 1.21, the others 0.98-1.05
+ * (2026-12-06). Loading them lazily in a chunk of their own cut esbuild's first chunk by 5.5 KB
+ * gzip, but webpack kept the shared chunk whole (the attention-only app grew 52 -> 67 KB): left
+ * for later.
+ */
+const REGRESSION_LIMIT = 1.25;
 /**
  * What one imported function (scaledDotProductAttention) adds to the floor app, minified KB: far
  * below the 209 KB such a bundle measured before (issue 9). Measured: Vite 8, Rollup 10,
