@@ -12,6 +12,7 @@ import { workloadSummary } from './contenders/summary.mjs';
 /** The bars of each workload, top to bottom, with their colours (Okabe-Ito, colour-blind safe). */
 const SERIES = [
   { name: 'TensorZoo (better backend)', key: 'tensorzoo', color: '#0072B2', value: (row) => row.tensorzoo && { ms: row.tensorzoo.medianMs, note: row.tensorzoo.backend } },
+  { name: 'TensorZoo, relaxed SIMD (FMA)', key: 'tensorzooRelaxed', color: '#332288', value: (row) => row.tensorzooRelaxed && { ms: row.tensorzooRelaxed.medianMs, note: row.tensorzooRelaxed.backend } },
   { name: 'TensorZoo, 2 threads', key: 'tensorzooThreads', color: '#56B4E9', value: (row) => row.tensorzooThreads && { ms: row.tensorzooThreads.medianMs, note: row.tensorzooThreads.backend } },
   { name: 'PyTorch, 1 thread', key: 'pytorch1', color: '#D55E00', value: (row) => row.pytorch1 !== undefined && { ms: row.pytorch1 } },
   { name: 'PyTorch, 2 threads', key: 'pytorch2', color: '#E69F00', value: (row) => row.pytorch2 !== undefined && { ms: row.pytorch2 } },

@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -65,6 +65,37 @@ function runTorch() {
 }
 
 const lastLine = (text) => text.trim().split('\n').at(-1) ?? '';
+
+/**
+ * Times the workloads once more on cpu and wasm (one thread) in a Node started with
+ * `--experimental-wasm-relaxed-simd`, where TensorZoo's products take fused multiply-adds as
+ * they do by default in Chrome/Edge 114+, Firefox 120+ and Node 22+; adds those rows (marked
+ * `relaxedRun`) to `workloads`, or a note where this Node has no relaxed SIMD. A separate
+ * process, after the main rounds: compare its ratios, not its times, with the rows above.
+ */
+function addRelaxedSimdRows(workloads) {
+  progress('workloads: cpu and wasm again with node --experimental-wasm-relaxed-simd ...');
+  const output = resolve(os.tmpdir(), `tensorzoo-relaxed-${process.pid}.json`);
+  const script = fileURLToPath(new URL('./workloads.mjs', import.meta.url));
+  const run = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', script, '--backends', BACKENDS.join(','), '--no-torch', '--json', output], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 600_000,
+  });
+  if (run.status !== 0) {
+    workloads.notes.push(`relaxed SIMD rows skipped: node --experimental-wasm-relaxed-simd exited with ${run.error?.message ?? `status ${run.status}`}`);
+    return;
+  }
+  const result = JSON.parse(readFileSync(output, 'utf8'));
+  rmSync(output, { force: true });
+  const rows = result.rows.filter((row) => row.instructionSet === 'relaxed-simd');
+  if (rows.length === 0) {
+    workloads.notes.push('relaxed SIMD rows skipped: this Node has no relaxed SIMD even with --experimental-wasm-relaxed-simd');
+    return;
+  }
+  workloads.rows.push(...rows.map((row) => ({ ...row, relaxedRun: true })));
+  workloads.notes.push(...result.notes.map((note) => `relaxed SIMD run: ${note}`));
+}
 
 /** What the backend is running on, e.g. whether wasm has SIMD and threads in this Node. */
 async function describeBackend(backend) {
@@ -201,7 +232,7 @@ function renderWorkloads(report) {
           : (ms) => formatMs(ms);
     return [
       row.workload,
-      row.backend,
+      row.relaxedRun ? `${row.backend} (relaxed SIMD)` : row.backend,
       row.threads ?? 1,
       unit(row.medianMs, row.gflops, row.tokensPerSecond),
       row.roundMediansMs.map((ms) => formatMs(ms)).join(', '),
@@ -217,6 +248,7 @@ function renderWorkloads(report) {
   return [
     'Training workloads of issue 13 (median ms per step: forward + loss + backward + update + loss read back;',
     'matmul: one 512^3 product read back; gpt-generate: 64 new tokens with the KV cache). Launches, tensors (kernel outputs) and peak bytes are of one step',
+    "(relaxed SIMD): timed after the others in a Node started with --experimental-wasm-relaxed-simd, TensorZoo's products with fused multiply-adds (the default in Chrome 114+ and Node 22+).",
     `(tf.profile). PyTorch ${torch.available ? torch.torchVersion : `n/a (${torch.reason})`}, 2 threads with OMP_WAIT_POLICY=PASSIVE.`,
     '',
     ...Object.entries(descriptions).map(([name, description]) => `- \`${name}\`: ${description}`),
@@ -239,6 +271,7 @@ function renderFrameworks(report) {
   const backends = [...new Set(workloads.rows.filter((row) => (row.threads ?? 1) === 1).map((row) => row.backend))];
   const threadCounts = [...new Set(workloads.rows.map((row) => row.threads ?? 1).filter((count) => count > 1))];
   const threadsTitle = `TensorZoo ${threadCounts.join('/')} threads`;
+  const relaxed = workloads.summary.some((row) => row.tensorzooRelaxed);
   const byName = Object.fromEntries(workloads.workloads.map((workload) => [workload.name, workload]));
   const optimizerName = { sgd: 'SGD', adam: 'Adam', adamW: 'AdamW' };
   const failed = (name, workload) => workloads.notes.some((note) => note.startsWith(`${name} (`) && note.includes(` cannot run ${workload.name}:`));
@@ -261,12 +294,14 @@ function renderFrameworks(report) {
     'tfjs-layers ms (backend)',
     'jax-js wasm ms',
     ...(threadCounts.length > 0 ? [`${threadsTitle} ms (backend)`] : []),
+    ...(relaxed ? ['TensorZoo relaxed SIMD ms (backend)'] : []),
     'PyTorch 1 thread ms',
     'PyTorch 2 threads ms',
     'TensorZoo / PyTorch 1 thread',
     'TensorZoo / jax-js',
     'TensorZoo / tfjs-layers',
     ...(threadCounts.length > 0 ? [`${threadsTitle} / PyTorch 1 thread`, `${threadsTitle} / PyTorch 2 threads`] : []),
+    ...(relaxed ? ['TensorZoo relaxed SIMD / PyTorch 1 thread'] : []),
   ];
   const rows = workloads.summary.map((row) => [
     row.workload,
@@ -274,12 +309,14 @@ function renderFrameworks(report) {
     contenderCell(row, { key: 'tfjsLayers', name: 'tfjs-layers', unsupported: layersUnsupported, withBackend: true }),
     contenderCell(row, { key: 'jaxJs', name: 'jax-js', unsupported: jaxUnsupported, withBackend: false }),
     ...(threadCounts.length > 0 ? [row.tensorzooThreads ? `${formatMs(row.tensorzooThreads.medianMs)} (${row.tensorzooThreads.backend}${threadCounts.length > 1 ? `, ${row.tensorzooThreads.threads}` : ''})` : 'n/a'] : []),
+    ...(relaxed ? [row.tensorzooRelaxed ? `${formatMs(row.tensorzooRelaxed.medianMs)} (${row.tensorzooRelaxed.backend})` : 'n/a'] : []),
     formatMs(row.pytorch1),
     formatMs(row.pytorch2),
     formatRatio(row.ratios.tensorzooOverPytorch1),
     jaxUnsupported(byName[row.workload]) ? '-' : formatRatio(row.ratios.tensorzooOverJaxJs),
     layersUnsupported(byName[row.workload]) ? '-' : formatRatio(row.ratios.tensorzooOverTfjsLayers),
     ...(threadCounts.length > 0 ? [formatRatio(row.ratios.tensorzooThreadsOverPytorch1), formatRatio(row.ratios.tensorzooThreadsOverPytorch2)] : []),
+    ...(relaxed ? [formatRatio(row.ratios.tensorzooRelaxedOverPytorch1)] : []),
   ]);
   const contenderRows = (workloads.contenders ?? []).map((row) => [
     row.contender,
@@ -295,6 +332,7 @@ function renderFrameworks(report) {
   return [
     `Against the other frameworks (median ms per step; * TensorZoo's better backend on one thread, which the first three ratios use; lower is better).`,
     ...(threadCounts.length > 0 ? [`${threadsTitle}: setNumThreads(${threadCounts.join('/')}), TensorZoo's matrix products on worker threads; its better backend of cpu and wasm.`] : []),
+    ...(relaxed ? ["TensorZoo relaxed SIMD: one thread, its better backend, in a separate Node process with --experimental-wasm-relaxed-simd (fused multiply-adds in the products, as Chrome 114+ and Node 22+ run them by default)."] : []),
     `tfjs-layers ${versions['tfjs-layers'] ?? ''}: tf.sequential + model.trainOnBatch with tfjs's stock kernels, on its better backend of ${backends.filter((backend) => backend !== 'webgpu').join(' and ')};`,
     `jax-js ${versions['jax-js'] ?? ''}: wasm device, one thread in Node, the whole step under jit(valueAndGrad + update). '-': the contender cannot express the workload.`,
     ...(report.quick ? ['--quick: one warm-up and one timed step per contender (see the notes above for what it skips).'] : []),
@@ -412,6 +450,7 @@ async function main() {
   const torchWorkloads = runTorchWorkloads({ quick: QUICK });
   const { WORKLOADS } = await import('./workloads.mjs');
   report.workloads = { workloads: WORKLOADS, ...(await runWorkloads({ backends: BACKENDS, threads: [1, 2], quick: QUICK, contenders: true, log: progress })), torch: torchWorkloads };
+  if (!QUICK) addRelaxedSimdRows(report.workloads);
   report.workloads.summary = workloadSummary(report.workloads);
   report.machine.loadAverageAtEnd = os.loadavg()[0];
   const load = Math.max(report.machine.loadAverageAtStart, report.machine.loadAverageAtEnd);

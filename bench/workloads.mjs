@@ -294,6 +294,8 @@ export async function runWorkloads({ backends = ['cpu', 'wasm'], threads = [1], 
         workload: workload.name,
         backend,
         threads: threadCount,
+        // The WebAssembly instruction set of TensorZoo's products in this process ('relaxed-simd' under node --experimental-wasm-relaxed-simd).
+        instructionSet: core.gemmInstructionSet?.(),
         ...summary,
         roundMediansMs: rounds.map((times) => summarize(times).medianMs),
         gflops: flops && flops / (summary.medianMs * 1e6),

@@ -22,7 +22,8 @@ const UNSUPPORTED = { tfjsLayers: layersUnsupported, jaxJs: jaxUnsupported };
 
 /**
  * One row per workload in the shape of issue 13's table: TensorZoo per backend and its better
- * one (one thread), its better multi-threaded row (`tensorzooThreads`), tfjs-layers on its better backend, jax-js, PyTorch at 1 and 2 threads, and ratios of
+ * one (one thread), its better multi-threaded row (`tensorzooThreads`), its better row timed with
+ * relaxed SIMD in a process of its own (`tensorzooRelaxed`, rows with `relaxedRun`), tfjs-layers on its better backend, jax-js, PyTorch at 1 and 2 threads, and ratios of
  * the better TensorZoo backend to each (lower is better; undefined where one is missing).
  * `notExpressible` lists the contenders (`tfjsLayers`, `jaxJs`) that cannot express the workload
  * ('-' in the table and chart; a contender missing otherwise did not run or failed: 'n/a').
@@ -34,10 +35,14 @@ export function workloadSummary({ workloads, rows, contenders = [], torch }) {
   return workloads
     .map((workload) => {
       // One thread (rows from before thread counts have none) against the multi-threaded rows.
-      const ours = rows.filter((row) => row.workload === workload.name && (row.threads ?? 1) === 1);
+      // Rows timed with relaxed SIMD (a separate process, `node --experimental-wasm-relaxed-simd`)
+      // are reported beside the default instruction set, never as TensorZoo's main figure.
+      const relaxed = (row) => row.instructionSet === 'relaxed-simd' && row.relaxedRun === true;
+      const ours = rows.filter((row) => row.workload === workload.name && (row.threads ?? 1) === 1 && !relaxed(row));
+      const fused = best(rows.filter((row) => row.workload === workload.name && (row.threads ?? 1) === 1 && relaxed(row)));
       if (ours.length === 0) return undefined;
       const tensorzoo = best(ours);
-      const threaded = best(rows.filter((row) => row.workload === workload.name && (row.threads ?? 1) > 1));
+      const threaded = best(rows.filter((row) => row.workload === workload.name && (row.threads ?? 1) > 1 && !relaxed(row)));
       const layers = best(contenders.filter((row) => row.workload === workload.name && row.contender === 'tfjs-layers'));
       const jax = best(contenders.filter((row) => row.workload === workload.name && row.contender === 'jax-js'));
       const pytorch = torch?.available ? torch.results[workload.name] : undefined;
@@ -49,6 +54,7 @@ export function workloadSummary({ workloads, rows, contenders = [], torch }) {
         tensorzooByBackend: Object.fromEntries(ours.map((row) => [row.backend, row.medianMs])),
         tensorzoo: { backend: tensorzoo.backend, medianMs: tensorzoo.medianMs },
         tensorzooThreads: threaded && { backend: threaded.backend, threads: threaded.threads, medianMs: threaded.medianMs },
+        tensorzooRelaxed: fused && { backend: fused.backend, medianMs: fused.medianMs },
         tfjsLayers: layers && { backend: layers.backend, medianMs: layers.medianMs, label: layers.label },
         jaxJs: jax && { backend: jax.backend, medianMs: jax.medianMs, label: jax.label },
         pytorch1: pytorch?.['1']?.medianMs,
@@ -59,6 +65,7 @@ export function workloadSummary({ workloads, rows, contenders = [], torch }) {
           tensorzooOverTfjsLayers: ratio(tensorzoo.medianMs, layers?.medianMs),
           tensorzooThreadsOverPytorch1: ratio(threaded?.medianMs, pytorch?.['1']?.medianMs),
           tensorzooThreadsOverPytorch2: ratio(threaded?.medianMs, pytorch?.['2']?.medianMs),
+          tensorzooRelaxedOverPytorch1: ratio(fused?.medianMs, pytorch?.['1']?.medianMs),
         },
       };
     })
