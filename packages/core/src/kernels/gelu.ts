@@ -7,9 +7,11 @@
  * caller to use the composite ops elsewhere.
  *
  * `erf` is tfjs's own approximation (Abramowitz and Stegun 7.1.26 with `backend_util.ERF_*`,
- * what its cpu `Erf` computes), evaluated in float64 and rounded once; its `exp(−x²/2)` is a
- * polynomial with a relative error under 1e-8 (outputs within a float32 ulp of `Math.exp`'s,
- * and 20% faster):
+ * what its cpu `Erf` computes), evaluated in float32, every operation rounded as
+ * `f32x4` arithmetic rounds it (`Math.fround` here), so that the WebAssembly SIMD loop of
+ * simd-gelu.ts (four lanes) and this JavaScript give the same bits; its `exp(−x²/2)` is
+ * `2^k·p(r)` with a Cody-Waite reduction and a degree-7 polynomial (within 2 float32 ulp of
+ * `Math.exp`'s):
  *
  * ```text
  * y  = 0.5·x·(1 + erf(x/√2))
@@ -29,8 +31,6 @@ export const GELU_KERNEL = 'TensorZooGelu';
 /** Name of the gradient kernel: inputs `dy` and the forward kernel's `derivative`, output `dx`. */
 export const GELU_GRAD_KERNEL = 'TensorZooGeluGrad';
 
-const INVERSE_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
 /** `2^k` for `k` in [-128, 127], at `k + 128`: the scale of {@link expOfNonPositive}. */
 const POWERS_OF_TWO = Float64Array.from({ length: 256 }, (_, index) => 2 ** (index - 128));
 
@@ -48,16 +48,62 @@ export function expOfNonPositive(v: number): number {
   return p * POWERS_OF_TWO[(k + 128) | 0];
 }
 
+const f32 = Math.fround;
+/** Float32 constants of {@link geluInto} (simd-gelu.ts splats the same values). @internal */
+export const GELU_FLOAT32 = {
+  SQRT1_2: f32(Math.SQRT1_2),
+  LOG2E: f32(Math.LOG2E),
+  /** ln 2 = LN2_HI + LN2_LO; LN2_HI has 9 significant bits, so `k·LN2_HI` is exact for |k| < 2^15. */
+  LN2_HI: 0.693359375,
+  LN2_LO: f32(Math.LN2 - 0.693359375),
+  /** `exp(r)`'s Taylor coefficients, highest first: 1/7!, 1/6!, .., 1/2, 1, 1. */
+  EXP: [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1].map(f32),
+  /** Abramowitz and Stegun 7.1.26 (`backend_util.ERF_P`, `ERF_A5`..`ERF_A1`). */
+  ERF_P: f32(0.3275911),
+  ERF: [1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592].map(f32),
+  INVERSE_SQRT_2PI: f32(1 / Math.sqrt(2 * Math.PI)),
+  /** Below this `-u²` the float32 `exp` is subnormal: `Math.exp` (the SIMD loop leaves such lanes to {@link geluInto}). */
+  FAR: -87,
+} as const;
+
+// The constants as module-level bindings: the loops below read them per element.
+const { SQRT1_2: SQRT1_2_F, LOG2E: LOG2E_F, LN2_HI, LN2_LO, ERF_P, INVERSE_SQRT_2PI, FAR } = GELU_FLOAT32;
+const [E7, E6, E5, E4, E3, E2, E1, E0] = GELU_FLOAT32.EXP;
+const [A5, A4, A3, A2, A1] = GELU_FLOAT32.ERF;
+
+/**
+ * `exp(v)` for `v = -u²` in float32 operations: `k = floor(v·log2 e + 1/2)`,
+ * `r = (v − k·LN2_HI) − k·LN2_LO`, `2^k·p(r)` (Horner, highest power first); below
+ * {@link GELU_FLOAT32}.FAR, `Math.exp`.
+ */
+function gaussianFloat32(v: number): number {
+  if (v < FAR) return f32(Math.exp(v));
+  const k = Math.floor(f32(f32(v * LOG2E_F) + 0.5));
+  const r = f32(f32(v - f32(k * LN2_HI)) - f32(k * LN2_LO));
+  let p = f32(f32(E7 * r) + E6);
+  p = f32(f32(p * r) + E5);
+  p = f32(f32(p * r) + E4);
+  p = f32(f32(p * r) + E3);
+  p = f32(f32(p * r) + E2);
+  p = f32(f32(p * r) + E1);
+  p = f32(f32(p * r) + E0);
+  return f32(p * POWERS_OF_TWO[(k + 128) | 0]); // k in [-125, 0] (NaN: p is NaN)
+}
+
 /**
  * `erf(u)` by tfjs's approximation (the cpu `Erf` kernel's formula with `backend_util.ERF_P`,
- * `ERF_A1`..`ERF_A5`, Abramowitz and Stegun 7.1.26, written out: reading them from the module
- * namespace per element made the loop 20x slower), given `expMinusSquare = exp(-u²)`, which
- * the gradient reuses (for `u = x/√2` it is `exp(-x²/2)`).
+ * `ERF_A1`..`ERF_A5`, Abramowitz and Stegun 7.1.26) in float32 operations, given
+ * `expMinusSquare = exp(-u²)`, which the gradient reuses (for `u = x/√2` it is `exp(-x²/2)`).
  */
 function erfWith(u: number, expMinusSquare: number): number {
   const sign = u > 0 ? 1 : u < 0 ? -1 : u; // Math.sign: ±0 and NaN stay
-  const t = 1.0 / (1.0 + 0.3275911 * Math.abs(u));
-  return sign * (1.0 - (((((1.061405429 * t + -1.453152027) * t) + 1.421413741) * t + -0.284496736) * t + 0.254829592) * t * expMinusSquare);
+  const t = f32(1 / f32(1 + f32(ERF_P * Math.abs(u))));
+  let a = f32(f32(A5 * t) + A4);
+  a = f32(f32(a * t) + A3);
+  a = f32(f32(a * t) + A2);
+  a = f32(f32(a * t) + A1);
+  a = f32(f32(a * t) * expMinusSquare);
+  return f32(sign * f32(1 - a));
 }
 
 /**
@@ -74,18 +120,19 @@ export function geluArrays(x: Float32Array): { y: Float32Array; derivative: Floa
 
 /**
  * {@link geluArrays} for elements `[from, to)` into given arrays; with `onlyFar`, only where
- * `-u·u < -87` for `u = x/√2` (where {@link expOfNonPositive} takes `Math.exp`, which the SIMD
- * loop of simd-gelu.ts leaves to this function). @internal
+ * `-u·u < -87` for `u = x/√2` (where the float32 `exp` takes `Math.exp`, which the SIMD loop
+ * of simd-gelu.ts leaves to this function). @internal
  */
 export function geluInto(x: Float32Array, y: Float32Array, derivative: Float32Array, from: number, to: number, onlyFar = false): void {
   for (let i = from; i < to; i++) {
     const value = x[i];
-    const u = value * Math.SQRT1_2;
-    if (onlyFar && !(-u * u < -87)) continue;
-    const gaussian = expOfNonPositive(-u * u); // exp(-x²/2)
-    const cdf = 0.5 * (1 + erfWith(u, gaussian));
+    const u = f32(value * SQRT1_2_F);
+    const v = f32(-u * u);
+    if (onlyFar && !(v < FAR)) continue;
+    const gaussian = gaussianFloat32(v); // exp(-x²/2)
+    const cdf = f32(0.5 * f32(1 + erfWith(u, gaussian)));
     y[i] = value * cdf;
-    derivative[i] = cdf + value * gaussian * INVERSE_SQRT_2PI;
+    derivative[i] = cdf + f32(f32(value * gaussian) * INVERSE_SQRT_2PI);
   }
 }
 

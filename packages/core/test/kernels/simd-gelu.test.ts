@@ -1,4 +1,4 @@
-// The float64 SIMD GELU loop (kernels/simd-gelu.ts) against gelu.ts's JavaScript, bit for bit:
+// The float32 SIMD GELU loop (kernels/simd-gelu.ts) against gelu.ts's JavaScript, bit for bit:
 // every operation in the same order and precision, the lanes past |x| > 13 (where gelu.ts
 // takes Math.exp) recomputed by gelu.ts, lengths that are not multiples of 4.
 import { describe, expect, it } from 'vitest';
