@@ -10,6 +10,7 @@ import {
   describeValue,
   formatShape,
   fusedAttention,
+  fusedPackedAttention,
   glorotUniform,
   linear,
   parameter,
@@ -218,9 +219,18 @@ export class MultiHeadAttention extends Module<AttentionInput, tf.Tensor, MultiH
   private attend(input: AttentionInput, options: MultiHeadAttentionCallOptions, needWeights: boolean): { output: tf.Tensor; weights?: tf.Tensor } {
     const { query, key, value } = this.checkInput(input);
     const [batch, queryLength] = query.shape as number[];
-    const { q, k, v } = this.headsOf(query, key, value, this.checkCache(options.cache, batch)); // [B, H, T, Dh]
-    const mask = this.combineMasks(options, batch, queryLength, (k.shape as number[])[2]);
+    const cache = this.checkCache(options.cache, batch);
     const dropping = this.training && this.dropout > 0;
+    // Self-attention with packed weights, nothing else asked: one kernel each way on the packed
+    // projections (kernels/attention.ts), no transposes to split and merge the heads.
+    const selfPacked = query === key && key === value && this.packed && !this.rotary && !cache;
+    const packed = selfPacked ? this.project(query, 'all').reshape([batch, queryLength, 3, this.numHeads, this.headDim]) : undefined;
+    if (packed && !needWeights && !dropping && options.keyPaddingMask === undefined && options.attentionMask === undefined) {
+      const context = fusedPackedAttention(packed, { scale: 1 / Math.sqrt(this.headDim), causal: options.causal ?? false }); // [B, T, H, Dh]
+      if (context) return { output: this.out_proj.call(context.reshape([batch, queryLength, this.embedDim])) };
+    }
+    const { q, k, v } = this.headsOf(query, key, value, cache, packed); // [B, H, T, Dh]
+    const mask = this.combineMasks(options, batch, queryLength, (k.shape as number[])[2]);
     // cpu and wasm: one kernel each way (kernels/attention.ts), unless weights, a mask or dropout are needed.
     const fused = needWeights || dropping || mask !== undefined ? undefined : fusedAttention(q, k, v, { scale: 1 / Math.sqrt(this.headDim), causal: options.causal ?? false });
     const weights = fused ? undefined : attentionWeights(q, k, { mask, causal: options.causal ?? false }); // [B, H, Tq, Tk]
@@ -229,8 +239,8 @@ export class MultiHeadAttention extends Module<AttentionInput, tf.Tensor, MultiH
     return { output: this.out_proj.call(merged), weights };
   }
 
-  /** Projected, rotated and cached queries, keys and values, `[B, H, T, Dh]` each. */
-  private headsOf(query: tf.Tensor, key: tf.Tensor, value: tf.Tensor, cache: KVCache | undefined): { q: tf.Tensor; k: tf.Tensor; v: tf.Tensor } {
+  /** Projected (or from `packed`, `[B, T, 3, H, Dh]`), rotated and cached queries, keys and values, `[B, H, T, Dh]` each. */
+  private headsOf(query: tf.Tensor, key: tf.Tensor, value: tf.Tensor, cache: KVCache | undefined, packed?: tf.Tensor): { q: tf.Tensor; k: tf.Tensor; v: tf.Tensor } {
     if (cache?.filled) return { q: this.splitHeads(this.project(query, 0)), k: cache.keys!, v: cache.values! };
     let q: tf.Tensor;
     let k: tf.Tensor;
@@ -238,7 +248,7 @@ export class MultiHeadAttention extends Module<AttentionInput, tf.Tensor, MultiH
     if (query === key && key === value && this.packed) {
       // One projection, one transpose: [B, T, 3E] -> [3, B, H, T, Dh], then contiguous slices.
       const [batch, length] = query.shape as number[];
-      const packed = this.project(query, 'all').reshape([batch, length, 3, this.numHeads, this.headDim]);
+      packed ??= this.project(query, 'all').reshape([batch, length, 3, this.numHeads, this.headDim]);
       [q, k, v] = tf.unstack(tf.transpose(packed, [2, 0, 3, 1, 4]));
     } else {
       [q, k, v] = [this.project(query, 0), this.project(key, 1), this.project(value, 2)].map((part) => this.splitHeads(part));

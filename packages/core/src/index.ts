@@ -16,6 +16,6 @@ export * from './atomic-write';
 export * from './value-range';
 export { addMany } from './add-many';
 export * from './checkpoint';
-export { ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, fastKernelsInstalled, fusedAdamUpdate, fusedAttention, fusedSgdUpdate, fusedSoftmaxCrossEntropy, gemmInstructionSet, getNumThreads, installFastKernels, restoreStockKernels, setNumThreads, threadsUnavailableReason } from './kernels/index';
+export { ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, fastKernelsInstalled, fusedAdamUpdate, fusedAttention, fusedPackedAttention, fusedSgdUpdate, fusedSoftmaxCrossEntropy, gemmInstructionSet, getNumThreads, installFastKernels, restoreStockKernels, setNumThreads, threadsUnavailableReason } from './kernels/index';
 export type { AdamUpdateInputs, AdamUpdateResult, AdamUpdateSettings, SgdUpdateInputs, SgdUpdateResult, SgdUpdateSettings, SimdGemmKind } from './kernels/index';
 export * from './model-io';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conv2d, ConvTranspose2d, LayerNorm, gelu, fastKernelsInstalled, fusedAdamUpdate, fusedSgdUpdate, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { expectClose } from '../src/testing/index';
 import { fusedLinear } from '../src/kernels/linear';
-import { fusedAttention } from '../src/kernels/attention';
+import { fusedAttention, fusedPackedAttention } from '../src/kernels/attention';
 
 // The wasm backend has no Conv2DBackpropFilter of its own; TensorZoo adds one and replaces
 // Conv2DBackpropInput and MaxPoolGrad. Results must equal the cpu backend's on the same data.
@@ -65,7 +65,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Cast', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooPackedAttention', 'TensorZooPackedAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
     ]);
     restoreStockKernels('wasm');
     const x = tf.ones([1, 3, 3, 1]) as tf.Tensor4D;
@@ -214,7 +214,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Cast', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooPackedAttention', 'TensorZooPackedAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
     ]);
   });
 });
@@ -570,6 +570,37 @@ describe('wasm fused attention in the heap', () => {
       const output = attend(q, k, v);
       const grads = tf.grads(attend)([q, k, v], upstream);
       return [output, ...grads].map((t) => t.dataSync() as Float32Array);
+    }));
+    await setBackend('cpu');
+    const cpu = run();
+    await setBackend('wasm');
+    run();
+    const backend = tf.engine().backend as unknown as { numDataIds(): number };
+    const [tensors, dataIds] = [tf.memory().numTensors, backend.numDataIds()];
+    const wasm = run();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backend.numDataIds()).toBe(dataIds);
+    wasm.forEach((arrays, index) => arrays.forEach((values, output) => {
+      const expected = cpu[index][output];
+      const first = expected.findIndex((value, i) => !Object.is(value, values[i]));
+      expect(first, `case ${index}, output ${output}: element ${first}`).toBe(-1);
+    }));
+  });
+});
+
+describe('wasm packed self-attention in the heap', () => {
+  it('output and the qkv gradient equal the cpu backend bit for bit, read and written by strides (sizes off the tiles fall back)', async () => {
+    const cases: Array<{ shape: [number, number, number, number]; causal: boolean }> = [
+      { shape: [2, 64, 4, 32], causal: true },
+      { shape: [1, 16, 2, 8], causal: false },
+      { shape: [1, 6, 1, 5], causal: true }, // the copying path
+    ];
+    const run = () => cases.map(({ shape: [b, t, h, d], causal }) => tf.tidy(() => {
+      const values = (dims: number[], seed: number) => tf.tensor(Float32Array.from({ length: dims.reduce((x, y) => x * y) }, (_, i) => Math.sin(i * 0.61 + seed)), dims);
+      const qkv = values([b, t, 3, h, d], 1);
+      const upstream = values([b, t, h, d], 4);
+      const attend = (x: tf.Tensor) => fusedPackedAttention(x, { scale: 1 / Math.sqrt(d), causal })!;
+      return [attend(qkv), tf.grad(attend)(qkv, upstream)].map((t) => t.dataSync() as Float32Array);
     }));
     await setBackend('cpu');
     const cpu = run();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LayerNorm, ShapeError, fusedAttention, fusedSoftmaxCrossEntropy, gelu, linear, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { LayerNorm, ShapeError, fusedAttention, fusedPackedAttention, fusedSoftmaxCrossEntropy, gelu, linear, fastKernelsInstalled, installFastKernels, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { moduleBytes, setSimdEnabled, simdGemm, simdGemmKind } from '../src/kernels/simd-gemm';
 import { expectClose } from '../src/testing/index';
 
@@ -78,12 +78,12 @@ describe('fast cpu kernels are installed by setBackend', () => {
   it('lists the replaced kernels', () => {
     expect(fastKernelsInstalled('cpu')).toEqual([
       'BatchMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
-      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
+      'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooPackedAttention', 'TensorZooPackedAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
     ]);
     restoreStockKernels('cpu');
     expect(fastKernelsInstalled('cpu')).toEqual([]);
     installFastKernels('cpu');
-    expect(fastKernelsInstalled('cpu')).toHaveLength(37);
+    expect(fastKernelsInstalled('cpu')).toHaveLength(39);
   });
 });
 
@@ -696,6 +696,52 @@ describe('fused attention (TensorZooAttention, TensorZooAttentionGrad) equals th
     const keys = tf.randomNormal([2, 3, 4, 4], 0, 1, 'float32', 2);
     expect(fusedAttention(q, keys, keys, { scale: 0.5, causal: true })).toBeUndefined();
     tf.dispose([q, keys]);
+  });
+});
+
+describe('fused packed self-attention (TensorZooPackedAttention, TensorZooPackedAttentionGrad)', () => {
+  /** The reference: split the heads of `qkv` [B, T, 3, H, D] by transposes, fusedAttention, merge the heads. */
+  function split(qkv: tf.Tensor, scale: number, causal: boolean): tf.Tensor {
+    const [q, k, v] = tf.unstack(tf.transpose(qkv, [2, 0, 3, 1, 4]));
+    return tf.transpose(fusedAttention(q, k, v, { scale, causal })!, [0, 2, 1, 3]);
+  }
+
+  it('output and the gradient of qkv equal the split heads through fusedAttention bit for bit, on 10 random shapes', async () => {
+    const random = randomSource(101);
+    for (let trial = 0; trial < 10; trial++) {
+      const [batch, length, heads, depth] = [random(1, 2), trial < 3 ? 8 * random(1, 3) : random(1, 12), random(1, 3), trial < 3 ? 8 : random(1, 9)];
+      const causal = trial % 2 === 0;
+      const scale = 1 / Math.sqrt(depth);
+      const qkv = tf.randomNormal([batch, length, 3, heads, depth], 0, 1, 'float32', trial + 1);
+      const weighting = tf.randomNormal([batch, length, heads, depth], 0, 1, 'float32', trial + 50);
+      const objective = (attend: (x: tf.Tensor) => tf.Tensor) => (x: tf.Tensor) => tf.sum(tf.mul(attend(x), weighting));
+      const packed = (x: tf.Tensor) => fusedPackedAttention(x, { scale, causal })!;
+      const reference = (x: tf.Tensor) => split(x, scale, causal);
+      const expected = [reference(qkv), tf.grad(objective(reference))(qkv)];
+      const actual = [packed(qkv), tf.grad(objective(packed))(qkv)];
+      for (let index = 0; index < 2; index++) {
+        expect(actual[index].shape).toEqual(expected[index].shape);
+        const [a, e] = [await actual[index].data(), await expected[index].data()];
+        const first = e.findIndex((value, i) => !Object.is(value, a[i]));
+        expect(first, `qkv ${JSON.stringify(qkv.shape)}${causal ? ' causal' : ''}, output ${index}: element ${first} (${a[first]} vs ${e[first]})`).toBe(-1);
+      }
+      tf.dispose([qkv, weighting, ...expected, ...actual]);
+    }
+  });
+
+  it('runs one kernel each way with no transposes, leaks nothing, and declines what it cannot take', async () => {
+    const qkv = tf.randomNormal([2, 8, 3, 2, 4], 0, 1, 'float32', 1);
+    const before = tf.memory().numTensors;
+    const profile = await tf.profile(() => tf.dispose(tf.grad((x: tf.Tensor) => tf.sum(fusedPackedAttention(x, { scale: 0.5, causal: true })!))(qkv)));
+    const names = profile.kernels.map((kernel) => kernel.name);
+    expect(names.filter((name) => name.startsWith('TensorZooPackedAttention'))).toEqual(['TensorZooPackedAttention', 'TensorZooPackedAttentionGrad']);
+    expect(names).not.toContain('Transpose');
+    expect(tf.memory().numTensors).toBe(before);
+    const notPacked = tf.zeros([2, 8, 2, 2, 4]);
+    expect(fusedPackedAttention(notPacked, { scale: 0.5, causal: false })).toBeUndefined();
+    expect(fusedPackedAttention(qkv.reshape([2, 8, 24]), { scale: 0.5, causal: false })).toBeUndefined();
+    expect(fusedPackedAttention(qkv, { scale: Number.NaN, causal: false })).toBeUndefined();
+    tf.dispose([qkv, notPacked]);
   });
 });
 

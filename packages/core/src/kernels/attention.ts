@@ -28,6 +28,24 @@ export const ATTENTION_KERNEL = 'TensorZooAttention';
 /** Name of the gradient kernel: inputs `dy`, `query`, `key`, `value`, `weights`; attribute `scale`; outputs `dquery`, `dkey`, `dvalue`. */
 export const ATTENTION_GRAD_KERNEL = 'TensorZooAttentionGrad';
 
+/**
+ * Name of the self-attention forward kernel on packed projections: input `qkv`
+ * `[B, T, 3, H, D]` (queries, keys, values of each position side by side, as one `Linear`
+ * with PyTorch's `in_proj_weight` makes them); attributes `scale`, `causal`; outputs `output`
+ * `[B, T, H, D]` (heads merged, as the output projection reads them) and `weights` `[B, H, T, T]`.
+ */
+export const PACKED_ATTENTION_KERNEL = 'TensorZooPackedAttention';
+/** Name of its gradient kernel: inputs `dy` `[B, T, H, D]`, `qkv`, `weights`; attribute `scale`; output `dqkv` `[B, T, 3, H, D]`. */
+export const PACKED_ATTENTION_GRAD_KERNEL = 'TensorZooPackedAttentionGrad';
+
+/** The sizes of a packed self-attention call: `qkv` is `[batch, length, 3, heads, depth]`. */
+export interface PackedAttentionShape {
+  batch: number;
+  length: number;
+  heads: number;
+  depth: number;
+}
+
 /** The sizes of one fused attention call: `items` batch-and-head matrices. */
 export interface AttentionShape {
   items: number;
@@ -79,6 +97,57 @@ export function attentionGradArrays(
   const dq = batchMatMul(ds, k, { ...batched, rows: queryLength, columns: depth, depth: keyLength, transposeA: false, transposeB: false });
   const dk = batchMatMul(ds, q, { ...batched, rows: keyLength, columns: depth, depth: queryLength, transposeA: true, transposeB: false });
   return { dq, dk, dv };
+}
+
+/**
+ * Copies between the packed layout `[B, T, slots, H, D]` (slot `slot`) and the heads layout
+ * `[B, H, T, D]`: `toHeads` reads packed and writes heads, otherwise the reverse.
+ */
+function copyHeads(packed: Float32Array, slots: number, slot: number, heads: Float32Array, shape: PackedAttentionShape, toHeads: boolean): void {
+  const { batch, length, heads: h, depth } = shape;
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < length; t++) {
+      for (let head = 0; head < h; head++) {
+        const p = (((b * length + t) * slots + slot) * h + head) * depth;
+        const q = ((b * h + head) * length + t) * depth;
+        if (toHeads) heads.set(packed.subarray(p, p + depth), q);
+        else packed.set(heads.subarray(q, q + depth), p);
+      }
+    }
+  }
+}
+
+/** The {@link AttentionShape} of a packed self-attention call: `B·H` items. */
+const itemsOf = ({ batch, length, heads, depth }: PackedAttentionShape): AttentionShape => ({ items: batch * heads, queryLength: length, keyLength: length, depth, valueDepth: depth });
+
+/**
+ * Self-attention on packed projections `qkv` `[B, T, 3, H, D]`: {@link attentionArrays} on the
+ * heads of each slot, the output with its heads merged (`[B, T, H, D]`). Bit for bit the
+ * transposes and {@link attentionArrays}. @internal
+ */
+export function packedAttentionArrays(qkv: Float32Array, shape: PackedAttentionShape, scale: number, causal: boolean): { output: Float32Array; weights: Float32Array } {
+  const size = shape.batch * shape.length * shape.heads * shape.depth;
+  const [q, k, v] = [0, 1, 2].map((slot) => {
+    const heads = new Float32Array(size);
+    copyHeads(qkv, 3, slot, heads, shape, true);
+    return heads;
+  });
+  const { output, weights } = attentionArrays(q, k, v, itemsOf(shape), scale, causal);
+  const merged = new Float32Array(size);
+  copyHeads(merged, 1, 0, output, shape, false);
+  return { output: merged, weights };
+}
+
+/** Gradient of {@link packedAttentionArrays}: `dqkv` `[B, T, 3, H, D]` from `dy` `[B, T, H, D]`. @internal */
+export function packedAttentionGradArrays(dy: Float32Array, qkv: Float32Array, weights: Float32Array, shape: PackedAttentionShape, scale: number): Float32Array {
+  const size = shape.batch * shape.length * shape.heads * shape.depth;
+  const [q, k, v, dyHeads] = [0, 1, 2, 3].map(() => new Float32Array(size));
+  [q, k, v].forEach((heads, slot) => copyHeads(qkv, 3, slot, heads, shape, true));
+  copyHeads(dy, 1, 0, dyHeads, shape, true);
+  const { dq, dk, dv } = attentionGradArrays(dyHeads, q, k, v, weights, itemsOf(shape), scale);
+  const dqkv = new Float32Array(3 * size);
+  [dq, dk, dv].forEach((heads, slot) => copyHeads(dqkv, 3, slot, heads, shape, false));
+  return dqkv;
 }
 
 /**
@@ -149,4 +218,35 @@ export function fusedAttention(query: tf.Tensor, key: tf.Tensor, value: tf.Tenso
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => run(ATTENTION_GRAD_KERNEL, { dy, query: saved[0], key: saved[1], value: saved[2], weights: saved[3] }),
     };
   })(query, key, value);
+}
+
+/**
+ * Self-attention `softmax(Q·Kᵀ·scale)·V` per head on packed projections `qkv`
+ * `[B, T, 3, H, D]` (slot 0 queries, 1 keys, 2 values: a `Linear` with PyTorch's packed
+ * `in_proj_weight`, reshaped), with the heads merged in the output `[B, T, H, D]`: one kernel
+ * each way, where {@link fusedAttention} needs transposes to split and merge the heads (and
+ * their gradients). `undefined` when the active backend does not have the kernels or `qkv`
+ * does not fit; then split the heads and use {@link fusedAttention} or the composite ops.
+ * @example
+ * ```ts
+ * const context = fusedPackedAttention(linear(x, inProjWeight).reshape([B, T, 3, H, D]), { scale: 1 / Math.sqrt(D), causal: true });
+ * ```
+ */
+export function fusedPackedAttention(qkv: tf.Tensor, options: { scale: number; causal: boolean }): tf.Tensor | undefined {
+  if (recordingHigherOrder()) return undefined; // second-order gradients: the composite ops
+  const backend = tf.getBackend();
+  if (tf.getKernel(PACKED_ATTENTION_KERNEL, backend) === undefined || tf.getKernel(PACKED_ATTENTION_GRAD_KERNEL, backend) === undefined) return undefined;
+  if (qkv.dtype !== 'float32' || qkv.rank !== 5 || qkv.shape[2] !== 3 || qkv.shape[1] === 0 || qkv.shape[4] === 0) return undefined;
+  if (!(options.scale >= 0 && Number.isFinite(options.scale))) return undefined;
+  const attrs = { scale: options.scale, causal: options.causal };
+  const run = (name: string, inputs: Record<string, tf.Tensor>) => tf.engine().runKernel(name, inputs, attrs) as unknown as tf.Tensor[];
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [packed, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const [output, weights] = run(PACKED_ATTENTION_KERNEL, { qkv: packed });
+    save([packed, weights]);
+    return {
+      value: output,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(PACKED_ATTENTION_GRAD_KERNEL, { dy, qkv: saved[0], weights: saved[1] }, attrs) as tf.Tensor,
+    };
+  })(qkv);
 }

@@ -96,10 +96,13 @@ export interface HeapProductShape {
   b: number;
   bRow: number;
   bColumn: number;
+  /** Bytes between rows of `C` (default `columns · 4`: a contiguous `[rows, columns]`). */
+  cRowStride?: number;
 }
 
 /**
- * `C = A·B` into the row-major `[rows, columns]` float32 tensor at byte address `c`; `rows` a
+ * `C = A·B` into the row-major `[rows, columns]` float32 matrix at byte address `c` (rows
+ * `cRowStride` bytes apart); `rows` a
  * multiple of 4 and `columns` of 8 (the tile), which callers check. `B` is packed into scratch
  * space at byte address `packedAt` (at least {@link packedSize} floats), or into a scratch
  * tensor of its own. With `accumulate`, `C += A·B` (C holds a previous part of the sum: the
@@ -116,7 +119,7 @@ export function heapProduct<Made>(gemm: HeapGemm, space: HeapSpace<Made>, shape:
     else packPanels(floats, shape.b / 4, depth, columns, shape.bRow, shape.bColumn, floats.subarray(packed / 4, packed / 4 + panels * depth * PANEL));
     const panelsOuter = panels * depth * PANEL * 4 > PACKED_IN_L2;
     const product = accumulate ? (panelsOuter ? gemm.addPanels : gemm.add) : panelsOuter ? gemm.storePanels : gemm.store;
-    product(shape.a, shape.aRowStride, shape.aDepthStride, packed, c, columns * 4, rows, panels, depth);
+    product(shape.a, shape.aRowStride, shape.aDepthStride, packed, c, shape.cRowStride ?? columns * 4, rows, panels, depth);
   } finally {
     if (scratch) space.release(scratch.made);
   }

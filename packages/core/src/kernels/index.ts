@@ -8,6 +8,6 @@
 export { fastKernelsInstalled, installFastKernels, restoreStockKernels } from './register';
 export { gemmInstructionSet, getNumThreads, setNumThreads, threadsUnavailableReason, type SimdGemmKind } from './simd-gemm';
 export { fusedSoftmaxCrossEntropy } from './softmax-cross-entropy';
-export { fusedAttention } from './attention';
+export { fusedAttention, fusedPackedAttention } from './attention';
 export { SGD_UPDATE_KERNEL, fusedSgdUpdate, type SgdUpdateInputs, type SgdUpdateResult, type SgdUpdateSettings } from './sgd';
 export { ADAM_UPDATE_KERNEL, fusedAdamUpdate, type AdamUpdateInputs, type AdamUpdateResult, type AdamUpdateSettings } from './adam';

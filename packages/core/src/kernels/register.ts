@@ -28,6 +28,9 @@
  *     logits and integer labels and its gradient (`kernels/softmax-cross-entropy.ts`), and
  *     `TensorZooAttention` / `TensorZooAttentionGrad`, scaled dot-product attention (causal
  *     or not, no explicit mask) and its gradient (`kernels/attention.ts`), and
+ *     `TensorZooPackedAttention` / `...Grad`, the same on packed `[B, T, 3, H, D]`
+ *     projections with the heads merged in the output (self-attention without the head
+ *     transposes; on wasm read and written in the heap by strides), and
  *     `TensorZooReluGrad`, ReLU's gradient as one kernel (`kernels/relu.ts`, which also
  *     replaces tfjs's gradient of `Relu` to use it where registered).
  *
@@ -84,7 +87,10 @@ import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormArrays, layerNormGr
 import { LINEAR_GRADIENT, LINEAR_GRAD_KERNEL, LINEAR_KERNEL, linearArrays, linearGradArrays, type LinearGradOutput } from './linear';
 import { SGD_UPDATE_KERNEL, sgdUpdateArrays, type SgdUpdateSettings } from './sgd';
 import { WEBGPU_KERNELS } from './webgpu';
-import { ATTENTION_GRAD_KERNEL, ATTENTION_KERNEL, attentionArrays, attentionGradArrays, scoreGradients, softmaxScores, type AttentionShape } from './attention';
+import {
+  ATTENTION_GRAD_KERNEL, ATTENTION_KERNEL, PACKED_ATTENTION_GRAD_KERNEL, PACKED_ATTENTION_KERNEL, attentionArrays, attentionGradArrays, packedAttentionArrays, packedAttentionGradArrays, scoreGradients, softmaxScores,
+  type AttentionShape, type PackedAttentionShape,
+} from './attention';
 import {
   SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
   SOFTMAX_CROSS_ENTROPY_KERNEL,
@@ -504,6 +510,29 @@ const FAST_PATHS: Record<string, FastPath> = {
       { shape: value.shape, values: dv },
     ];
   },
+  // Literal keys (PACKED_ATTENTION_KERNEL's and PACKED_ATTENTION_GRAD_KERNEL's values), as above.
+  TensorZooPackedAttention({ qkv }, attrs, read) {
+    const shape = packedShape(qkv);
+    const scale = attrs.scale as number;
+    const causal = attrs.causal === true;
+    const inHeapResult = read.heap && packedAttentionInHeap(read.heap, qkv, shape, scale, causal);
+    if (inHeapResult) return inHeapResult;
+    const values = read(qkv);
+    if (!values) return undefined;
+    const { output, weights } = packedAttentionArrays(values, shape, scale, causal);
+    return [
+      { shape: [shape.batch, shape.length, shape.heads, shape.depth], values: output },
+      { shape: [shape.batch, shape.heads, shape.length, shape.length], values: weights },
+    ];
+  },
+  TensorZooPackedAttentionGrad({ dy, qkv, weights }, attrs, read) {
+    const shape = packedShape(qkv);
+    const inHeapResult = read.heap && packedAttentionGradInHeap(read.heap, { dy, qkv, weights }, shape, attrs.scale as number);
+    if (inHeapResult) return inHeapResult;
+    const [dyValues, qkvValues, p] = [read(dy), read(qkv), read(weights)];
+    if (!dyValues || !qkvValues || !p) return undefined;
+    return { shape: qkv.shape, values: packedAttentionGradArrays(dyValues, qkvValues, p, shape, attrs.scale as number) };
+  },
   // Literal keys (SOFTMAX_CROSS_ENTROPY_KERNEL's and ..._GRAD_KERNEL's values), as above.
   TensorZooSoftmaxCrossEntropy({ logits, labels }, attrs, read) {
     const [logitValues, labelValues] = [read(logits), read.int32(labels)];
@@ -710,6 +739,77 @@ function attentionGradInHeap(
   return [{ made: dq.made }, { made: dk.made }, { made: dvOut.made }];
 }
 
+/** `[B, T, 3, H, D]` (`fusedPackedAttention` checked the rank and the 3). */
+function packedShape(qkv: TensorInfo): PackedAttentionShape {
+  const [batch, length, , heads, depth] = qkv.shape;
+  return { batch, length, heads, depth };
+}
+
+/**
+ * Packed self-attention on wasm's heap, as {@link attentionInHeap} but reading each head's
+ * `Q`, `K`, `V` in place from `qkv` `[B, T, 3, H, D]` by strides and writing the output with
+ * the heads merged (`[B, T, H, D]`): no transposes to split or merge them. Bit for bit
+ * `packedAttentionArrays`.
+ */
+function packedAttentionInHeap(heap: Heap, qkv: TensorInfo, shape: PackedAttentionShape, scale: number, causal: boolean): Output[] | undefined {
+  const { batch, length: t, heads, depth: d } = shape;
+  if (batch * heads === 0 || t % PANEL !== 0 || d % PANEL !== 0) return undefined;
+  const gemm = heapGemmOn(heap.memory);
+  if (!gemm) return undefined;
+  const base = heap.address(qkv);
+  const output = heap.allocate([batch, t, heads, d]);
+  const weights = heap.allocate([batch, heads, t, t]);
+  const packed = heap.allocate([Math.max(packedSize(t, d), packedSize(d, t))]);
+  const floats = new Float32Array(heap.memory.buffer);
+  const row = new Float64Array(t);
+  const packedRow = 3 * heads * d * 4; // bytes from one position's q (k, v) to the next's
+  for (let b = 0; b < batch; b++) {
+    for (let head = 0; head < heads; head++) {
+      const slot = (s: number) => base + (b * t * 3 * heads + s * heads + head) * d * 4;
+      const scores = weights.address + (b * heads + head) * t * t * 4;
+      heapProduct(gemm, heap, { rows: t, columns: t, depth: d, a: slot(0), aRowStride: packedRow, aDepthStride: 4, b: slot(1), bRow: 1, bColumn: packedRow / 4 }, scores, packed.address);
+      softmaxScores(floats, scores / 4, t, t, scale, causal, row);
+      const out = output.address + (b * t * heads + head) * d * 4;
+      heapProduct(gemm, heap, { rows: t, columns: d, depth: t, a: scores, aRowStride: t * 4, aDepthStride: 4, b: slot(2), bRow: packedRow / 4, bColumn: 1, cRowStride: heads * d * 4 }, out, packed.address);
+    }
+  }
+  heap.release(packed.made);
+  return [{ made: output.made }, { made: weights.made }];
+}
+
+/** The gradient of {@link packedAttentionInHeap}, as {@link attentionGradInHeap}, into `dqkv` `[B, T, 3, H, D]` by strides. */
+function packedAttentionGradInHeap(heap: Heap, inputs: { dy: TensorInfo; qkv: TensorInfo; weights: TensorInfo }, shape: PackedAttentionShape, scale: number): Output | undefined {
+  const { batch, length: t, heads, depth: d } = shape;
+  if (batch * heads === 0 || t % PANEL !== 0 || d % PANEL !== 0) return undefined;
+  const gemm = heapGemmOn(heap.memory);
+  if (!gemm) return undefined;
+  const [dy, base, p] = [inputs.dy, inputs.qkv, inputs.weights].map((info) => heap.address(info));
+  const dqkv = heap.allocate(inputs.qkv.shape);
+  const ds = heap.allocate([t, t]);
+  const packed = heap.allocate([Math.max(packedSize(d, t), packedSize(t, d))]);
+  const floats = new Float32Array(heap.memory.buffer);
+  const packedRow = 3 * heads * d * 4;
+  const mergedRow = heads * d * 4;
+  for (let b = 0; b < batch; b++) {
+    for (let head = 0; head < heads; head++) {
+      const offset = (b * t * 3 * heads + head) * d * 4;
+      const [q, k, v] = [0, 1, 2].map((s) => base + offset + s * heads * d * 4);
+      const [dq, dk, dv] = [0, 1, 2].map((s) => dqkv.address + offset + s * heads * d * 4);
+      const dyAt = dy + (b * t * heads + head) * d * 4;
+      const pAt = p + (b * heads + head) * t * t * 4;
+      // dV = Pᵀ·dO;  dP = dO·Vᵀ;  dS in place;  dQ = dS·K;  dK = dSᵀ·Q
+      heapProduct(gemm, heap, { rows: t, columns: d, depth: t, a: pAt, aRowStride: 4, aDepthStride: t * 4, b: dyAt, bRow: mergedRow / 4, bColumn: 1, cRowStride: packedRow }, dv, packed.address);
+      heapProduct(gemm, heap, { rows: t, columns: t, depth: d, a: dyAt, aRowStride: mergedRow, aDepthStride: 4, b: v, bRow: 1, bColumn: packedRow / 4 }, ds.address, packed.address);
+      scoreGradients(floats, ds.address / 4, floats, pAt / 4, t, t, scale);
+      heapProduct(gemm, heap, { rows: t, columns: d, depth: t, a: ds.address, aRowStride: t * 4, aDepthStride: 4, b: k, bRow: packedRow / 4, bColumn: 1, cRowStride: packedRow }, dq, packed.address);
+      heapProduct(gemm, heap, { rows: t, columns: d, depth: t, a: ds.address, aRowStride: 4, aDepthStride: t * 4, b: q, bRow: packedRow / 4, bColumn: 1, cRowStride: packedRow }, dk, packed.address);
+    }
+  }
+  heap.release(ds.made);
+  heap.release(packed.made);
+  return { made: dqkv.made };
+}
+
 /** The sizes of a fused attention call from its operands' shapes (`fusedAttention` checked them). */
 function attentionShape(query: TensorInfo, key: TensorInfo, value: TensorInfo): AttentionShape {
   const rank = query.shape.length;
@@ -767,12 +867,12 @@ const MATMUL_MIN_WORK = 4096;
 
 const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
   cpu: ['BatchMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Exp', 'Erf', 'Relu', 'Step', 'Tile', 'Transpose', 'UnsortedSegmentSum', 'Softmax', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL,
-    SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL, LEAKY_RELU_GRAD_KERNEL],
+    SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, PACKED_ATTENTION_KERNEL, PACKED_ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL, LEAKY_RELU_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
     'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Cast', 'Unpack', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
     GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
-    ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL, LEAKY_RELU_GRAD_KERNEL,
+    ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, PACKED_ATTENTION_KERNEL, PACKED_ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL, LEAKY_RELU_GRAD_KERNEL,
   ],
   webgpu: [ADAM_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL],
 };
