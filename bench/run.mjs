@@ -69,7 +69,7 @@ const lastLine = (text) => text.trim().split('\n').at(-1) ?? '';
 /**
  * Times the workloads once more on cpu and wasm (one thread) in a Node started with
  * `--experimental-wasm-relaxed-simd`, where TensorZoo's products take fused multiply-adds as
- * they do by default in Chrome/Edge 114+, Firefox 120+ and Node 22+; adds those rows (marked
+ * they do by default in Chrome/Edge 114+, Firefox 146+ and Node 22+; adds those rows (marked
  * `relaxedRun`) to `workloads`, or a note where this Node has no relaxed SIMD. A separate
  * process, after the main rounds: compare its ratios, not its times, with the rows above.
  */

@@ -19,7 +19,7 @@
  * broadcast, 26 -> 32 GFLOPS over `f32.load` + `f32x4.splat` on the 512^3 product here). Arithmetic is float32 (like
  * tfjs's own kernels).
  *
- * Where the runtime has relaxed SIMD (Chrome and Edge 114+, Firefox 120+; Node behind
+ * Where the runtime has relaxed SIMD (Chrome and Edge 114+, Firefox 146+; Node 22+, and Node 20 behind
  * `--experimental-wasm-relaxed-simd`), each multiply-add is one `f32x4.relaxed_madd`, a
  * fused multiply-add on CPUs with FMA (one rounding instead of two) and twice the arithmetic
  * per instruction; elsewhere the module is assembled with `f32x4.mul` + `f32x4.add`.
@@ -379,7 +379,7 @@ export function getNumThreads(): number {
 /**
  * The instruction set of the matrix product inside TensorZoo's fast `cpu` kernels (matMul,
  * convolutions): `'relaxed-simd'` (WebAssembly SIMD with fused multiply-adds: Chrome/Edge
- * 114+, Firefox 120+, Node with `--experimental-wasm-relaxed-simd`), `'simd'` (WebAssembly
+ * 114+, Firefox 146+, Node 22+; Node 20 with `--experimental-wasm-relaxed-simd`), `'simd'` (WebAssembly
  * SIMD), or `'none'` (plain TypeScript, where WebAssembly is unavailable or blocked by a
  * content security policy). For benchmarks and bug reports.
  * @example
