@@ -64,7 +64,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
     await setBackend('wasm');
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Cast', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Mean', 'Identity', 'Cast', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooPackedAttention', 'TensorZooPackedAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
     ]);
     restoreStockKernels('wasm');
@@ -213,7 +213,7 @@ describe('wasm fallbacks to the stock kernels (issue 10 item 9)', () => {
     }
     expect(fastKernelsInstalled('wasm')).toEqual([
       'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Cast', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
+      'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Mean', 'Identity', 'Cast', 'Unpack', 'GatherV2', 'TensorZooAdamUpdate', 'TensorZooSgdUpdate',
       'TensorZooLayerNorm', 'TensorZooLayerNormGrad', 'TensorZooGelu', 'TensorZooGeluGrad', 'TensorZooLinear', 'TensorZooLinearGrad', 'TensorZooSoftmaxCrossEntropy', 'TensorZooSoftmaxCrossEntropyGrad', 'TensorZooAttention', 'TensorZooAttentionGrad', 'TensorZooPackedAttention', 'TensorZooPackedAttentionGrad', 'TensorZooReluGrad', 'TensorZooLeakyReluGrad',
     ]);
   });
@@ -477,6 +477,38 @@ describe('wasm Sum over leading axes (SIMD, float64 sums) and the fused ReLU gra
       expect(values.length).toBe(cpu[index].length);
       expect(values.every((value, i) => Object.is(value, cpu[index][i])), `case ${index}`).toBe(true);
     });
+  });
+
+  it('Mean over leading and middle axes (batch norm statistics) equals the cpu kernel bit for bit; innermost-axis means stay stock', async () => {
+    const cases: Array<{ shape: number[]; axis: number[]; keepDims?: boolean }> = [
+      { shape: [64, 14, 14, 24], axis: [0, 1, 2] },
+      { shape: [64, 2352], axis: [0] },
+      { shape: [3, 9, 6, 7], axis: [1, 2], keepDims: true },
+      { shape: [5, 7, 3], axis: [0] }, // 3 columns: the JavaScript remainder
+    ];
+    const run = () => cases.map(({ shape, axis, keepDims }) => tf.tidy(() => {
+      const size = shape.reduce((a, b) => a * b);
+      const x = tf.tensor(Float32Array.from({ length: size }, (_, i) => (i % 13 === 0 ? -0 : Math.sin(i) * 1000)), shape);
+      const mean = tf.mean(x, axis, keepDims);
+      return { shape: mean.shape, values: mean.dataSync() as Float32Array };
+    }));
+    await setBackend('cpu');
+    const cpu = run();
+    await setBackend('wasm');
+    const wasm = run();
+    wasm.forEach(({ shape, values }, index) => {
+      expect(shape).toEqual(cpu[index].shape);
+      const first = cpu[index].values.findIndex((value, i) => !Object.is(value, values[i]));
+      expect(first, `case ${index}: element ${first}`).toBe(-1);
+    });
+    const x = tf.ones([3, 4, 5]);
+    const profile = await tf.profile(() => {
+      tf.mean(x, [0, 1]).dispose();
+      tf.mean(x, 2).dispose();
+    });
+    expect(profile.kernels.map((kernel) => kernel.name)).toEqual(['Mean', 'Mean']);
+    expect(Array.from(tf.mean(x, 2).dataSync())).toEqual(Array(12).fill(1));
+    x.dispose();
   });
 
   it('the ReLU gradient is one launch and equals tfjs composite (Step, Cast, Multiply) on cpu and wasm', async () => {

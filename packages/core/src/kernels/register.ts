@@ -833,19 +833,20 @@ function reduction(mean: boolean): FastPath {
     const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
     const shape = attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
     const [outer, reduced, inner] = view;
-    if (!mean && inner >= 4) {
-      // Columns of float32 summed in float64 by WebAssembly SIMD (simd-reduce.ts), in place on wasm's heap.
-      const sum = read.heap && leadingSumOn(read.heap.memory);
+    const divisor = mean ? Math.fround(reduced) : undefined;
+    if (inner >= 4) {
+      // Columns of float32 (for Mean each divided first) summed in float64 by WebAssembly SIMD (simd-reduce.ts), in place on wasm's heap.
+      const sum = read.heap && leadingSumOn(read.heap.memory, divisor);
       if (read.heap && sum) {
         const at = read.heap.address(x);
         const out = read.heap.allocate(shape);
         sum(at, out.address, outer, reduced, inner);
         return { made: out.made };
       }
-      const simdValues = read.heap ? undefined : sumLeadingArrays(values, outer, reduced, inner);
+      const simdValues = read.heap ? undefined : sumLeadingArrays(values, outer, reduced, inner, divisor);
       if (simdValues) return { shape, values: simdValues };
     }
-    return { shape, values: sumContiguous(values, ...view, mean ? Math.fround(view[1]) : undefined) };
+    return { shape, values: sumContiguous(values, ...view, divisor) };
   };
 }
 
@@ -870,7 +871,7 @@ const KERNELS_BY_BACKEND: Record<string, readonly string[]> = {
     SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, PACKED_ATTENTION_KERNEL, PACKED_ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL, LEAKY_RELU_GRAD_KERNEL],
   wasm: [
     'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-    'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Identity', 'Cast', 'Unpack', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
+    'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'UnsortedSegmentSum', 'Transpose', 'Sum', 'Mean', 'Identity', 'Cast', 'Unpack', 'GatherV2', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL,
     GELU_KERNEL, GELU_GRAD_KERNEL, LINEAR_KERNEL, LINEAR_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
     ATTENTION_KERNEL, ATTENTION_GRAD_KERNEL, PACKED_ATTENTION_KERNEL, PACKED_ATTENTION_GRAD_KERNEL, RELU_GRAD_KERNEL, LEAKY_RELU_GRAD_KERNEL,
   ],
@@ -907,7 +908,7 @@ function wasmBatchMatMul(stock: KernelConfig): KernelFunc {
 
 /** Kernels that are not a {@link FastPath} over arrays but wrap the stock kernel (per backend). */
 const WRAPPERS: Record<string, Partial<Record<string, (stock: KernelConfig) => KernelFunc>>> = {
-  wasm: { BatchMatMul: wasmBatchMatMul, Transpose: wasmTranspose, Sum: wasmSum, Identity: wasmIdentity, Cast: wasmCast },
+  wasm: { BatchMatMul: wasmBatchMatMul, Transpose: wasmTranspose, Sum: wasmSum, Mean: wasmMean, Identity: wasmIdentity, Cast: wasmCast },
 };
 
 /** tfjs-wasm's `Cast` to the tensor's own dtype copies it (customGrad's gradients do that); ours shares the data, as tfjs's cpu `Cast` does. */
@@ -940,7 +941,21 @@ function wasmIdentity(stock: KernelConfig): KernelFunc {
  * sums) ~2 ms. Over the innermost axis the stock kernel is faster and stays.
  */
 function wasmSum(stock: KernelConfig): KernelFunc {
-  const ours = wasmKernel('Sum', FAST_PATHS.Sum, stock);
+  return wasmLeadingReduction('Sum', stock);
+}
+
+/**
+ * tfjs-wasm's `Mean` over leading axes transposes first, like its `Sum` (batch norm's
+ * statistics: `[64, 14, 14, 24]` over N, H, W took 0.7 ms, `[64, 2352]` over the batch 0.4 ms);
+ * ours divides and sums in one SIMD pass (float64 sums), bit for bit the `cpu` fast path.
+ */
+function wasmMean(stock: KernelConfig): KernelFunc {
+  return wasmLeadingReduction('Mean', stock);
+}
+
+/** `Sum` or `Mean` on wasm: ours over leading or middle axes, the stock kernel over the innermost one. */
+function wasmLeadingReduction(name: 'Sum' | 'Mean', stock: KernelConfig): KernelFunc {
+  const ours = wasmKernel(name, FAST_PATHS[name], stock);
   return (args) => {
     const x = args.inputs.x as TensorInfo | undefined;
     const axis = (args.attrs as { axis?: number | number[] } | undefined)?.axis;
