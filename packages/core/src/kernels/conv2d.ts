@@ -336,8 +336,7 @@ function conv2dForwardSimd(simd: SimdGemm, x: Float32Array, filter: Float32Array
     const rows = roundUp(count, 4);
     im2colInMemory(memory, xAt, info, first, count, colsAt);
     memory.fill(0, colsAt + count * patchSize, colsAt + rows * patchSize);
-    memory.fill(0, outAt, outAt + rows * width);
-    simd.run(colsAt * 4, patchSize * 4, 4, filterAt * 4, outAt * 4, width * 4, rows, panels, patchSize);
+    simd.store(colsAt * 4, patchSize * 4, 4, filterAt * 4, outAt * 4, width * 4, rows, panels, patchSize);
     copyRows(memory, outAt, width, y, first * outChannels, outChannels, count);
   }
   return y;
@@ -361,8 +360,7 @@ function conv2dBackpropInputSimd(simd: SimdGemm, dy: Float32Array, filter: Float
     const rows = roundUp(count, 4);
     memory.set(dy.subarray(first * outChannels, (first + count) * outChannels), dyAt);
     memory.fill(0, dyAt + count * outChannels, dyAt + rows * outChannels);
-    memory.fill(0, colsAt, colsAt + rows * width);
-    simd.run(dyAt * 4, outChannels * 4, 4, filterAt * 4, colsAt * 4, width * 4, rows, panels, outChannels);
+    simd.store(dyAt * 4, outChannels * 4, 4, filterAt * 4, colsAt * 4, width * 4, rows, panels, outChannels);
     col2imInMemory(simd, memory, colsAt, width, info, first, count, dxAt);
   }
   return memory.slice(dxAt, dxAt + dxSize);
@@ -391,9 +389,8 @@ function conv2dBackpropFilterSimd(simd: SimdGemm, x: Float32Array, dy: Float32Ar
     im2colInMemory(memory, xAt, info, first, count, colsAt);
     memory.fill(0, colsAt + count * patchSize, colsAt + count * patchSize + 4);
     packRowMajorInMemory(simd.packPanels, memory, rawDyAt + first * outChannels, count, outChannels, outChannels, dyAt); // dY block [count, F]
-    memory.fill(0, dwAt, xAt);
     // dW_block[k, f] = Σ_r cols[r, k] · dY[r, f]: A = colsᵀ, read with strides (1, K) floats.
-    simd.run(colsAt * 4, 4, patchSize * 4, dyAt * 4, dwAt * 4, width * 4, patchRows, panels, count);
+    simd.store(colsAt * 4, 4, patchSize * 4, dyAt * 4, dwAt * 4, width * 4, patchRows, panels, count);
     simd.widenAdd(totalByte, dwAt * 4, patchSize * width * 4);
   }
   const total = new Float64Array(memory.buffer, totalByte, patchSize * width);

@@ -78,7 +78,7 @@ const WORKER_LOOP = `
 const takeChunks = ${takeChunks.toString()};
 function serve({ module, memory, control, index }) {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const products = [exports.gemm, exports.gemm_panels];
+  const products = [exports.gemm, exports.gemm_panels, exports.gemm_store, exports.gemm_panels_store];
   let seen = 0;
   Atomics.store(control, ${READY} + index, 1);
   for (;;) {
@@ -89,7 +89,7 @@ function serve({ module, memory, control, index }) {
     seen = sequence;
     const which = control[${FUNCTION}];
     if (which === ${STOP}) return;
-    if (which === 0 || which === 1) takeChunks(control, sequence, products);
+    if (which >= 0 && which <= 3) takeChunks(control, sequence, products);
   }
 }
 `;
@@ -216,11 +216,11 @@ export class GemmThreadPool {
   }
 
   /**
-   * Runs product `which` (0: `gemm`, 1: `gemm_panels`; `locals`: the caller's instances) in
+   * Runs product `which` (0: `gemm`, 1: `gemm_panels`, 2: `gemm_store`, 3: `gemm_panels_store`; `locals`: the caller's instances) in
    * chunks of panels when there are enough of them, else of row tiles of 4, taken by the
    * caller and the workers; small products run on the caller alone.
    */
-  run(which: 0 | 1, locals: readonly [ProductFunction, ProductFunction], a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void {
+  run(which: 0 | 1 | 2 | 3, locals: readonly [ProductFunction, ProductFunction, ProductFunction, ProductFunction], a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void {
     const threads = rows * panels * 8 * depth >= PARALLEL_MIN_WORK ? 1 + this.readyWorkers() : 1;
     const tiles = rows / 4;
     const byPanels = panels >= 2 * threads || panels >= tiles;

@@ -85,8 +85,7 @@ export function batchMatMul(a: Float32Array, b: Float32Array, shape: MatMulShape
           transposeInto(a, aOffset + first, rows, memory, aAt, depth, count);
         }
         memory.fill(0, aAt + count * depth, aAt + padded * depth);
-        memory.fill(0, cAt, cAt + padded * width);
-        const product = aAt * 4 > PACKED_IN_L2 ? simd.runPanels : simd.run;
+        const product = aAt * 4 > PACKED_IN_L2 ? simd.storePanels : simd.store;
         product(aAt * 4, depth * 4, 4, 0, cAt * 4, width * 4, padded, panels, depth);
         const target = item * rows * columns + first * columns;
         if (width === columns) out.set(memory.subarray(cAt, cAt + count * columns), target);
@@ -124,8 +123,8 @@ function productOfTransposes(simd: SimdGemm, a: Float32Array, b: Float32Array, r
   const memory = simd.floats();
   packPanels(a, 0, depth, rows, 1, depth, memory.subarray(0, bAt)); // B'(k, i) = A(i, k)
   memory.set(b.subarray(0, columns * depth), bAt);
-  memory.fill(0, bAt + columns * depth, cAt + tiles * width);
-  const product = bAt * 4 > PACKED_IN_L2 ? simd.runPanels : simd.run;
+  memory.fill(0, bAt + columns * depth, cAt);
+  const product = bAt * 4 > PACKED_IN_L2 ? simd.storePanels : simd.store;
   product(bAt * 4, depth * 4, 4, 0, cAt * 4, width * 4, tiles, panels, depth);
   // out[i, j] = Cᵀ[j, i]: eight rows of Cᵀ at a time, written as 8-float runs of out.
   let j = 0;

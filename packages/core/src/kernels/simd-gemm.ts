@@ -199,6 +199,10 @@ export interface SimdGemm {
   run(a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void;
   /** The same product with panels of `B` outer (each panel read once, from the L1 cache). */
   runPanels(a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void;
+  /** `C = A·B` (no zero-filled `C` needed), row tiles outer; bit for bit {@link SimdGemm.run} on a zeroed `C`. */
+  store(a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void;
+  /** `C = A·B`, panels of `B` outer. */
+  storePanels(a: number, aRowStride: number, aDepthStride: number, b: number, c: number, ldc: number, rows: number, panels: number, depth: number): void;
   /** `to[i] += from[i]` for `bytes` (a multiple of 16) of float32 at byte addresses in the memory (on the calling thread). */
   accumulate(to: number, from: number, bytes: number): void;
   /** `to[i] += float64(from[i])`: `bytes` (a multiple of 16) of float32 at `from` into float64 at `to` (byte addresses, on the calling thread). */
@@ -256,6 +260,8 @@ function compileKind(kind: SimdGemmKind): SimdGemm | null {
       kind,
       run: instance.exports.gemm as SimdGemm['run'],
       runPanels: instance.exports.gemm_panels as SimdGemm['runPanels'],
+      store: instance.exports.gemm_store as SimdGemm['store'],
+      storePanels: instance.exports.gemm_panels_store as SimdGemm['storePanels'],
       accumulate: instance.exports.accumulate as SimdGemm['accumulate'],
       widenAdd: instance.exports.widen_add as SimdGemm['widenAdd'],
       packPanels: instance.exports.pack_panels as SimdGemm['packPanels'],
@@ -274,15 +280,15 @@ function compileThreaded(kind: SimdGemmKind, threads: number): SimdGemm | undefi
     const module = new WebAssembly.Module(bytes);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-    const gemm = exports.gemm as ProductFunction;
-    const gemmPanels = exports.gemm_panels as ProductFunction;
-    const locals = [gemm, gemmPanels] as const;
+    const locals = [exports.gemm, exports.gemm_panels, exports.gemm_store, exports.gemm_panels_store] as [ProductFunction, ProductFunction, ProductFunction, ProductFunction];
     const workers = new GemmThreadPool(module, memory, threads - 1);
     pool = workers;
     return {
       kind,
       run: (...args) => workers.run(0, locals, ...args),
       runPanels: (...args) => workers.run(1, locals, ...args),
+      store: (...args) => workers.run(2, locals, ...args),
+      storePanels: (...args) => workers.run(3, locals, ...args),
       accumulate: exports.accumulate as SimdGemm['accumulate'],
       widenAdd: exports.widen_add as SimdGemm['widenAdd'],
       packPanels: exports.pack_panels as SimdGemm['packPanels'],
