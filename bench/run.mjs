@@ -248,8 +248,10 @@ function renderWorkloads(report) {
   return [
     'Training workloads of issue 13 (median ms per step: forward + loss + backward + update + loss read back;',
     'matmul: one 512^3 product read back; gpt-generate: 64 new tokens with the KV cache). Launches, tensors (kernel outputs) and peak bytes are of one step',
-    "(relaxed SIMD): timed after the others in a Node started with --experimental-wasm-relaxed-simd, TensorZoo's products with fused multiply-adds (the default in Chrome 114+ and Node 22+).",
     `(tf.profile). PyTorch ${torch.available ? torch.torchVersion : `n/a (${torch.reason})`}, 2 threads with OMP_WAIT_POLICY=PASSIVE.`,
+    ...(workloads.rows.some((row) => row.relaxedRun)
+      ? ["Backend '(relaxed SIMD)': timed after the others in a Node started with --experimental-wasm-relaxed-simd, TensorZoo's products with fused multiply-adds (the default in Chrome 114+ and Node 22+)."]
+      : []),
     '',
     ...Object.entries(descriptions).map(([name, description]) => `- \`${name}\`: ${description}`),
     ...workloads.notes.map((note) => `- Note: ${note}`),
