@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conv2d, ConvTranspose2d, LayerNorm, gelu, fastKernelsInstalled, fusedAdamUpdate, fusedSgdUpdate, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
+import { Conv2d, ConvTranspose2d, LayerNorm, ReLU, Sequential, gelu, fastKernelsInstalled, fusedAdamUpdate, fusedSgdUpdate, installFastKernels, MaxPool2d, restoreStockKernels, setBackend } from '@tensorzoo/core';
 import { expectClose } from '../src/testing/index';
 import { fusedLinear } from '../src/kernels/linear';
 import { fusedAttention, fusedPackedAttention } from '../src/kernels/attention';
@@ -23,6 +23,10 @@ async function runOn(backend: 'cpu' | 'wasm', inputs: Array<{ values: Float32Arr
   const values = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
   tf.dispose([...tensors, ...outputs]);
   return values;
+}
+
+function randomTensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(randomValues(shape, seed).values, shape);
 }
 
 function randomValues(shape: number[], seed: number): { values: Float32Array; shape: number[] } {
@@ -103,6 +107,59 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
       await check(wasmDw, cpuDw);
       await check(wasmDx, cpuDx);
     }
+  });
+
+  it('the input and filter gradients computed in the heap equal the cpu kernels bit for bit, and free their scratch', async () => {
+    const cases: Array<{ x: number[]; filter: number[]; strides: [number, number]; pad: 'same' | 'valid' }> = [
+      { x: [64, 13, 13, 32], filter: [3, 3, 32, 64], strides: [1, 1], pad: 'valid' }, // the CNN's second layer: several blocks
+      { x: [64, 28, 28, 1], filter: [3, 3, 1, 32], strides: [1, 1], pad: 'valid' }, // one input channel
+      { x: [2, 7, 5, 3], filter: [3, 3, 3, 6], strides: [1, 1], pad: 'valid' }, // 30 output pixels: dY copied and padded to 32 rows
+      { x: [1, 5, 5, 3], filter: [4, 4, 3, 5], strides: [2, 2], pad: 'same' }, // 9 pixels, strided and padded
+      { x: [1, 5, 7, 2], filter: [2, 3, 2, 5], strides: [1, 2], pad: 'valid' }, // 12 pixels: dY read in place
+      { x: [1, 3, 3, 2], filter: [1, 1, 2, 3], strides: [1, 1], pad: 'valid' }, // pointwise, 9 pixels
+    ];
+    const run = () => cases.map(({ x, filter, strides, pad }, index) => tf.tidy(() => {
+      const input = randomTensor(x, index + 1);
+      const kernel = randomTensor(filter, index + 21);
+      const y = tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, strides, pad);
+      const dy = randomTensor(y.shape, index + 41);
+      const dx = tf.conv2dTranspose(dy as tf.Tensor4D, kernel as tf.Tensor4D, x as [number, number, number, number], strides, pad); // Conv2DBackpropInput
+      const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: input, dy }, { strides, pad, dataFormat: 'NHWC', filterShape: filter }) as tf.Tensor;
+      return [dx, dw].map((t) => t.dataSync() as Float32Array);
+    }));
+    await setBackend('cpu');
+    const cpu = run();
+    await setBackend('wasm');
+    run();
+    const backend = tf.engine().backend as unknown as { numDataIds(): number };
+    const [tensors, dataIds] = [tf.memory().numTensors, backend.numDataIds()];
+    const wasm = run();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backend.numDataIds()).toBe(dataIds);
+    wasm.forEach((arrays, index) => arrays.forEach((values, output) => {
+      const expected = cpu[index][output];
+      const first = expected.findIndex((value, i) => !Object.is(value, values[i]));
+      expect(first, `case ${index}, ${output === 0 ? 'dx' : 'dw'}: element ${first} (${values[first]} vs ${expected[first]})`).toBe(-1);
+    }));
+  });
+
+  it('Sequential(Conv2d, ReLU) runs one FusedConv2D with the ReLU inside (XNNPACK clamps) and equals the cpu backend', async () => {
+    const run = async (backend: 'cpu' | 'wasm') => {
+      await setBackend(backend);
+      const model = new Sequential(new Conv2d(3, 8, 3, { rng: 1 }), new ReLU());
+      const x = randomTensor([4, 9, 9, 3], 7);
+      const profile = await tf.profile(() => tf.dispose(model.call(x)));
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(model.call(x))) as tf.Scalar, model.parameters());
+      const result = { names: profile.kernels.map((kernel) => kernel.name), value: await value.data(), grads: await Promise.all(Object.values(grads).map((g) => g.data())) };
+      tf.dispose([x, value, ...Object.values(grads)]);
+      model.dispose();
+      return result;
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(wasm.names).toEqual(['Transpose', 'FusedConv2D']); // the weight to tfjs's filter layout, then one kernel
+    expect(Math.abs(wasm.value[0] - cpu.value[0])).toBeLessThanOrEqual(1e-4 * Math.abs(cpu.value[0]));
+    wasm.grads.forEach((values, index) => values.forEach((value, i) => expect(Math.abs(value - cpu.grads[index][i])).toBeLessThanOrEqual(1e-3 * (1 + Math.abs(cpu.grads[index][i])))));
   });
 
   it('trains a Conv2d -> MaxPool2d -> ConvTranspose2d stack on wasm like on cpu', async () => {

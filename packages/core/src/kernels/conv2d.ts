@@ -279,7 +279,7 @@ function im2colInMemory(memory: Float32Array, xAt: number, info: ConvInfo, first
  * apart) added into `dx` at `dxAt`, each in-image stretch of a patch row by the module's SIMD
  * `accumulate` when its length is a multiple of 4 floats, by a loop otherwise.
  */
-function col2imInMemory(simd: SimdGemm, memory: Float32Array, dColsAt: number, rowStride: number, info: ConvInfo, first: number, count: number, dxAt: number): void {
+function col2imInMemory(simd: Pick<SimdGemm, 'accumulate'>, memory: Float32Array, dColsAt: number, rowStride: number, info: ConvInfo, first: number, count: number, dxAt: number): void {
   const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
   const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const padTop = info.padInfo.top;
@@ -342,59 +342,120 @@ function conv2dForwardSimd(simd: SimdGemm, x: Float32Array, filter: Float32Array
   return y;
 }
 
-function conv2dBackpropInputSimd(simd: SimdGemm, dy: Float32Array, filter: Float32Array, info: ConvInfo): Float32Array {
+/** The SIMD module's functions the gradient loops below call, on the memory they work in. */
+export type ConvFunctions = Pick<SimdGemm, 'store' | 'accumulate' | 'widenAdd' | 'packPanels'>;
+
+/** Floats of scratch space {@link backpropInputInMemory} needs. @internal */
+export function backpropInputScratch(info: ConvInfo): number {
+  const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
+  const width = roundUp(patchSize, PANEL);
+  const rowsPerBlock = inputBlockRows(info);
+  return regions(rowsPerBlock * info.outChannels, width * info.outChannels, rowsPerBlock * width).at(-1)!;
+}
+
+const inputBlockRows = (info: ConvInfo) =>
+  Math.min(blockRows(info.filterHeight * info.filterWidth * info.inChannels), roundUp(info.batchSize * info.outHeight * info.outWidth, 4));
+
+/**
+ * The input gradient within one memory (`memory`, a float32 view of it; offsets in floats):
+ * `dy` at `dyAt`, `filter` at `filterAt`, `dx` at `dxAt` (zero-filled here), scratch at
+ * `scratchAt` ({@link backpropInputScratch} floats). Blocks of `dY` whose row count is a
+ * multiple of 4 are read in place; the last one is copied and padded. @internal
+ */
+export function backpropInputInMemory(
+  fns: ConvFunctions, memory: Float32Array, info: ConvInfo, dyAt: number, filterAt: number, dxAt: number, scratchAt: number,
+): void {
   const pixels = info.batchSize * info.outHeight * info.outWidth;
   const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
   const outChannels = info.outChannels;
   const panels = Math.ceil(patchSize / PANEL);
   const width = panels * PANEL;
-  const rowsPerBlock = Math.min(blockRows(patchSize), roundUp(pixels, 4));
-  const dxSize = info.batchSize * info.inHeight * info.inWidth * info.inChannels;
-  const [dyAt, filterAt, colsAt, dxAt, end] = regions(rowsPerBlock * outChannels, panels * outChannels * PANEL, rowsPerBlock * width, dxSize);
-  simd.reserve(end * 4);
-  const memory = simd.floats();
-  packPanels(filter, 0, outChannels, patchSize, 1, outChannels, memory.subarray(filterAt, colsAt)); // Wᵀ[F, K]
-  memory.fill(0, dxAt, dxAt + dxSize);
+  const rowsPerBlock = inputBlockRows(info);
+  const [blockAt, packedAt, colsAt] = regions(rowsPerBlock * outChannels, width * outChannels, rowsPerBlock * width).map((offset) => scratchAt + offset);
+  packPanels(memory, filterAt, outChannels, patchSize, 1, outChannels, memory.subarray(packedAt, colsAt)); // Wᵀ[F, K]
+  memory.fill(0, dxAt, dxAt + info.batchSize * info.inHeight * info.inWidth * info.inChannels);
   for (let first = 0; first < pixels; first += rowsPerBlock) {
     const count = Math.min(rowsPerBlock, pixels - first);
     const rows = roundUp(count, 4);
-    memory.set(dy.subarray(first * outChannels, (first + count) * outChannels), dyAt);
-    memory.fill(0, dyAt + count * outChannels, dyAt + rows * outChannels);
-    simd.store(dyAt * 4, outChannels * 4, 4, filterAt * 4, colsAt * 4, width * 4, rows, panels, outChannels);
-    col2imInMemory(simd, memory, colsAt, width, info, first, count, dxAt);
+    let aAt = dyAt + first * outChannels;
+    if (rows !== count) {
+      memory.copyWithin(blockAt, aAt, aAt + count * outChannels);
+      memory.fill(0, blockAt + count * outChannels, blockAt + rows * outChannels);
+      aAt = blockAt;
+    }
+    fns.store(aAt * 4, outChannels * 4, 4, packedAt * 4, colsAt * 4, width * 4, rows, panels, outChannels);
+    col2imInMemory(fns, memory, colsAt, width, info, first, count, dxAt);
   }
+}
+
+function conv2dBackpropInputSimd(simd: SimdGemm, dy: Float32Array, filter: Float32Array, info: ConvInfo): Float32Array {
+  const dxSize = info.batchSize * info.inHeight * info.inWidth * info.inChannels;
+  const [dyAt, filterAt, dxAt, scratchAt, end] = regions(dy.length, filter.length, dxSize, backpropInputScratch(info));
+  simd.reserve(end * 4);
+  const memory = simd.floats();
+  memory.set(dy, dyAt);
+  memory.set(filter, filterAt);
+  backpropInputInMemory(simd, memory, info, dyAt, filterAt, dxAt, scratchAt);
   return memory.slice(dxAt, dxAt + dxSize);
 }
 
-function conv2dBackpropFilterSimd(simd: SimdGemm, x: Float32Array, dy: Float32Array, info: ConvInfo): Float32Array {
+/** The filter gradient's blocks: rows of pixels, each block's sums float32 (at most 512 pixels: short enough to stay accurate). */
+function filterGradientLayout(info: ConvInfo): { patchSize: number; panels: number; width: number; patchRows: number; rowsPerBlock: number; sizes: number[] } {
   const pixels = info.batchSize * info.outHeight * info.outWidth;
   const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
-  const outChannels = info.outChannels;
-  const panels = Math.ceil(outChannels / PANEL);
+  const panels = Math.ceil(info.outChannels / PANEL);
   const width = panels * PANEL;
   const patchRows = roundUp(patchSize, 4); // rows of dW computed; the extra ones read the next patch and are dropped
-  // At most 512 pixels per block: each block's sums are float32, short enough to stay accurate.
   const rowsPerBlock = Math.min(blockRows(patchSize), 512, roundUp(pixels, 4));
-  // Blocks are summed in float64: `total` ([patchSize, width] float64, 2 floats each) at totalAt.
-  const [colsAt, dyAt, dwAt, xAt, totalAt, rawDyAt, end] = regions(rowsPerBlock * patchSize + 4, panels * rowsPerBlock * PANEL, patchRows * width, x.length, 2 * patchSize * width + 2, dy.length);
-  simd.reserve(end * 4);
-  const memory = simd.floats();
-  memory.fill(0, colsAt, dwAt);
-  memory.set(x, xAt);
-  memory.set(dy, rawDyAt); // packed block by block by the module's SIMD pack_panels
+  // cols (+4: the last patch row's overrun), packed dY block, dW block, float64 totals (+2: 8-byte alignment).
+  return { patchSize, panels, width, patchRows, rowsPerBlock, sizes: [rowsPerBlock * patchSize + 4, panels * rowsPerBlock * PANEL, patchRows * width, 2 * patchSize * width + 2] };
+}
+
+/** Floats of scratch space {@link backpropFilterInMemory} needs. @internal */
+export function backpropFilterScratch(info: ConvInfo): number {
+  return regions(...filterGradientLayout(info).sizes).at(-1)!;
+}
+
+/**
+ * The filter gradient within one memory (offsets in floats): `x` at `xAt`, `dy` at `dyAt`,
+ * scratch at `scratchAt` ({@link backpropFilterScratch} floats); blocks of pixels summed in
+ * float64. Returns the totals, a float64 view of the memory: `dW[k, f]` at `k·width + f`
+ * (`width` = C_out rounded up to 8; {@link filterFromTotals} rounds them to float32). @internal
+ */
+export function backpropFilterInMemory(fns: ConvFunctions, memory: Float32Array, info: ConvInfo, xAt: number, dyAt: number, scratchAt: number): { totals: Float64Array; width: number } {
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const outChannels = info.outChannels;
+  const { patchSize, panels, width, patchRows, rowsPerBlock, sizes } = filterGradientLayout(info);
+  const [colsAt, packedAt, dwAt, totalAt] = regions(...sizes).map((offset) => scratchAt + offset);
   const totalByte = roundUp(totalAt * 4, 8); // float64 alignment
-  memory.fill(0, totalAt, rawDyAt);
+  memory.fill(0, colsAt, dwAt);
+  memory.fill(0, totalAt, totalAt + sizes[3]);
   for (let first = 0; first < pixels; first += rowsPerBlock) {
     const count = Math.min(rowsPerBlock, pixels - first);
     im2colInMemory(memory, xAt, info, first, count, colsAt);
     memory.fill(0, colsAt + count * patchSize, colsAt + count * patchSize + 4);
-    packRowMajorInMemory(simd.packPanels, memory, rawDyAt + first * outChannels, count, outChannels, outChannels, dyAt); // dY block [count, F]
+    packRowMajorInMemory(fns.packPanels, memory, dyAt + first * outChannels, count, outChannels, outChannels, packedAt); // dY block [count, F]
     // dW_block[k, f] = Σ_r cols[r, k] · dY[r, f]: A = colsᵀ, read with strides (1, K) floats.
-    simd.store(colsAt * 4, 4, patchSize * 4, dyAt * 4, dwAt * 4, width * 4, patchRows, panels, count);
-    simd.widenAdd(totalByte, dwAt * 4, patchSize * width * 4);
+    fns.store(colsAt * 4, 4, patchSize * 4, packedAt * 4, dwAt * 4, width * 4, patchRows, panels, count);
+    fns.widenAdd(totalByte, dwAt * 4, patchSize * width * 4);
   }
-  const total = new Float64Array(memory.buffer, totalByte, patchSize * width);
-  const dw = new Float32Array(patchSize * outChannels);
-  for (let k = 0; k < patchSize; k++) for (let f = 0; f < outChannels; f++) dw[k * outChannels + f] = total[k * width + f];
+  return { totals: new Float64Array(memory.buffer, totalByte, patchSize * width), width };
+}
+
+/** `dW` `[K, F]` from {@link backpropFilterInMemory}'s float64 totals, rounded to float32, into `dw` at `offset`. @internal */
+export function filterFromTotals(totals: Float64Array, width: number, patchSize: number, outChannels: number, dw: Float32Array, offset = 0): void {
+  for (let k = 0; k < patchSize; k++) for (let f = 0; f < outChannels; f++) dw[offset + k * outChannels + f] = totals[k * width + f];
+}
+
+function conv2dBackpropFilterSimd(simd: SimdGemm, x: Float32Array, dy: Float32Array, info: ConvInfo): Float32Array {
+  const [xAt, dyAt, scratchAt, end] = regions(x.length, dy.length, backpropFilterScratch(info));
+  simd.reserve(end * 4);
+  const memory = simd.floats();
+  memory.set(x, xAt);
+  memory.set(dy, dyAt); // packed block by block by the module's SIMD pack_panels
+  const { totals, width } = backpropFilterInMemory(simd, memory, info, xAt, dyAt, scratchAt);
+  const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
+  const dw = new Float32Array(patchSize * info.outChannels);
+  filterFromTotals(totals, width, patchSize, info.outChannels, dw);
   return dw;
 }

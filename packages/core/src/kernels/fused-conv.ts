@@ -11,19 +11,31 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap } from '@tensorflow/tfjs-core';
 import { recordingHigherOrder } from './fusion';
+import { RELU_GRAD_KERNEL } from './relu';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 
-/** The gradient of `FusedConv2D` with a linear activation: per input, lazily. @internal */
+/** The activations {@link fusedConvWithBias} takes into the convolution. @internal */
+export type ConvActivation = 'linear' | 'relu';
+
+/**
+ * The gradient of `FusedConv2D` with a linear or ReLU activation: per input, lazily; for ReLU
+ * the output's gradient is first masked where the (saved) output is not positive, by the fused
+ * `TensorZooReluGrad` kernel where registered (`dy · step(y)`, tfjs's ReLU gradient: `y > 0`
+ * exactly where the pre-activation is). @internal
+ */
 export const FUSED_CONV2D_GRADIENT: GradConfig = {
   kernelName: 'FusedConv2D',
   inputsToSave: ['x', 'filter'],
+  outputsToSave: [true],
   gradFunc: (dy, saved, attrs) => {
-    const [x, filter] = saved;
+    const [x, filter, y] = saved;
     const { strides, pad, dataFormat, dimRoundingMode, activation } = attrs as NamedAttrMap & { activation?: string };
-    if ((activation ?? 'linear') !== 'linear') throw new Error(`TensorZoo's FusedConv2D gradient handles the linear activation only; got '${String(activation)}'.`);
+    const kind = activation ?? 'linear';
+    if (kind !== 'linear' && kind !== 'relu') throw new Error(`TensorZoo's FusedConv2D gradient handles the linear and relu activations only; got '${String(activation)}'.`);
     const common = { strides, pad, dataFormat, dimRoundingMode } as NamedAttrMap;
-    const gradient = dy as tf.Tensor;
+    // Computed here, not in the closures: each runs in a tidy of its own, which would dispose it.
+    const gradient = kind === 'relu' ? reluGradient(dy as tf.Tensor, y) : (dy as tf.Tensor);
     return {
       x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: gradient, filter }, { ...common, inputShape: x.shape }) as tf.Tensor,
       filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: gradient }, { ...common, filterShape: filter.shape }) as tf.Tensor,
@@ -32,17 +44,24 @@ export const FUSED_CONV2D_GRADIENT: GradConfig = {
   },
 };
 
+/** `dy · step(y)`: one `TensorZooReluGrad` launch where the backend has it, else tfjs's composite. */
+function reluGradient(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  if (tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) !== undefined) return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, x: y }) as tf.Tensor;
+  return tf.mul(dy, tf.cast(tf.step(y), 'float32'));
+}
+
 /**
- * `conv2d(x, filter) + bias` (NHWC, bias `[outChannels]`, no dilation) as one `FusedConv2D`
- * kernel with {@link FUSED_CONV2D_GRADIENT}; `undefined` where the composite should run
+ * `conv2d(x, filter) + bias` (NHWC, bias `[outChannels]`, no dilation), with `activation`
+ * `'relu'` then `relu(...)`, as one `FusedConv2D` kernel with {@link FUSED_CONV2D_GRADIENT}
+ * (XNNPACK on wasm clamps inside the convolution); `undefined` where the composite should run
  * instead: while a gradient is itself differentiated, or when another `FusedConv2D` gradient
  * is registered. @internal
  */
-export function fusedConvWithBias(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor, strides: [number, number], pad: Pad): tf.Tensor4D | undefined {
+export function fusedConvWithBias(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor, strides: [number, number], pad: Pad, activation: ConvActivation = 'linear'): tf.Tensor4D | undefined {
   if (recordingHigherOrder() || x.dtype !== 'float32' || filter.dtype !== 'float32' || bias.dtype !== 'float32' || bias.rank !== 1) return undefined;
   const registered = tf.getGradient('FusedConv2D');
   if (registered === undefined) tf.registerGradient(FUSED_CONV2D_GRADIENT);
   else if (registered !== FUSED_CONV2D_GRADIENT) return undefined;
-  const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'linear' } as unknown as NamedAttrMap;
+  const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation } as unknown as NamedAttrMap;
   return tf.engine().runKernel('FusedConv2D', { x, filter, bias }, attrs) as tf.Tensor4D;
 }

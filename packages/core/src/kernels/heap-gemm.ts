@@ -28,6 +28,8 @@ export interface HeapGemm {
   addPanels: Product;
   /** `to[i] += from[i]` over `bytes` (a multiple of 16). */
   accumulate(to: number, from: number, bytes: number): void;
+  /** `to[i] += float64(from[i])`: `bytes` (a multiple of 16) of float32 at `from` into float64 at `to`. */
+  widenAdd(to: number, from: number, bytes: number): void;
   /** Full panels of a row-major `B` (gemm.ts's {@link PackFunction}). */
   pack: PackFunction;
 }
@@ -66,6 +68,7 @@ export function heapGemmOn(memory: WebAssembly.Memory): HeapGemm | undefined {
       add: exports.gemm as Product,
       addPanels: exports.gemm_panels as Product,
       accumulate: exports.accumulate as HeapGemm['accumulate'],
+      widenAdd: exports.widen_add as HeapGemm['widenAdd'],
       pack: exports.pack_panels as PackFunction,
     };
     if (!perMemory) instances.set(memory, (perMemory = new Map()));

@@ -66,7 +66,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { backend_util, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv2d';
+import { backpropFilterInMemory, backpropFilterScratch, backpropInputInMemory, backpropInputScratch, conv2dBackpropFilter, conv2dBackpropInput, conv2dForward, filterFromTotals, type ConvFunctions } from './conv2d';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise';
 import { maxPoolBackprop, maxPoolForward } from './pool';
 import { isPool2x2, poolArrays, poolInMemory, poolOn } from './simd-pool';
@@ -185,7 +185,7 @@ const FAST_PATHS: Record<string, FastPath> = {
   // NCHW and non-1-D biases go to stock.
   FusedConv2D({ x, filter, bias, preluActivationWeights }, attrs, read) {
     const activation = (attrs as { activation?: string }).activation ?? 'linear';
-    if (activation !== 'linear' || preluActivationWeights || !bias || bias.shape.length !== 1 || !isFloat(bias)) return undefined;
+    if ((activation !== 'linear' && activation !== 'relu') || preluActivationWeights || !bias || bias.shape.length !== 1 || !isFloat(bias)) return undefined;
     const convolved = FAST_PATHS.Conv2D({ x, filter }, attrs, read);
     const biasValues = read(bias);
     if (!convolved || Array.isArray(convolved) || 'made' in convolved || !biasValues) return undefined;
@@ -193,6 +193,12 @@ const FAST_PATHS: Record<string, FastPath> = {
     const channels = biasValues.length;
     if (channels !== filter.shape[3] && channels !== 1) return undefined;
     for (let offset = 0; offset < y.length; offset += channels) for (let c = 0; c < channels; c++) y[offset + c] += biasValues[c];
+    if (activation === 'relu') {
+      for (let i = 0; i < y.length; i++) {
+        const value = y[i];
+        y[i] = value > 0 || value !== value ? value : 0; // elementwise.ts's relu (the cpu Relu kernel)
+      }
+    }
     return convolved;
   },
   Conv2DBackpropInput({ dy, filter }, attrs, read) {
@@ -203,6 +209,16 @@ const FAST_PATHS: Record<string, FastPath> = {
     );
     // tfjs does not check dy's spatial size; any dy but the conv's own output shape goes to stock.
     if (!sameShape(dy.shape, info.outShape) || filter.shape[2] !== info.inChannels) return undefined;
+    // wasm: operands read where they are, dx written in place (no copies in and out).
+    const fns = read.heap && heapConvFunctions(read.heap);
+    if (read.heap && fns) {
+      const dx = read.heap.allocate(info.inShape);
+      const scratch = read.heap.allocate([backpropInputScratch(info)]);
+      const [dyAt, filterAt] = [read.heap.address(dy), read.heap.address(filter)];
+      backpropInputInMemory(fns, new Float32Array(read.heap.memory.buffer), info, dyAt / 4, filterAt / 4, dx.address / 4, scratch.address / 4);
+      read.heap.release(scratch.made);
+      return { made: dx.made };
+    }
     const dyValues = read(dy);
     const filterValues = read(filter);
     if (!dyValues || !filterValues) return undefined;
@@ -240,6 +256,17 @@ const FAST_PATHS: Record<string, FastPath> = {
       attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
     );
     if (!sameShape(dy.shape, info.outShape) || attrs.filterShape[2] !== info.inChannels) return undefined;
+    // wasm: x and dy read where they are (no copies in).
+    const fns = read.heap && heapConvFunctions(read.heap);
+    if (read.heap && fns) {
+      const dw = read.heap.allocate(info.filterShape);
+      const scratch = read.heap.allocate([backpropFilterScratch(info)]);
+      const memory = new Float32Array(read.heap.memory.buffer);
+      const { totals, width } = backpropFilterInMemory(fns, memory, info, read.heap.address(x) / 4, read.heap.address(dy) / 4, scratch.address / 4);
+      filterFromTotals(totals, width, info.filterHeight * info.filterWidth * info.inChannels, info.outChannels, memory, dw.address / 4);
+      read.heap.release(scratch.made);
+      return { made: dw.made };
+    }
     const xValues = read(x);
     const dyValues = read(dy);
     if (!xValues || !dyValues) return undefined;
@@ -737,6 +764,12 @@ function attentionGradInHeap(
   heap.release(ds.made);
   heap.release(packed.made);
   return [{ made: dq.made }, { made: dk.made }, { made: dvOut.made }];
+}
+
+/** The convolution gradients' SIMD functions on wasm's heap (heap-gemm.ts's instance), or `undefined` (no SIMD, worker threads). */
+function heapConvFunctions(heap: Heap): ConvFunctions | undefined {
+  const gemm = heapGemmOn(heap.memory);
+  return gemm && { store: gemm.store, accumulate: gemm.accumulate, widenAdd: gemm.widenAdd, packPanels: gemm.pack };
 }
 
 /** `[B, T, 3, H, D]` (`fusedPackedAttention` checked the rank and the 3). */

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, ShapeError } from '../errors';
 import { resolveGenerator, torchDefaultBias, torchDefaultWeight, type Initializer } from '../init';
-import { fusedConvWithBias } from '../kernels/fused-conv';
+import { fusedConvWithBias, type ConvActivation } from '../kernels/fused-conv';
 import { Module, parameter } from '../module';
+import { ReLU } from './activations';
 import type { Generator } from '../rng';
 import { assertInteger, assertShape, describeValue, formatShape } from '../shape';
 
@@ -146,6 +147,22 @@ export class Conv2d extends Module {
   }
 
   protected forward(input: tf.Tensor): tf.Tensor {
+    return this.convolve(input, 'linear');
+  }
+
+  /**
+   * {@link Sequential}'s fusion: this convolution and a plain {@link ReLU} after it as one
+   * `FusedConv2D` kernel with the ReLU inside (the same values; on wasm XNNPACK clamps while it
+   * writes the output, and the ReLU's own pass over the activations is gone). `undefined` when
+   * `next` is anything else or either layer is a subclass (whose forward may differ). @internal
+   */
+  callWithNext(input: tf.Tensor, next: unknown): tf.Tensor | undefined {
+    if (Object.getPrototypeOf(this) !== Conv2d.prototype || !(next instanceof ReLU) || Object.getPrototypeOf(next) !== ReLU.prototype) return undefined;
+    return tf.tidy(() => this.convolve(input, 'relu'));
+  }
+
+  /** The forward pass, followed by `activation`. */
+  private convolve(input: tf.Tensor, activation: ConvActivation): tf.Tensor {
     assertShape(this.path, 'input', input, [null, null, null, this.inChannels], 'float32');
     const [, height, width] = input.shape;
     const [kh, kw] = this.kernelSize;
@@ -163,8 +180,8 @@ export class Conv2d extends Module {
     }
     const pad = Array.isArray(this.padding) ? explicit(this.padding) : this.padding;
     let output: tf.Tensor;
-    const fused = this.groups === 1 && this.bias ? fusedConvWithBias(input as tf.Tensor4D, this.tfFilter(this.weight) as tf.Tensor4D, this.bias, this.stride, pad) : undefined;
-    if (fused) return fused; // one kernel with the bias (kernels/fused-conv.ts)
+    const fused = this.groups === 1 && this.bias ? fusedConvWithBias(input as tf.Tensor4D, this.tfFilter(this.weight) as tf.Tensor4D, this.bias, this.stride, pad, activation) : undefined;
+    if (fused) return fused; // one kernel with the bias and activation (kernels/fused-conv.ts)
     if (this.groups === 1) {
       output = tf.conv2d(input as tf.Tensor4D, this.tfFilter(this.weight), this.stride, pad); // [N, H', W', out]
     } else if (this.groups === this.inChannels) {
@@ -179,7 +196,7 @@ export class Conv2d extends Module {
       output = tf.concat(outputs, 3); // [N, H', W', out]
     }
     if (this.bias) output = tf.add(output, this.bias);
-    return output;
+    return activation === 'relu' ? tf.relu(output) : output;
   }
 
   /**

@@ -6,6 +6,11 @@ import { Module, type ModuleChild } from '../module';
 /** Any module that maps one tensor to one tensor. */
 export type TensorModule = Module<tf.Tensor, tf.Tensor, never> | Module<tf.Tensor, tf.Tensor, undefined>;
 
+/** A module that can run itself and the module after it as one step (`undefined`: it cannot). @internal */
+interface FusesWithNext {
+  callWithNext(input: tf.Tensor, next: unknown): tf.Tensor | undefined;
+}
+
 /** A {@link Sequential}'s config: each child's class name and config, in order. */
 export interface SequentialConfig {
   layers: Array<{ name: string; config: ModelConfig }>;
@@ -79,7 +84,24 @@ export class Sequential extends Module {
     return this.modules.map((module, index) => [String(index), module as ModuleChild]);
   }
 
+  /**
+   * Each module's `call` in turn, except that a module offering `callWithNext` (a
+   * `Conv2d` followed by a `ReLU`: one fused kernel) may run itself and the next
+   * module as one step.
+   */
   protected forward(input: tf.Tensor): tf.Tensor {
-    return this.modules.reduce((x, module) => (module as Module).call(x), input);
+    let x = input;
+    for (let index = 0; index < this.modules.length; index++) {
+      const module = this.modules[index] as Module & Partial<FusesWithNext>;
+      const next = this.modules[index + 1];
+      const fused = next !== undefined && typeof module.callWithNext === 'function' ? module.callWithNext(x, next) : undefined;
+      if (fused) {
+        x = fused;
+        index++;
+      } else {
+        x = module.call(x as never) as tf.Tensor;
+      }
+    }
+    return x;
   }
 }
