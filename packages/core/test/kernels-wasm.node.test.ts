@@ -25,6 +25,28 @@ async function runOn(backend: 'cpu' | 'wasm', inputs: Array<{ values: Float32Arr
   return values;
 }
 
+/**
+ * Runs `run` (per case, its output arrays) on cpu, then twice on wasm (the first warms the heap
+ * up) and expects the second wasm run to leave no tensors or heap data behind and to equal the
+ * cpu arrays bit for bit.
+ */
+async function expectWasmEqualsCpu(run: () => Float32Array[][]): Promise<void> {
+  await setBackend('cpu');
+  const cpu = run();
+  await setBackend('wasm');
+  run();
+  const backend = tf.engine().backend as unknown as { numDataIds(): number };
+  const [tensors, dataIds] = [tf.memory().numTensors, backend.numDataIds()];
+  const wasm = run();
+  expect(tf.memory().numTensors).toBe(tensors);
+  expect(backend.numDataIds()).toBe(dataIds);
+  wasm.forEach((arrays, index) => arrays.forEach((values, output) => {
+    const expected = cpu[index][output];
+    const first = expected.findIndex((value, i) => !Object.is(value, values[i]));
+    expect(first, `case ${index}, output ${output}: element ${first} (${values[first]} vs ${expected[first]})`).toBe(-1);
+  }));
+}
+
 function randomTensor(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(randomValues(shape, seed).values, shape);
 }
@@ -127,20 +149,7 @@ describe('wasm Conv2DBackpropInput, Conv2DBackpropFilter and MaxPoolGrad', () =>
       const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: input, dy }, { strides, pad, dataFormat: 'NHWC', filterShape: filter }) as tf.Tensor;
       return [dx, dw].map((t) => t.dataSync() as Float32Array);
     }));
-    await setBackend('cpu');
-    const cpu = run();
-    await setBackend('wasm');
-    run();
-    const backend = tf.engine().backend as unknown as { numDataIds(): number };
-    const [tensors, dataIds] = [tf.memory().numTensors, backend.numDataIds()];
-    const wasm = run();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(dataIds);
-    wasm.forEach((arrays, index) => arrays.forEach((values, output) => {
-      const expected = cpu[index][output];
-      const first = expected.findIndex((value, i) => !Object.is(value, values[i]));
-      expect(first, `case ${index}, ${output === 0 ? 'dx' : 'dw'}: element ${first} (${values[first]} vs ${expected[first]})`).toBe(-1);
-    }));
+    await expectWasmEqualsCpu(run);
   });
 
   it('Sequential(Conv2d, ReLU) runs one FusedConv2D with the ReLU inside (XNNPACK clamps) and equals the cpu backend', async () => {
@@ -604,20 +613,7 @@ describe('wasm Linear products in the heap (heap-gemm.ts)', () => {
       tf.dispose([x, weight, bias, upstream, y, ...grads]);
       return arrays;
     });
-    await setBackend('cpu');
-    const cpu = run();
-    await setBackend('wasm');
-    run(); // warm up
-    const backend = tf.engine().backend as unknown as { numDataIds(): number };
-    const [tensors, dataIds] = [tf.memory().numTensors, backend.numDataIds()];
-    const wasm = run();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(dataIds);
-    wasm.forEach((arrays, index) => arrays.forEach((values, output) => {
-      const expected = cpu[index][output];
-      const first = expected.findIndex((value, i) => !Object.is(value, values[i]));
-      expect(first, `case ${cases[index].join('x')}, output ${output}: element ${first}`).toBe(-1);
-    }));
+    await expectWasmEqualsCpu(run);
   });
 });
 
@@ -660,20 +656,7 @@ describe('wasm fused attention in the heap', () => {
       const grads = tf.grads(attend)([q, k, v], upstream);
       return [output, ...grads].map((t) => t.dataSync() as Float32Array);
     }));
-    await setBackend('cpu');
-    const cpu = run();
-    await setBackend('wasm');
-    run();
-    const backend = tf.engine().backend as unknown as { numDataIds(): number };
-    const [tensors, dataIds] = [tf.memory().numTensors, backend.numDataIds()];
-    const wasm = run();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(dataIds);
-    wasm.forEach((arrays, index) => arrays.forEach((values, output) => {
-      const expected = cpu[index][output];
-      const first = expected.findIndex((value, i) => !Object.is(value, values[i]));
-      expect(first, `case ${index}, output ${output}: element ${first}`).toBe(-1);
-    }));
+    await expectWasmEqualsCpu(run);
   });
 });
 
@@ -691,20 +674,7 @@ describe('wasm packed self-attention in the heap', () => {
       const attend = (x: tf.Tensor) => fusedPackedAttention(x, { scale: 1 / Math.sqrt(d), causal })!;
       return [attend(qkv), tf.grad(attend)(qkv, upstream)].map((t) => t.dataSync() as Float32Array);
     }));
-    await setBackend('cpu');
-    const cpu = run();
-    await setBackend('wasm');
-    run();
-    const backend = tf.engine().backend as unknown as { numDataIds(): number };
-    const [tensors, dataIds] = [tf.memory().numTensors, backend.numDataIds()];
-    const wasm = run();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(dataIds);
-    wasm.forEach((arrays, index) => arrays.forEach((values, output) => {
-      const expected = cpu[index][output];
-      const first = expected.findIndex((value, i) => !Object.is(value, values[i]));
-      expect(first, `case ${index}, output ${output}: element ${first}`).toBe(-1);
-    }));
+    await expectWasmEqualsCpu(run);
   });
 });
 
