@@ -19,6 +19,13 @@ type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [num
 export type ConvActivation = 'linear' | 'relu';
 
 /**
+ * {@link FUSED_CONV2D_GRADIENT}'s `outputsToSave`, which tfjs reads as each kernel runs:
+ * `[true]` only while {@link fusedConvWithBias} runs a ReLU variant (its gradient needs the
+ * output; saving it costs tfjs a clone, an `Identity` launch, that the linear one need not pay).
+ */
+const savesOutput = [false];
+
+/**
  * The gradient of `FusedConv2D` with a linear or ReLU activation: per input, lazily; for ReLU
  * the output's gradient is first masked where the (saved) output is not positive, by the fused
  * `TensorZooReluGrad` kernel where registered (`dy · step(y)`, tfjs's ReLU gradient: `y > 0`
@@ -27,12 +34,14 @@ export type ConvActivation = 'linear' | 'relu';
 export const FUSED_CONV2D_GRADIENT: GradConfig = {
   kernelName: 'FusedConv2D',
   inputsToSave: ['x', 'filter'],
-  outputsToSave: [true],
+  outputsToSave: savesOutput,
   gradFunc: (dy, saved, attrs) => {
     const [x, filter, y] = saved;
     const { strides, pad, dataFormat, dimRoundingMode, activation } = attrs as NamedAttrMap & { activation?: string };
     const kind = activation ?? 'linear';
-    if (kind !== 'linear' && kind !== 'relu') throw new Error(`TensorZoo's FusedConv2D gradient handles the linear and relu activations only; got '${String(activation)}'.`);
+    if ((kind !== 'linear' && kind !== 'relu') || (kind === 'relu' && y === undefined)) {
+      throw new Error(`TensorZoo's FusedConv2D gradient handles the linear activation, and relu as fusedConvWithBias runs it (saving the output); got '${String(activation)}'.`);
+    }
     const common = { strides, pad, dataFormat, dimRoundingMode } as NamedAttrMap;
     // Computed here, not in the closures: each runs in a tidy of its own, which would dispose it.
     const gradient = kind === 'relu' ? reluGradient(dy as tf.Tensor, y) : (dy as tf.Tensor);
@@ -63,5 +72,10 @@ export function fusedConvWithBias(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.
   if (registered === undefined) tf.registerGradient(FUSED_CONV2D_GRADIENT);
   else if (registered !== FUSED_CONV2D_GRADIENT) return undefined;
   const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation } as unknown as NamedAttrMap;
-  return tf.engine().runKernel('FusedConv2D', { x, filter, bias }, attrs) as tf.Tensor4D;
+  savesOutput[0] = activation === 'relu';
+  try {
+    return tf.engine().runKernel('FusedConv2D', { x, filter, bias }, attrs) as tf.Tensor4D;
+  } finally {
+    savesOutput[0] = false;
+  }
 }
